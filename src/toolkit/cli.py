@@ -1,0 +1,166 @@
+"""Command line: a thin layer over the package's functions. `toolkit --help` lists the commands."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from .ingest import MAX_ARTICLE_BYTES
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="toolkit")
+def main() -> None:
+    """Read war reporting into tidy, evidence-backed tables.
+
+    \b
+    Examples:
+      toolkit parse data/articles -o data/processed
+      toolkit facts ../shared/eval/dev/articles -o build/facts
+      toolkit demo
+    """
+
+
+_paths = click.argument("paths", nargs=-1, required=True)
+_max_bytes = click.option("--max-bytes", type=int, default=MAX_ARTICLE_BYTES, show_default=True,
+                          help="Skip articles whose text is larger than this many bytes.")
+_strict = click.option("--strict", is_flag=True, help="Exit with status 3 if any file or row was skipped.")
+_verbose = click.option("-v", "--verbose", is_flag=True, help="Log every warning.")
+
+
+@main.command()
+@_paths
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Dataset folder to create or update.")
+@click.option("-w", "--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("--full", is_flag=True, help="Reparse every article, not only new or changed ones.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@_max_bytes
+@_strict
+@_verbose
+def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_progress: bool, max_bytes: int,
+          strict: bool, verbose: bool) -> None:
+    """Parse articles (files, folders, globs) into the dataset at OUT.
+
+    Example: toolkit parse data/articles -o data/processed --workers 2
+    """
+    from .corpus import build_dataset
+
+    _setup_logging(verbose)
+    try:
+        summary = build_dataset(paths, out_dir, workers=workers, progress=not no_progress, max_bytes=max_bytes,
+                                full=full)
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(str(summary))
+    _report_problems(summary.problems)
+    if strict and summary.skipped:
+        sys.exit(3)
+
+
+@main.command()
+@_paths
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), required=True,
+              help="Folder for one <article_id>.json per article.")
+@_max_bytes
+@_strict
+@_verbose
+def facts(paths: tuple[str, ...], out_dir: str, max_bytes: int, strict: bool, verbose: bool) -> None:
+    """Write one facts JSON per article, in the form of FACTS.md (what the scorer reads).
+
+    Example: toolkit facts ../shared/eval/dev/articles -o build/facts
+    """
+    from tqdm.auto import tqdm
+
+    from .extract import article_facts
+    from .ingest import read_articles
+    from .records import Problem
+
+    _setup_logging(verbose)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    problems: list[Problem] = []
+    written = 0
+    try:
+        for article in tqdm(read_articles(paths, problems, max_bytes=max_bytes), desc="facts", unit="article"):
+            target = out / f"{article.article_id}.json"
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(json.dumps(article_facts(article), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            tmp.replace(target)
+            written += 1
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    skipped = sum(1 for p in problems if p.severity == "skipped")
+    click.echo(f"{written} facts files in {out}; {skipped} skipped")
+    _report_problems(problems)
+    if strict and skipped:
+        sys.exit(3)
+
+
+@main.command()
+@click.option("--notebooks", "notebooks_dir", default="notebooks", show_default=True, type=click.Path(exists=True))
+@click.option("--reports", "reports_dir", default="reports", show_default=True, type=click.Path())
+@click.option("--articles", "articles_dir", default=None, type=click.Path(exists=True),
+              help="New articles to fold in: runs 04_new_articles with this folder.")
+def report(notebooks_dir: str, reports_dir: str, articles_dir: str | None) -> None:
+    """Execute the notebooks headless and write HTML reports.
+
+    Example: toolkit report --articles my_new_articles/
+    """
+    from .report import execute_notebook, execute_notebooks
+
+    if articles_dir:
+        nb = sorted(Path(notebooks_dir).glob("04_*.ipynb"))
+        if not nb:
+            raise click.ClickException(f"no 04_*.ipynb notebook in {notebooks_dir}")
+        path = execute_notebook(nb[0], reports_dir, {"NEW_ARTICLES": str(Path(articles_dir).resolve())})
+        click.echo(f"report: {path}")
+        return
+    for path in execute_notebooks(notebooks_dir, reports_dir):
+        click.echo(f"report: {path}")
+
+
+@main.command()
+@click.option("--articles", "articles_dir", default="data/articles", show_default=True, type=click.Path(exists=True))
+@click.option("--out", "out_dir", default="data/processed", show_default=True, type=click.Path())
+@click.option("--notebooks", "notebooks_dir", default="notebooks", show_default=True, type=click.Path(exists=True))
+@click.option("--reports", "reports_dir", default="reports", show_default=True, type=click.Path())
+@click.option("-w", "--workers", type=int, default=1, show_default=True)
+def demo(articles_dir: str, out_dir: str, notebooks_dir: str, reports_dir: str, workers: int) -> None:
+    """The main job: parse the bundled articles, build the tables, execute the notebooks."""
+    from .corpus import build_dataset
+    from .report import execute_notebooks
+
+    _setup_logging(False)
+    summary = build_dataset([articles_dir], out_dir, workers=workers)
+    reports = execute_notebooks(notebooks_dir, reports_dir)
+    click.echo("")
+    click.echo(str(summary))
+    _report_problems(summary.problems)
+    click.echo(f"tables: {Path(out_dir) / 'csv'} (CSV), {out_dir} (Parquet; toolkit.load_dataset)")
+    click.echo(f"reports: {len(reports)} HTML files in {reports_dir}/")
+
+
+@main.command()
+def schema() -> None:
+    """Print the tables' schema (column, type, meaning) as Markdown."""
+    from . import schema as schema_module
+
+    click.echo(schema_module.markdown())
+
+
+def _report_problems(problems: list) -> None:
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,540 @@
+"""Files in, article records out: text, Markdown, HTML and JSON/JSONL/CSV collections.
+
+IO lives here (and in :mod:`toolkit.corpus`); everything downstream takes
+:class:`~toolkit.records.Article` records. A file that cannot be read gives a
+:class:`~toolkit.records.Problem` naming the file (and row) and why, is logged,
+and the batch goes on.
+
+Article text convention: ``Article.text`` is the article as read, headline
+first (when the source has one) then the body; evidence spans of every fact
+index into it.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import hashlib
+import io
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .records import Article, Problem
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv"}
+COLLECTION_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
+#: Default cap on one article's text, in bytes (UTF-8). Configurable per call.
+MAX_ARTICLE_BYTES = 5_000_000
+#: Default cap on one input file, in bytes; collections may be larger than one article.
+MAX_FILE_BYTES = 500_000_000
+
+_FIELD_ALIASES = {
+    "text": ("text", "body", "content", "article", "article_text"),
+    "title": ("title", "headline"),
+    "published": ("published", "date", "published_date", "publication_date", "pubdate", "seendate_utc", "seendate"),
+    "url": ("url", "link", "source_url"),
+    "outlet": ("outlet", "source", "site", "site_name", "publisher"),
+    "article_id": ("article_id", "id", "uid"),
+}
+
+_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"\x1f\x8b": "gzip archive",
+    b"PK\x03\x04": "zip archive (or Office document)",
+    b"%PDF": "PDF document",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"\x7fELF": "executable",
+    b"BZh": "bzip2 archive",
+    b"\xfd7zXZ": "xz archive",
+}
+
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
+    "\u2010": "-", "\u2011": "-",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\ufeff": None, "\u00ad": None,
+})
+
+
+class IngestError(ValueError):
+    """A file or row that cannot be turned into an article; the message names it."""
+
+
+# --------------------------------------------------------------------------- text helpers
+
+def normalise_text(text: str) -> str:
+    """Fold smart quotes, odd spaces and line endings so rules see one form.
+
+    >>> normalise_text("Kyiv\u2019s\u00a0air defence\r\n")
+    "Kyiv's air defence\\n"
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_TRANSLATE)
+
+
+def decode_bytes(raw: bytes, source: str = "<bytes>") -> tuple[str, str | None]:
+    """Decode a file's bytes; return (text, warning or None).
+
+    Handles UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when
+    the NUL pattern shows it), and falls back to cp1252 for legacy single-byte
+    files. Raises :class:`IngestError` for empty and binary content.
+    """
+    if not raw.strip():
+        raise IngestError("empty file" if not raw else "file holds only whitespace")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                     (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(enc), None
+            except UnicodeDecodeError as exc:
+                raise IngestError(f"broken {enc} text: {exc.reason} at byte {exc.start}") from exc
+    for magic, kind in _MAGIC.items():
+        if raw.startswith(magic):
+            raise IngestError(f"binary file ({kind}), not text")
+    sample = raw[:4096]
+    nul = sample.count(0)
+    if nul:
+        even = sum(1 for i in range(0, len(sample), 2) if sample[i] == 0)
+        odd = sum(1 for i in range(1, len(sample), 2) if sample[i] == 0)
+        half = len(sample) / 2
+        if odd > 0.3 * half and even < 0.05 * half:
+            enc = "utf-16-le"
+        elif even > 0.3 * half and odd < 0.05 * half:
+            enc = "utf-16-be"
+        else:
+            raise IngestError("binary file (contains NUL bytes), not text")
+        try:
+            return raw.decode(enc), f"no byte-order mark; decoded as {enc}"
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"broken {enc} text at byte {exc.start}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        warning = f"invalid UTF-8 at byte {exc.start}; decoded as cp1252"
+    else:
+        warning = None
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    if controls > 0.1 * min(len(text), 4096):
+        raise IngestError("binary file (mostly control characters), not text")
+    return text, warning
+
+
+def safe_article_id(raw: str) -> str:
+    """A file-name-safe, stable id: no path separators, no leading dots, <= 120 chars.
+
+    >>> safe_article_id("../../etc/passwd")
+    'etc-passwd'
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", str(raw)).strip("-.")
+    cleaned = re.sub(r"\.{2,}", ".", cleaned)
+    if not cleaned:
+        cleaned = "article-" + hashlib.sha1(str(raw).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    if len(cleaned) > 120:
+        cleaned = cleaned[:100] + "-" + hashlib.sha1(cleaned.encode()).hexdigest()[:12]
+    return cleaned
+
+
+_URL_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?!\d)")
+_URL_DATE_COMPACT = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_from_url(url: str | None) -> str | None:
+    """An ISO date found in a URL path (``/2025/12/06/`` or ``2025-12-06``), else None."""
+    if not url:
+        return None
+    for pattern in (_URL_DATE, _URL_DATE_COMPACT):
+        m = pattern.search(url)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def parse_date(value: Any) -> str | None:
+    """An ISO date (YYYY-MM-DD) from a metadata value, or None when it is not a date.
+
+    Accepts dates, datetimes, ISO strings and common written forms ("6 December 2025").
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            return None
+    if not re.search(r"\d", text) or len(text) > 60:
+        return None
+    import dateparser  # slow import: only when a non-ISO date needs it
+
+    parsed = dateparser.parse(text, languages=["en", "uk", "ru"],
+                              settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"})
+    return parsed.date().isoformat() if parsed else None
+
+
+_PUBLISHED_LINE = re.compile(
+    r"^\s*(?:published|date|posted|updated)\s*[:\-]\s*(?P<date>[^\n]{6,40})$", re.IGNORECASE | re.MULTILINE)
+
+
+def date_from_text(text: str) -> str | None:
+    """A 'Published: 2025-02-18' style date line near the top of a text, else None."""
+    head = text[:600]
+    m = _PUBLISHED_LINE.search(head)
+    if m:
+        return parse_date(m.group("date"))
+    return None
+
+
+def _content_hash(*parts: str | None) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:16]
+
+
+def _with_title(title: str | None, body: str) -> str:
+    body = body.strip("\n")
+    if title and not body.lstrip().startswith(title.strip()[:60]):
+        return f"{title.strip()}\n\n{body}"
+    return body
+
+
+def _finish(article: Article, max_bytes: int) -> Article:
+    article.text = normalise_text(article.text)
+    if article.title:
+        article.title = normalise_text(article.title).strip()
+    size = len(article.text.encode("utf-8", "surrogatepass"))
+    if size > max_bytes:
+        raise IngestError(f"article text is {size:,} bytes, over the limit of {max_bytes:,} "
+                          "(raise it with --max-bytes)")
+    if not article.text.strip():
+        raise IngestError("no article text")
+    article.content_hash = _content_hash(article.title, article.published, article.url,
+                                         article.outlet, article.text)
+    return article
+
+
+# --------------------------------------------------------------------------- single files
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+def parse_text_file(text: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[Article, list[str]]:
+    """A .txt/.md article: optional YAML front matter, else title = first line."""
+    warnings: list[str] = []
+    meta: dict[str, Any] = {}
+    body = text.lstrip("\ufeff")
+    m = _FRONT_MATTER.match(body)
+    if m:
+        try:
+            loaded = yaml.safe_load(m.group("yaml"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f" (line {mark.line + 2})" if mark is not None else ""
+            warnings.append(f"front matter is not valid YAML{line}; kept as text")
+            loaded = None
+        if isinstance(loaded, dict):
+            meta = {str(k).lower(): v for k, v in loaded.items()}
+            body = body[m.end():]
+    title = _first(meta, "title")
+    if title is not None:
+        title = str(title)
+    else:
+        first_line = next((ln.strip() for ln in body.splitlines() if ln.strip()), "")
+        title = first_line.lstrip("#").strip()[:300] or None
+    raw_date = _first(meta, "published")
+    published = parse_date(raw_date)
+    if raw_date not in (None, "") and published is None:
+        warnings.append(f"front matter date {raw_date!r} is not a date; ignored")
+    url = _first(meta, "url")
+    published = published or date_from_text(body) or date_from_url(url)
+    article = Article(
+        article_id=safe_article_id(str(_first(meta, "article_id") or path.stem)),
+        text=_with_title(title if m else None, body),
+        title=title,
+        published=published,
+        url=str(url) if url else None,
+        outlet=str(_first(meta, "outlet")) if _first(meta, "outlet") else None,
+        source_path=str(path),
+    )
+    return _finish(article, max_bytes), warnings
+
+
+def parse_html(html: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[Article, list[str]]:
+    """An HTML page: main text by trafilatura, metadata from the page (no network access)."""
+    import trafilatura  # heavy import, only for HTML
+    from htmldate import find_date
+
+    warnings: list[str] = []
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                      include_tables=False, favor_precision=True)
+    body = ""
+    title = url = outlet = None
+    if doc is not None:
+        body = (doc.text if hasattr(doc, "text") else doc.get("text")) or ""
+        get = (lambda k: getattr(doc, k, None)) if hasattr(doc, "text") else doc.get
+        title, url, outlet = get("title"), get("url"), get("sitename")
+    if not body.strip():
+        raise IngestError("HTML page has no article text (only scripts, navigation or markup)")
+    # original_date + no extensive search: only dates the page states in its metadata
+    # or markup, never a guess from a footer's "Copyright 2025".
+    try:
+        published = find_date(html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate raises on odd markup; a missing date is not fatal
+        published = None
+    published = published or date_from_url(url)
+    article = Article(
+        article_id=safe_article_id(path.stem),
+        text=_with_title(title, body),
+        title=title,
+        published=published,
+        url=url,
+        outlet=outlet,
+        source_path=str(path),
+    )
+    return _finish(article, max_bytes), warnings
+
+
+# --------------------------------------------------------------------------- collections
+
+def _first(record: dict[str, Any], field: str) -> Any:
+    for key in _FIELD_ALIASES.get(field, (field,)):
+        if key in record and record[key] not in (None, ""):
+            return record[key]
+    return None
+
+
+def _record_to_article(record: dict[str, Any], path: Path, row: int, max_bytes: int) -> Article:
+    if not isinstance(record, dict):
+        raise IngestError(f"row is a {type(record).__name__}, not an object")
+    lowered = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
+    text = _first(lowered, "text")
+    if text is None or not str(text).strip():
+        raise IngestError("no 'text' value")
+    title = _first(lowered, "title")
+    url = _first(lowered, "url")
+    raw_id = _first(lowered, "article_id")
+    article = Article(
+        article_id=safe_article_id(str(raw_id) if raw_id is not None else f"{path.stem}-{row}"),
+        text=_with_title(str(title) if title else None, str(text)),
+        title=str(title) if title else None,
+        published=parse_date(_first(lowered, "published")) or date_from_url(url),
+        url=str(url) if url else None,
+        outlet=str(_first(lowered, "outlet")) if _first(lowered, "outlet") else None,
+        source_path=str(path),
+        source_row=row,
+    )
+    return _finish(article, max_bytes)
+
+
+def _iter_collection(text: str, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        for lineno, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                yield _record_to_article(record, path, lineno, max_bytes)
+            except json.JSONDecodeError as exc:
+                yield Problem(str(path), f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
+            except IngestError as exc:
+                yield Problem(str(path), str(exc), lineno)
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield Problem(str(path), f"invalid JSON: {exc.msg}", exc.lineno)
+            return
+        if isinstance(data, dict):
+            data = data.get("articles", data.get("items", [data] if "text" in data else None))
+        if not isinstance(data, list):
+            yield Problem(str(path), "JSON holds neither an article, a list of articles, nor {'articles': [...]}")
+            return
+        for index, record in enumerate(data, start=1):
+            try:
+                yield _record_to_article(record, path, index, max_bytes)
+            except IngestError as exc:
+                yield Problem(str(path), f"item {index}: {exc}", index)
+    elif suffix == ".csv":
+        yield from _iter_csv(text, path, max_bytes)
+
+
+def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        yield Problem(str(path), f"CSV has no header row ({exc})" if str(exc) else "CSV has no header row", 1)
+        return
+    columns = [h.strip().lower() for h in header]
+    if not any(c in columns for c in _FIELD_ALIASES["text"]):
+        yield Problem(str(path), f"CSV has no 'text' column (columns: {', '.join(columns) or 'none'}; "
+                                 f"delimiter {delimiter!r})", 1)
+        return
+    while True:
+        line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield Problem(str(path), f"malformed CSV: {exc}", line)
+            continue
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(columns):
+            yield Problem(str(path), f"row has {len(values)} fields, header has {len(columns)}; "
+                                     "read what lines up", line, severity="warning")
+        record = dict(zip(columns, values))
+        try:
+            yield _record_to_article(record, path, line, max_bytes)
+        except IngestError as exc:
+            yield Problem(str(path), str(exc), line)
+
+
+# --------------------------------------------------------------------------- paths and batches
+
+def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand files, folders (recursively) and glob patterns into supported files, sorted."""
+    for raw in paths:
+        raw = str(raw)
+        path = Path(raw)
+        if path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file()):
+                if found.suffix.lower() in SUPPORTED_SUFFIXES and not any(
+                        part.startswith(".") for part in found.relative_to(path).parts):
+                    yield found
+        elif path.is_file():
+            yield path
+        elif any(ch in raw for ch in "*?["):
+            for match in sorted(glob.glob(raw, recursive=True)):
+                if Path(match).is_file():
+                    yield Path(match)
+        else:
+            raise FileNotFoundError(f"{raw}: no such file or folder")
+
+
+def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article | Problem]:
+    """Articles (or Problems) from one file; never raises for bad content."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        yield Problem(str(path), f"unsupported file type {suffix or '(none)'!r}")
+        return
+    try:
+        size = path.stat().st_size
+        limit = MAX_FILE_BYTES if suffix in COLLECTION_SUFFIXES else max_bytes * 4
+        if size > limit:
+            yield Problem(str(path), f"file is {size:,} bytes, over the limit of {limit:,}")
+            return
+        raw = path.read_bytes()
+        text, warning = decode_bytes(raw, str(path))
+    except IngestError as exc:
+        yield Problem(str(path), str(exc))
+        return
+    except OSError as exc:
+        yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if warning:
+        yield Problem(str(path), warning, severity="warning")
+    try:
+        if suffix in COLLECTION_SUFFIXES:
+            yield from _iter_collection(text, path, max_bytes)
+            return
+        if suffix in (".html", ".htm"):
+            article, warnings = parse_html(text, path, max_bytes)
+        else:
+            article, warnings = parse_text_file(text, path, max_bytes)
+    except IngestError as exc:
+        yield Problem(str(path), str(exc))
+        return
+    except Exception as exc:  # a parser library failing on hostile input must not stop the batch
+        yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
+        return
+    for w in warnings:
+        yield Problem(str(path), w, severity="warning")
+    note = language_warning(article.text)
+    if note:
+        yield Problem(str(path), note, severity="warning")
+    yield article
+
+
+def language_warning(text: str) -> str | None:
+    """A warning when the text is mostly Cyrillic: the rules read English only."""
+    letters = [c for c in text[:5000] if c.isalpha()]
+    if len(letters) < 20:
+        return None
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    if cyrillic > 0.3 * len(letters):
+        return "text is mostly Cyrillic (Ukrainian or Russian?); the extraction rules read English only"
+    return None
+
+
+def read_articles(paths: Iterable[str | Path] | str | Path, problems: list[Problem] | None = None,
+                  max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article]:
+    """Yield every article under ``paths`` (files, folders, globs).
+
+    Problems are logged and, when ``problems`` is a list, appended to it.
+    Article ids are made unique within a batch (``-2``, ``-3``... suffixes).
+
+    >>> articles = list(read_articles("data/articles"))  # doctest: +SKIP
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    seen: dict[str, int] = {}
+    for path in iter_paths(paths):
+        for item in read_file(path, max_bytes):
+            if isinstance(item, Problem):
+                (log.warning if item.severity == "warning" else log.error)("%s", item)
+                if problems is not None:
+                    problems.append(item)
+                continue
+            n = seen.get(item.article_id, 0) + 1
+            seen[item.article_id] = n
+            if n > 1:
+                item.article_id = f"{item.article_id}-{n}"
+            yield item
+
+
+def article_from_text(text: str, article_id: str = "pasted", published: str | None = None,
+                      title: str | None = None) -> Article:
+    """An article from a string (a pasted text in a notebook, a test sentence)."""
+    article = Article(article_id=safe_article_id(article_id), text=text, title=title,
+                      published=parse_date(published) or date_from_text(text))
+    if not text.strip():
+        raise IngestError("no article text")
+    return _finish(article, max(MAX_ARTICLE_BYTES, len(text.encode("utf-8", "surrogatepass")) + 1))

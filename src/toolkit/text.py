@@ -1,0 +1,177 @@
+"""Sentences with character spans, and numbers written in digits or words.
+
+Pure functions over strings; the extractors in :mod:`toolkit.strikes` and
+:mod:`toolkit.diplomacy` build on them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article: its text and where it stands (``text[start:end]``)."""
+
+    text: str
+    start: int
+    end: int
+    paragraph: int  # index of the paragraph (block of lines) it belongs to
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no", "nos", "vs", "etc",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.k", "u.n", "e.u", "d.c", "j.d", "inc", "corp", "ltd", "co", "jr", "sr", "prof", "sen",
+    "rep", "gov", "pres", "approx", "est", "fig", "al", "i.e", "e.g", "adm", "cmdr", "rev", "mt",
+}
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u0400-\u04ff])")
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*\u2022]\s|\d{1,2}:\d\d\b))")
+#: Longest sentence the rules look at; longer runs (no punctuation at all) are cut into pieces.
+MAX_SENTENCE_CHARS = 2_000
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences with spans; headlines and captions (lines) stay apart.
+
+    >>> [s.text for s in split_sentences("Kyiv was hit. Mr. Smith said so.\\nNext line")]
+    ['Kyiv was hit.', 'Mr. Smith said so.', 'Next line']
+    """
+    sentences: list[Sentence] = []
+    paragraph = 0
+    for block_start, block_end in _blocks(text):
+        line_start = block_start
+        # single newlines inside a paragraph separate headlines/captions from body lines
+        for line in text[block_start:block_end].split("\n"):
+            line_end = line_start + len(line)
+            _split_line(text, line_start, line_end, paragraph, sentences)
+            line_start = line_end + 1
+        paragraph += 1
+    return sentences
+
+
+def _blocks(text: str):
+    start = 0
+    for m in _PARAGRAPH.finditer(text):
+        yield start, m.start()
+        start = m.end()
+    yield start, len(text)
+
+
+def _split_line(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+    cursor = start
+    line = text[start:end]
+    for m in _BOUNDARY.finditer(line):
+        stop = start + m.start()
+        word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[cursor:stop + 1].rstrip(".!?\"')]"))
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and text[stop] == "."):
+            continue
+        cut = start + m.end()
+        _emit(text, cursor, cut, paragraph, out)
+        cursor = cut
+    _emit(text, cursor, end, paragraph, out)
+
+
+def _emit(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        out.append(Sentence(text[start:cut], start, cut, paragraph))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        out.append(Sentence(text[start:end], start, end, paragraph))
+
+
+# --------------------------------------------------------------------------- numbers
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+        "eighty": 80, "ninety": 90}
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+#: "a dozen" is a count; "dozens" is not (FACTS.md, hard cases).
+DOZEN_WORDS = {"dozen": 12}
+
+_WORD = r"(?:%s)" % "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))
+NUMBER_PATTERN = (
+    r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:thousand|million))?"
+    r"|(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen)\b(?!s)"
+    rf"|(?:{_WORD}(?:[\s-]+(?:{_WORD}|hundred|thousand|and))*)\b"
+)
+NUMBER_RE = re.compile(rf"\b(?:{NUMBER_PATTERN})", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def parse_number(token: str) -> int | None:
+    """The integer a numeral or number phrase states, else None.
+
+    >>> parse_number("1,200"), parse_number("twenty-nine"), parse_number("a dozen"), parse_number("dozens")
+    (1200, 29, 12, None)
+    """
+    raw = token.strip().lower().replace("\u2009", "").replace(" ", " ")
+    if not raw:
+        return None
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(thousand|million)?", raw)
+    if m:
+        value = float(m.group(1).replace(",", "") + (m.group(2) or ""))
+        if m.group(3):
+            value *= SCALES[m.group(3)]
+        return int(value) if value == int(value) else None
+    m = re.fullmatch(r"(a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen", raw)
+    if m:
+        mult = 1 if m.group(1) in ("a", "one") else UNITS[m.group(1)]
+        return 12 * mult
+    words = [w for w in re.split(r"[\s-]+", raw) if w and w != "and"]
+    if not words:
+        return None
+    total = current = 0
+    seen = False
+    for word in words:
+        if word in UNITS:
+            current += UNITS[word]
+        elif word in TENS:
+            current += TENS[word]
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in ("thousand", "million"):
+            total += (current or 1) * SCALES[word]
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def find_numbers(text: str) -> list[tuple[int, int, int]]:
+    """Every number in a text as (value, start, end); "dozens"/"hundreds" are not numbers.
+
+    >>> find_numbers("shot down 585 drones, twenty-nine missiles")
+    [(585, 10, 13), (29, 22, 33)]
+    """
+    found = []
+    for m in NUMBER_RE.finditer(text):
+        value = parse_number(m.group(0))
+        if value is None:
+            continue
+        start, end = m.span()
+        # "1,2,3" or "10^9" are not counts: skip digits glued to other digits/symbols
+        if end < len(text) and text[end] in "^,." and end + 1 < len(text) and text[end + 1].isdigit():
+            continue
+        if start > 0 and text[start - 1] in "^,.-" and start > 1 and text[start - 2].isdigit():
+            continue
+        found.append((value, start, end))
+    return found
