@@ -7,7 +7,7 @@ ARTICLES ?= data/articles
 PROCESSED ?= data/processed
 REPORTS ?= reports
 
-.PHONY: help setup demo test test-slow bench score lint clean
+.PHONY: help setup demo test test-slow bench score docs clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ score: setup ## score the extractor on the shared dev set
 	rm -rf build/dev-facts
 	$(BIN)/toolkit facts ../shared/eval/dev/articles -o build/dev-facts
 	$(BIN)/python ../shared/eval/score.py build/dev-facts ../shared/eval/dev/gold
+
+docs: setup ## refresh the README's schema section from toolkit.schema
+	$(BIN)/python -c "from toolkit.schema import render_readme; render_readme('README.md')"
 
 clean: ## remove derived data (data/processed, reports, build)
 	rm -rf $(PROCESSED) $(REPORTS) build

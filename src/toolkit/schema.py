@@ -173,3 +173,17 @@ def markdown() -> str:
         lines += [f"| `{c}` | {FIELDS[c].dtype} | {FIELDS[c].meaning} |" for c in columns]
         lines.append("")
     return "\n".join(lines)
+
+
+def render_readme(path: str) -> bool:
+    """Rewrite the schema block of a README (between the schema markers); True if it changed."""
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split("<!-- schema:start -->", 1)
+    _, tail = rest.split("<!-- schema:end -->", 1)
+    new = f"{head}<!-- schema:start -->\n{markdown()}\n<!-- schema:end -->{tail}"
+    if new != text:
+        readme.write_text(new, encoding="utf-8")
+    return new != text

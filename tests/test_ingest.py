@@ -1,0 +1,275 @@
+"""Ingestion: every input format, the encodings, the metadata rules, bad input."""
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from toolkit.ingest import (
+    date_from_url,
+    decode_bytes,
+    IngestError,
+    normalise_text,
+    parse_date,
+    read_articles,
+    safe_article_id,
+)
+from toolkit.records import Problem
+
+BODY = "Russia launched 50 drones at Kyiv overnight, the Air Force said.\n\nDebris fell in two districts."
+
+
+def _read(*paths):
+    problems: list[Problem] = []
+    articles = list(read_articles([str(p) for p in paths], problems))
+    return articles, problems
+
+
+# --------------------------------------------------------------------------- formats
+
+def test_ingest_txt_title_is_first_line(tmp_path):
+    (tmp_path / "wire.txt").write_text("Drones hit Kyiv\n\n" + BODY, encoding="utf-8")
+    [article], problems = _read(tmp_path / "wire.txt")
+    assert article.title == "Drones hit Kyiv"
+    assert article.article_id == "wire"
+    assert article.text.startswith("Drones hit Kyiv")
+    assert "50 drones" in article.text
+    assert article.published is None
+    assert problems == []
+
+
+def test_ingest_markdown_front_matter(tmp_path):
+    text = ("---\ntitle: \"Air Force: 50 drones\"\npublished: 2025-10-30\nurl: https://example.org/a\n"
+            "outlet: Example Wire\n---\n" + BODY)
+    (tmp_path / "af.md").write_text(text, encoding="utf-8")
+    [article], _ = _read(tmp_path / "af.md")
+    assert article.title == "Air Force: 50 drones"
+    assert article.published == "2025-10-30"
+    assert article.url == "https://example.org/a"
+    assert article.outlet == "Example Wire"
+    assert article.text.startswith("Air Force: 50 drones\n\nRussia launched")
+    assert "---" not in article.text
+
+
+def test_ingest_published_line_in_text(tmp_path):
+    (tmp_path / "d.txt").write_text("Talks open in Riyadh\nPublished: 2025-02-18\n\n" + BODY, encoding="utf-8")
+    [article], _ = _read(tmp_path / "d.txt")
+    assert article.published == "2025-02-18"
+
+
+def test_ingest_published_from_url_when_no_metadata(tmp_path):
+    text = "---\ntitle: T\nurl: https://news.example/2025/12/06/strike-story\n---\n" + BODY
+    (tmp_path / "u.md").write_text(text, encoding="utf-8")
+    [article], _ = _read(tmp_path / "u.md")
+    assert article.published == "2025-12-06"
+
+
+def test_ingest_invalid_front_matter_date_is_warned_not_fatal(tmp_path):
+    (tmp_path / "bad.md").write_text("---\ntitle: T\npublished: not a date\n---\n" + BODY, encoding="utf-8")
+    [article], problems = _read(tmp_path / "bad.md")
+    assert article.published is None
+    assert any("not a date" in p.reason and p.severity == "warning" for p in problems)
+
+
+HTML = """<!doctype html><html><head><title>Drones strike Lviv | Example News</title>
+<meta property="og:title" content="Drones strike Lviv overnight">
+<meta property="og:site_name" content="Example News">
+<meta property="og:url" content="https://example.news/world/drones-strike-lviv">
+<meta property="article:published_time" content="2025-12-06T07:30:00+02:00">
+<script>var tracking = "launched 999 drones";</script><style>.x{}</style></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>Drones strike Lviv overnight</h1>
+<p>Russia launched 120 drones and 15 missiles at western Ukraine overnight, the Air Force said on Saturday.</p>
+<p>Air defence shot down 100 drones and 12 missiles. A power substation in Lviv region was damaged.</p>
+<p>Regional officials said two people were injured and 8,000 households lost power for several hours.</p>
+</article><footer>Copyright 2019 Example News. All rights reserved.</footer></body></html>"""
+
+
+def test_ingest_html_main_text_and_metadata(tmp_path):
+    (tmp_path / "page.html").write_text(HTML, encoding="utf-8")
+    [article], problems = _read(tmp_path / "page.html")
+    assert "120 drones and 15 missiles" in article.text
+    assert "tracking" not in article.text and "Sport" not in article.text
+    assert article.title == "Drones strike Lviv overnight"
+    assert article.outlet == "Example News"
+    assert article.published == "2025-12-06"
+    assert article.url == "https://example.news/world/drones-strike-lviv"
+
+
+def test_ingest_html_does_not_take_copyright_year_as_date(tmp_path):
+    page = HTML.replace('<meta property="article:published_time" content="2025-12-06T07:30:00+02:00">', "")
+    (tmp_path / "nodate.html").write_text(page, encoding="utf-8")
+    [article], _ = _read(tmp_path / "nodate.html")
+    assert article.published is None
+
+
+def test_ingest_jsonl_collection_with_broken_line(tmp_path):
+    rows = [{"id": "a1", "title": "One", "text": BODY, "published": "2025-03-01", "url": "u", "outlet": "o"},
+            {"title": "Two", "text": "Second report: 12 drones were shot down over Sumy region."}]
+    lines = [json.dumps(rows[0]), "{not json", json.dumps(rows[1]), json.dumps({"title": "no text"})]
+    (tmp_path / "batch.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    articles, problems = _read(tmp_path / "batch.jsonl")
+    assert [a.article_id for a in articles] == ["a1", "batch-3"]
+    assert articles[0].published == "2025-03-01" and articles[0].outlet == "o"
+    assert articles[1].source_row == 3
+    skipped = {(p.source_row, p.reason.split(":")[0]) for p in problems if p.severity == "skipped"}
+    assert (2, "invalid JSON") in skipped
+    assert any(p.source_row == 4 and "text" in p.reason for p in problems)
+
+
+def test_ingest_json_list_and_articles_key(tmp_path):
+    (tmp_path / "list.json").write_text(json.dumps([{"text": BODY}, {"text": BODY + " More."}]), encoding="utf-8")
+    (tmp_path / "obj.json").write_text(json.dumps({"articles": [{"id": "x", "text": BODY}]}), encoding="utf-8")
+    articles, problems = _read(tmp_path / "list.json", tmp_path / "obj.json")
+    assert [a.article_id for a in articles] == ["list-1", "list-2", "x"]
+    assert problems == []
+
+
+def test_ingest_csv_collection_sniffs_delimiter_and_keeps_newlines(tmp_path):
+    (tmp_path / "semi.csv").write_text('title;text;published\nT1;"Line one.\nLine two: 40 drones.";2024-11-26\n',
+                                       encoding="utf-8")
+    [article], problems = _read(tmp_path / "semi.csv")
+    assert "Line two: 40 drones." in article.text
+    assert article.published == "2024-11-26"
+    assert article.article_id == "semi-2"
+    assert problems == []
+
+
+def test_ingest_csv_without_text_column_names_the_file(tmp_path):
+    (tmp_path / "notext.csv").write_text("title,body_html\nA,B\n", encoding="utf-8")
+    articles, problems = _read(tmp_path / "notext.csv")
+    assert articles == []
+    assert "no 'text' column" in problems[0].reason and problems[0].source_path.endswith("notext.csv")
+
+
+def test_ingest_csv_ragged_rows_are_warned(tmp_path):
+    (tmp_path / "ragged.csv").write_text("title,text\nA,first text here,extra\nB\nC,third text\n", encoding="utf-8")
+    articles, problems = _read(tmp_path / "ragged.csv")
+    assert [a.title for a in articles] == ["A", "C"]
+    assert any(p.source_row == 2 and "fields" in p.reason for p in problems)
+    assert any(p.source_row == 3 for p in problems)
+
+
+# --------------------------------------------------------------------------- encodings
+
+@pytest.mark.parametrize("encoding,prefix", [
+    ("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE),
+    ("utf-16-be", codecs.BOM_UTF16_BE), ("utf-16-le", b""), ("utf-16-be", b""),
+])
+def test_ingest_encodings_decode_to_same_text(tmp_path, encoding, prefix):
+    text = "Kyiv\u2019s air defence \u201cworked\u201d over Zaporizhzhia.\n\nThirty drones were shot down."
+    (tmp_path / "enc.txt").write_bytes(prefix + text.encode(encoding))
+    [article], problems = _read(tmp_path / "enc.txt")
+    assert article.text == normalise_text(text)
+    assert all(p.severity == "warning" for p in problems)
+
+
+def test_ingest_legacy_single_byte_falls_back_with_warning(tmp_path):
+    (tmp_path / "legacy.txt").write_bytes("Caf\u00e9 report \u2013 20 drones were shot down.".encode("cp1252"))
+    [article], problems = _read(tmp_path / "legacy.txt")
+    assert "Caf\u00e9" in article.text
+    assert any("cp1252" in p.reason for p in problems)
+
+
+def test_ingest_normalises_quotes_and_spaces():
+    assert normalise_text("\u201cWe\u2019re\u00a0ready\u201d\r\n") == "\"We're ready\"\n"
+
+
+# --------------------------------------------------------------------------- bad input
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", b"  \n\t\n", "whitespace"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG"),
+    ("archive.txt", gzip.compress(b"hello world" * 10), "gzip"),
+    ("nul.txt", b"abc\x00\x01\x02\x03" * 200, "binary"),
+])
+def test_ingest_bad_files_are_reported_and_batch_goes_on(tmp_path, name, content, reason):
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "good.txt").write_text(BODY, encoding="utf-8")
+    articles, problems = _read(tmp_path)
+    assert [a.article_id for a in articles] == ["good"]
+    [problem] = [p for p in problems if p.severity == "skipped"]
+    assert problem.source_path.endswith(name) and reason in problem.reason
+
+
+def test_ingest_size_limit_is_configurable(tmp_path):
+    (tmp_path / "big.txt").write_text("word " * 5000, encoding="utf-8")
+    problems: list[Problem] = []
+    assert list(read_articles([tmp_path / "big.txt"], problems, max_bytes=1000)) == []
+    assert "over the limit" in problems[0].reason
+    assert len(list(read_articles([tmp_path / "big.txt"]))) == 1
+
+
+def test_ingest_missing_path_raises_clearly(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nowhere.txt"):
+        list(read_articles([tmp_path / "nowhere.txt"]))
+
+
+def test_ingest_glob_and_recursive_folder(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "a" / "two.md").write_text(BODY, encoding="utf-8")
+    (tmp_path / "a" / "skip.bin").write_bytes(b"x")
+    (tmp_path / "a" / ".hidden.txt").write_text(BODY, encoding="utf-8")
+    assert sorted(a.article_id for a in read_articles(tmp_path)) == ["one", "two"]
+    assert [a.article_id for a in read_articles(str(tmp_path / "a" / "*.md"))] == ["two"]
+
+
+def test_ingest_duplicate_ids_are_made_unique(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    (tmp_path / "x" / "same.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "y" / "same.txt").write_text(BODY, encoding="utf-8")
+    assert [a.article_id for a in read_articles(tmp_path)] == ["same", "same-2"]
+
+
+# --------------------------------------------------------------------------- metadata helpers
+
+@pytest.mark.parametrize("raw,expected", [
+    ("../../etc/passwd", "etc-passwd"), ("/abs/path", "abs-path"), ("a b/c", "a-b-c"),
+    ("...", None), ("ok-id_1.v2", "ok-id_1.v2"),
+])
+def test_ingest_safe_article_id(raw, expected):
+    got = safe_article_id(raw)
+    assert "/" not in got and not got.startswith(".") and ".." not in got
+    if expected:
+        assert got == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2025-12-06", "2025-12-06"), ("2025-12-06T07:30:00+02:00", "2025-12-06"), ("6 December 2025", "2025-12-06"),
+    ("December 6, 2025", "2025-12-06"), ("not a date", None), ("", None), (None, None), ("2025-13-45", None),
+])
+def test_ingest_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("https://x.org/2025/12/06/story", "2025-12-06"), ("https://x.org/news-2024-04-28-digest", "2024-04-28"),
+    ("https://x.org/story", None), (None, None), ("https://x.org/2025/13/40/x", None),
+])
+def test_ingest_date_from_url(url, expected):
+    assert date_from_url(url) == expected
+
+
+def test_ingest_decode_rejects_binary():
+    with pytest.raises(IngestError, match="binary"):
+        decode_bytes(b"%PDF-1.4 ...")
+
+
+def test_ingest_reads_every_bundled_article(root):
+    problems: list[Problem] = []
+    articles = list(read_articles(root / "data" / "articles", problems))
+    assert len(articles) >= 8
+    assert not [p for p in problems if p.severity == "skipped"]
+    assert len({a.article_id for a in articles}) == len(articles)
+
+
+def test_ingest_reads_every_dev_article(shared):
+    articles = list(read_articles(shared / "eval" / "dev" / "articles"))
+    gold = {p.stem for p in (shared / "eval" / "dev" / "gold").glob("*.json")}
+    assert {a.article_id for a in articles} == gold

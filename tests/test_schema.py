@@ -1,0 +1,38 @@
+"""The field dictionary: every table column is described, frames conform, bad columns are refused."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from toolkit import schema
+
+
+def test_schema_every_column_is_described():
+    for table, columns in schema.TABLES.items():
+        assert table in schema.TABLE_DOCS
+        assert len(columns) == len(set(columns)), table
+        for column in columns:
+            assert column in schema.FIELDS, f"{table}.{column} missing from FIELDS"
+
+
+@pytest.mark.parametrize("table", list(schema.TABLES))
+def test_schema_empty_frame_passes_check(table):
+    schema.check(table, schema.empty_frame(table))
+
+
+def test_schema_conform_orders_types_and_fills():
+    frame = schema.conform("casualties", [{"article_id": "a", "casualty_kind": "killed", "count": 3}])
+    schema.check("casualties", frame)
+    assert frame.loc[0, "count"] == 3 and pd.isna(frame.loc[0, "qualifier"])
+
+
+def test_schema_conform_refuses_unknown_columns():
+    with pytest.raises(KeyError, match="no column"):
+        schema.conform("casualties", [{"article_id": "a", "kill_count": 3}])
+
+
+def test_schema_check_catches_wrong_dtype():
+    frame = schema.empty_frame("outages")
+    frame["customers"] = frame["customers"].astype("float64")
+    with pytest.raises(ValueError, match="customers"):
+        schema.check("outages", frame)
