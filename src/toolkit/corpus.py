@@ -5,22 +5,33 @@ Layout of a dataset folder::
     DIR/CURRENT                   name of the live snapshot (replaced atomically)
     DIR/snapshots/<name>/*.parquet  one file per table, plus manifest.json
     DIR/csv/*.csv                 CSV exports of the live snapshot
+    DIR/.lock                     held (flock) by the process writing the dataset
 
 A parse writes a new snapshot beside the old one and then swaps ``CURRENT`` with
 ``os.replace``: a crash at any point leaves the previous dataset readable, and
-a rerun completes the job. Reruns parse only articles whose content hash changed.
+a rerun completes the job. Two parses into one folder serialise on ``DIR/.lock``
+(the second waits, or fails with :class:`DatasetLockedError` after
+``lock_timeout`` seconds); the operating system drops the lock of a killed
+process, so no stale lock survives a crash. Reruns parse only articles whose
+content hash changed; a change of the toolkit's code, rules or schema (the
+extractor fingerprint in the manifest) reparses everything, so an incremental
+run always equals a full rebuild.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +46,117 @@ from .tables import FACT_TABLES, article_row, build_tables, problem_row, sort_ta
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+_LOCK_NAME = ".lock"
+#: How many snapshots to keep: the live one and the one before (a reader may still hold it).
+KEEP_SNAPSHOTS = 2
+
+
+class DatasetLockedError(RuntimeError):
+    """Another process is writing the same dataset folder."""
+
+
+_held_locks: dict[str, int] = {}
+_held_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def dataset_lock(out_dir: str | Path, timeout: float | None = None) -> Iterator[Path]:
+    """Hold the dataset folder's write lock (re-entrant within one process).
+
+    Waits for another writer to finish; with ``timeout`` (seconds; 0 = do not
+    wait) raises :class:`DatasetLockedError` naming the folder instead.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    key = str(out_dir.resolve())
+    with _held_guard:
+        if key in _held_locks:
+            _held_locks[key] += 1
+            reentrant = True
+        else:
+            reentrant = False
+    if reentrant:
+        try:
+            yield out_dir
+        finally:
+            with _held_guard:
+                _held_locks[key] -= 1
+        return
+    handle = open(out_dir / _LOCK_NAME, "a+b")  # noqa: SIM115 - held for the whole block
+    try:
+        _acquire(handle, out_dir, timeout)
+        with _held_guard:
+            _held_locks[key] = 1
+        try:
+            yield out_dir
+        finally:
+            with _held_guard:
+                _held_locks.pop(key, None)
+            _release(handle)
+    finally:
+        handle.close()
+
+
+def _acquire(handle: Any, out_dir: Path, timeout: float | None) -> None:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    waited = False
+    while True:
+        try:
+            _try_lock(handle)
+            return
+        except BlockingIOError:
+            pass
+        if deadline is not None and time.monotonic() >= deadline:
+            raise DatasetLockedError(f"{out_dir}: another parse is writing this dataset "
+                                     f"(lock file {out_dir / _LOCK_NAME}); try again when it has finished")
+        if not waited:
+            log.warning("%s: another parse is writing this dataset; waiting for it to finish", out_dir)
+            waited = True
+        time.sleep(0.05)
+
+
+def _try_lock(handle: Any) -> None:
+    """Take an exclusive lock without blocking; BlockingIOError when someone holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        except OSError as exc:
+            raise BlockingIOError(str(exc)) from exc
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _release(handle: Any) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@lru_cache(maxsize=1)
+def extractor_fingerprint() -> str:
+    """Hash of the toolkit's code, rule files and schema: cached facts are reused only while it holds."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for file in sorted(package.rglob("*")):
+        if file.is_file() and file.suffix in (".py", ".csv", ".yaml", ".yml", ".json") \
+                and "__pycache__" not in file.parts:
+            digest.update(file.relative_to(package).as_posix().encode())
+            digest.update(b"\x00")
+            digest.update(file.read_bytes())
+            digest.update(b"\x00")
+    digest.update(json.dumps(schema.TABLES, sort_keys=True).encode())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -138,52 +260,78 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
 
 def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, workers: int = 1,
                   progress: bool = True, max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False,
-                  csv_export: bool = True) -> ParseSummary:
+                  csv_export: bool = True, lock_timeout: float | None = None) -> ParseSummary:
     """Parse every article under ``paths`` into the dataset at ``out_dir``.
 
     Only articles that are new or changed since the last run are parsed
     (``full=True`` parses all); rows of articles no longer present are dropped.
-    The result equals a full rebuild. Returns a :class:`ParseSummary`.
+    The result equals a full rebuild. Concurrent parses into the same folder
+    serialise (see :func:`dataset_lock`). Returns a :class:`ParseSummary`.
+
+    >>> summary = build_dataset("data/articles", "data/processed")  # doctest: +SKIP
+    >>> summary.parsed, summary.reused  # doctest: +SKIP
+    (36, 0)
     """
     started = time.perf_counter()
     out_dir = Path(out_dir)
     summary = ParseSummary(out_dir=out_dir)
     articles = list(read_articles(paths, summary.problems, max_bytes=max_bytes))
-    previous = None if full else current_snapshot(out_dir)
-    old_hashes: dict[str, str] = _manifest(previous).get("articles", {}) if previous else {}
-    if previous and _manifest(previous).get("format_version") != FORMAT_VERSION:
-        previous, old_hashes = None, {}
-    unchanged = {a.article_id for a in articles if old_hashes.get(a.article_id) == a.content_hash}
-    to_parse = [a for a in articles if a.article_id not in unchanged]
-    extractions = extract_all(to_parse, workers=workers, progress=progress)
-    fresh = build_tables(extractions, summary.problems)
-    if unchanged and previous is not None:
-        old = load_dataset(out_dir)
-        tables = {}
-        for table, frame in fresh.items():
-            if table == "problems":
-                tables[table] = frame
-                continue
-            kept = old[table][old[table]["article_id"].isin(unchanged)]
-            tables[table] = sort_table(table, schema.conform(table, pd.concat([kept, frame], ignore_index=True))
-                                       if len(kept) else frame)
-    else:
-        tables = fresh
-    summary.articles = len(articles)
-    summary.parsed = len(to_parse)
-    summary.reused = len(unchanged)
-    summary.removed = len(set(old_hashes) - {a.article_id for a in articles})
-    write_dataset(tables, out_dir, {a.article_id: a.content_hash for a in articles}, csv_export=csv_export)
+    with dataset_lock(out_dir, timeout=lock_timeout):
+        previous = None if full else current_snapshot(out_dir)
+        manifest = _manifest(previous)
+        old_hashes: dict[str, str] = manifest.get("articles", {})
+        if previous is not None and (manifest.get("format_version") != FORMAT_VERSION
+                                     or manifest.get("fingerprint") != extractor_fingerprint()):
+            log.info("%s: toolkit or schema changed since the last parse; reparsing everything", out_dir)
+            previous = None
+        unchanged = ({a.article_id for a in articles if old_hashes.get(a.article_id) == a.content_hash}
+                     if previous is not None else set())
+        to_parse = [a for a in articles if a.article_id not in unchanged]
+        extractions = extract_all(to_parse, workers=workers, progress=progress)
+        fresh = build_tables(extractions, summary.problems)
+        tables = _merge_unchanged(fresh, previous, unchanged) if unchanged else fresh
+        summary.articles = len(articles)
+        summary.parsed = len(to_parse)
+        summary.reused = len(unchanged)
+        summary.removed = len(set(old_hashes) - {a.article_id for a in articles})
+        write_dataset(tables, out_dir, {a.article_id: a.content_hash for a in articles}, csv_export=csv_export)
     summary.rows = {table: len(frame) for table, frame in tables.items()}
     summary.seconds = time.perf_counter() - started
     return summary
 
 
+def _merge_unchanged(fresh: dict[str, pd.DataFrame], previous: Path | None,
+                     unchanged: set[str]) -> dict[str, pd.DataFrame]:
+    """Fresh rows plus the previous snapshot's rows of unchanged articles, in canonical order."""
+    tables = {}
+    for table, frame in fresh.items():
+        if table == "problems":  # re-read on every run: reading problems are never cached
+            tables[table] = frame
+            continue
+        file = previous / f"{table}.parquet" if previous is not None else None
+        old = (schema.conform(table, pd.read_parquet(file)) if file is not None and file.exists()
+               else schema.empty_frame(table))
+        kept = old[old["article_id"].isin(unchanged)]
+        merged = schema.conform(table, pd.concat([kept, frame], ignore_index=True)) if len(kept) else frame
+        tables[table] = sort_table(table, merged)
+    return tables
+
+
 # --------------------------------------------------------------------------- writing
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
 
 def _atomic_write_text(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the dataset is meant to be shared
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
@@ -212,21 +360,34 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def write_dataset(tables: dict[str, pd.DataFrame], out_dir: str | Path,
                   article_hashes: dict[str, str | None] | None = None, csv_export: bool = True) -> Path:
-    """Write tables as a new snapshot and make it live atomically; returns the snapshot folder."""
-    out_dir = Path(out_dir)
+    """Write tables as a new snapshot and make it live atomically; returns the snapshot folder.
+
+    Every table is checked against :mod:`toolkit.schema` before anything is
+    written; the folder's lock is held throughout.
+    """
+    with dataset_lock(out_dir):
+        return _write_snapshot(tables, Path(out_dir), article_hashes, csv_export)
+
+
+def _write_snapshot(tables: dict[str, pd.DataFrame], out_dir: Path, article_hashes: dict[str, str | None] | None,
+                    csv_export: bool) -> Path:
+    for table, frame in tables.items():
+        schema.check(table, frame)
     snapshots = out_dir / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
     name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.perf_counter_ns() % 10**6:06d}"
     staging = Path(tempfile.mkdtemp(dir=snapshots, prefix=f".{name}."))
     try:
+        os.chmod(staging, 0o777 & ~_UMASK)
         for table, frame in tables.items():
-            schema.check(table, frame)
-            frame.to_parquet(staging / f"{table}.parquet", index=False)
-        manifest = {"format_version": FORMAT_VERSION, "articles": article_hashes or {},
-                    "rows": {t: len(f) for t, f in tables.items()}}
+            _write_parquet(frame, staging / f"{table}.parquet")
+        manifest = {"format_version": FORMAT_VERSION, "fingerprint": extractor_fingerprint(),
+                    "articles": article_hashes or {}, "rows": {t: len(f) for t, f in tables.items()}}
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+        _fsync_dir(staging)
         final = snapshots / name
         os.replace(staging, final)
+        _fsync_dir(snapshots)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -237,19 +398,43 @@ def write_dataset(tables: dict[str, pd.DataFrame], out_dir: str | Path,
         for table, frame in tables.items():
             target = csv_dir / f"{table}.csv"
             _atomic_write_text(target, neutralise_formulas(frame).to_csv(index=False))
-    _prune(snapshots, keep={name})
+    _prune(snapshots, live=name)
     return final
 
 
-def _prune(snapshots: Path, keep: set[str]) -> None:
-    """Remove old snapshots (and staging leftovers older than an hour)."""
-    now = time.time()
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename inside ``path`` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _prune(snapshots: Path, live: str) -> None:
+    """Remove staging leftovers of killed runs and all but the newest snapshots.
+
+    Runs under the dataset lock, so a staging folder here is never another
+    live writer's. The snapshot before the live one is kept for readers that
+    resolved ``CURRENT`` just before the swap.
+    """
+    finished = sorted((c for c in snapshots.iterdir() if c.is_dir() and not c.name.startswith(".")
+                       and c.name != live), key=lambda c: c.stat().st_mtime, reverse=True)
+    keep = {live} | {c.name for c in finished[:KEEP_SNAPSHOTS - 1]}
     for child in snapshots.iterdir():
-        if child.name in keep:
-            continue
-        if child.name.startswith(".") and now - child.stat().st_mtime < 3600:
-            continue  # maybe another process's staging folder
-        shutil.rmtree(child, ignore_errors=True)
+        if child.name not in keep:
+            shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
 
 
 def article_rows(articles: Iterable[Article]) -> list[dict[str, Any]]:
