@@ -245,6 +245,17 @@ def _finish(article: Article, max_bytes: int) -> Article:
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as strings: ``published: 2025-13-45`` is then a
+    warning from :func:`parse_date`, not a crash inside the YAML timestamp parser."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_text_file(text: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[Article, list[str]]:
     """A .txt/.md article: optional YAML front matter, else title = first line."""
     warnings: list[str] = []
@@ -253,7 +264,7 @@ def parse_text_file(text: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -
     m = _FRONT_MATTER.match(body)
     if m:
         try:
-            loaded = yaml.safe_load(m.group("yaml"))
+            loaded = yaml.load(m.group("yaml"), Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = f" (line {mark.line + 2})" if mark is not None else ""
@@ -300,7 +311,18 @@ def parse_html(html: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tup
         body = (doc.text if hasattr(doc, "text") else doc.get("text")) or ""
         get = (lambda k: getattr(doc, k, None)) if hasattr(doc, "text") else doc.get
         title, url, outlet = get("title"), get("url"), get("sitename")
-    if not body.strip():
+    if not body.strip() and _nesting_depth(html) > _LIBXML_MAX_DEPTH:
+        # libxml2 drops everything below 256 levels unless asked for a "huge" tree
+        import lxml.html
+
+        tree = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True, remove_comments=True))
+        doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
+                                          include_tables=False, favor_precision=True)
+        body = (getattr(doc, "text", None) or "") if doc is not None else ""
+        if not body.strip():
+            raise IngestError(f"HTML page is nested {_nesting_depth(html):,} elements deep; no article text "
+                              "could be read from it")
+    if len(_WORDS.findall(body)) < _MIN_HTML_WORDS:
         raise IngestError("HTML page has no article text (only scripts, navigation or markup)")
     # original_date + no extensive search: only dates the page states in its metadata
     # or markup, never a guess from a footer's "Copyright 2025".
@@ -319,6 +341,25 @@ def parse_html(html: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tup
         source_path=str(path),
     )
     return _finish(article, max_bytes), warnings
+
+
+_LIBXML_MAX_DEPTH = 255
+#: Fewer words than this in the extracted main text of a page is navigation, not an article.
+_MIN_HTML_WORDS = 5
+_WORDS = re.compile(r"\w+")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*?(/?)>")
+_VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+
+
+def _nesting_depth(html: str) -> int:
+    """Deepest element nesting of a page (a cheap tag count; used only when extraction found nothing)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(html):
+        if m.group(2).lower() in _VOID_TAGS or m.group(3):
+            continue
+        depth = max(0, depth - 1) if m.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 # --------------------------------------------------------------------------- collections
@@ -386,14 +427,35 @@ def _iter_collection(text: str, path: Path, max_bytes: int) -> Iterator[Article 
         yield from _iter_csv(text, path, max_bytes)
 
 
+_DELIMITERS = ",;\t|"
+
+
+def _header_delimiter(sample: str) -> str | None:
+    """The delimiter that splits the header line into a ``text`` column (the header is
+    more reliable than sniffing rows whose prose is full of commas), else None."""
+    header = sample.split("\n", 1)[0].strip().lower()
+    found = []
+    for delimiter in _DELIMITERS:
+        columns = [c.strip().strip('"') for c in header.split(delimiter)]
+        if any(c in _FIELD_ALIASES["text"] for c in columns):
+            found.append((len(columns), delimiter))
+    if not found:
+        return None
+    columns, delimiter = max(found)
+    if columns == 1:  # one column: split on the delimiter the rows use least
+        return min(_DELIMITERS, key=sample.count)
+    return delimiter
+
+
 def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = _header_delimiter(sample)
+    if delimiter is None:
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+        except csv.Error:
+            delimiter = ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
@@ -459,7 +521,8 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[
         size = path.stat().st_size
         limit = MAX_FILE_BYTES if suffix in COLLECTION_SUFFIXES else max_bytes * 4
         if size > limit:
-            yield Problem(str(path), f"file is {size:,} bytes, over the limit of {limit:,}")
+            hint = "a collection file" if suffix in COLLECTION_SUFFIXES else "one article; raise it with --max-bytes"
+            yield Problem(str(path), f"file is {size:,} bytes, over the limit of {limit:,} ({hint})")
             return
         raw = path.read_bytes()
         text, warning = decode_bytes(raw, str(path))
