@@ -14,6 +14,9 @@ from .ingest import MAX_ARTICLE_BYTES
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not verbose:  # problems are listed once, with a summary, by _report_problems
+        for name in ("toolkit.ingest", "trafilatura", "htmldate"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,6 +163,28 @@ def schema() -> None:
 def _report_problems(problems: list) -> None:
     for problem in problems:
         click.echo(f"{problem.severity}: {problem}", err=True)
+    reasons = skip_reasons(problems)
+    if reasons:
+        click.echo("skipped, by reason: " + "; ".join(f"{n} {why}" for why, n in reasons.items()), err=True)
+
+
+def skip_reasons(problems: list) -> dict[str, int]:
+    """Skipped files/rows counted by kind of reason, most frequent first.
+
+    >>> from toolkit.records import Problem
+    >>> skip_reasons([Problem("a.txt", "binary file (PNG image), not text"), Problem("b.jsonl", "invalid JSON: x", 2)])
+    {'binary file, not text': 1, 'invalid JSON': 1}
+    """
+    import re
+    from collections import Counter
+
+    kinds: Counter[str] = Counter()
+    for problem in problems:
+        if problem.severity != "skipped":
+            continue
+        kind = re.split(r"[:;]", re.sub(r"\s*\([^)]*\)", "", problem.reason), maxsplit=1)[0]  # no details
+        kinds[re.sub(r"\d[\d,.]*\d|\d", "N", kind).strip()] += 1
+    return dict(kinds.most_common())
 
 
 if __name__ == "__main__":  # pragma: no cover
