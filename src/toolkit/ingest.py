@@ -467,6 +467,7 @@ def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Probl
         yield Problem(str(path), f"CSV has no 'text' column (columns: {', '.join(columns) or 'none'}; "
                                  f"delimiter {delimiter!r})", 1)
         return
+    last_line = text.rstrip("\n").count("\n") + 1  # a row running to here may hold an unclosed quote
     while True:
         line = reader.line_num + 1
         try:
@@ -481,11 +482,21 @@ def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Probl
         if len(values) != len(columns):
             yield Problem(str(path), f"row has {len(values)} fields, header has {len(columns)}; "
                                      "read what lines up", line, severity="warning")
+        if reader.line_num > line and reader.line_num >= last_line and _unclosed_quote(text, line):
+            yield Problem(str(path), f"a quote opened on line {line} is never closed; the rest of the file "
+                                     "was read as one cell", line, severity="warning")
         record = dict(zip(columns, values))
         try:
             yield _record_to_article(record, path, line, max_bytes)
         except IngestError as exc:
             yield Problem(str(path), str(exc), line)
+
+
+def _unclosed_quote(text: str, line: int) -> bool:
+    """True when the rows from ``line`` to the end hold an odd number of quote marks
+    (a multi-line cell that swallowed the rest of the file)."""
+    tail = text.split("\n", line - 1)[-1]
+    return tail.count('"') % 2 == 1
 
 
 # --------------------------------------------------------------------------- paths and batches
