@@ -1,21 +1,234 @@
-"""Impacts of strikes: places struck, infrastructure, casualties, outages (issue #3).
+"""Impacts of strikes: places struck, infrastructure hit, casualties, outages (issue #3).
 
-Placeholder: the rules land with the strike extractor.
+Scope follows FACTS.md ("Hard cases, settled"): places and impacts of the air
+attack(s) an article reports — not artillery shelling or ground fighting, not
+launch sites, not other wars. In a report of strikes by both sides the impacts
+are those on Ukrainian territory; in a report of a Ukrainian strike alone, the
+Russian side's. Rules and vocabularies live in ``data/impact_rules.yaml`` and
+``data/infrastructure.yaml``; places in ``data/places.csv`` / ``data/oblasts.csv``.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from .casualties import casualty_facts, casualty_rows
+from .gazetteer import DataFileError, load_yaml
+from .impact_rules import SentenceKind, classify, rules, words_pattern
+from .outages import outage_facts, outage_rows
+from .places import PlaceMention, find_places
 from .records import Article
 from .text import Sentence
 
+INFRASTRUCTURE_FILE = "infrastructure.yaml"
+CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_other", "military", "water",
+              "transport_other")
+_RUSSIAN_ATTACK = re.compile(
+    r"\bRussia(?:n|'s|’s)?\s+(?:forces\s+|troops\s+|military\s+|army\s+)?(?:overnight\s+)?(?:launched|attacked|struck|"
+    r"fired|hit|targeted|bombed|pounded|drones?|missiles?|strikes?|attacks?|air\s?strikes?|Shaheds?|bombs?)\b")
+_UKRAINIAN_ATTACK = re.compile(
+    r"\b(?:Ukrainian|Ukraine's|Ukraine’s|Kyiv's|Kyiv’s)\s+(?:drones?|UAVs?|missiles?|strikes?|attacks?|"
+    r"forces\s+(?:launched|attacked|struck|fired|hit))\b|\bUkraine\s+(?:launched|attacked|struck|fired|hit)\b"
+    r"|\b(?:Russian|Russia's|Russia’s)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e|MoD)\b")
+_OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
+                          re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A sentence with what the rules need about it: its kind and its places."""
+
+    sentence: Sentence
+    kind: SentenceKind
+    places: tuple[PlaceMention, ...]
+    roles: tuple[str, ...]  # place_role of each place
+
+    @property
+    def ua_codes(self) -> list[str]:
+        """ISO codes of the Ukrainian places in the sentence, in order."""
+        return [p.place.oblast_code for p in self.places if p.place.oblast_code]
+
+    @property
+    def russian_only(self) -> bool:
+        """True when the sentence names Russian places and no Ukrainian one."""
+        return bool(self.places) and not self.ua_codes and any(p.place.country_code == "RU" for p in self.places)
+
+
+def analyse(sentences: list[Sentence]) -> list[Analysed]:
+    """Classify every sentence and find and role its places."""
+    out = []
+    for sentence in sentences:
+        kind = classify(sentence.text)
+        mentions = tuple(find_places(sentence.text))
+        out.append(Analysed(sentence, kind, mentions, tuple(place_roles(sentence.text, kind, mentions))))
+    return out
+
+
+def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> list[str]:
+    """``place_role`` of each mention: struck, launch_site, outage_only or mentioned."""
+    r = rules()
+    roles: list[str] = []
+    for i, mention in enumerate(mentions):
+        before, after = text[max(0, mention.start - 80):mention.start], text[mention.end:mention.end + 60]
+        prev_gap = text[mentions[i - 1].end:mention.start] if i else None
+        listed = prev_gap is not None and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", prev_gap)
+        if listed and roles[-1] in ("launch_site", "mentioned"):
+            roles.append(roles[-1])
+        elif r.blockers_before.search(before) or r.blockers_after.match(after):
+            roles.append("mentioned")
+        elif r.launch_before.search(before):
+            roles.append("launch_site")
+        elif kind.air_strike:
+            roles.append("struck")
+        elif _OUTAGE_HINT.search(text):
+            roles.append("outage_only")
+        else:
+            roles.append("mentioned")
+    return roles
+
+
+def article_attacker(analysed: list[Analysed], strike_counts: list[dict[str, Any]]) -> str:
+    """``russia`` when the article reports a Russian attack (alone or beside a Ukrainian one), else
+    ``ukraine`` when it reports only a Ukrainian attack on Russia (or on occupied territory)."""
+    attackers = {row.get("attacker") for row in strike_counts}
+    if "russia" in attackers:
+        return "russia"
+    ukrainian, russian = "ukraine" in attackers, False
+    for item in analysed:
+        text = item.sentence.text
+        if item.kind.foreign:
+            continue
+        if _RUSSIAN_ATTACK.search(text):
+            russian = True
+        if _UKRAINIAN_ATTACK.search(text) or (item.kind.air_strike and "struck" in item.roles and item.russian_only):
+            ukrainian = True
+    return "ukraine" if ukrainian and not russian else "russia"
+
+
+def in_scope(item: Analysed, attacker: str) -> bool:
+    """Whether a sentence's impacts belong to the article's attack (territory rule of FACTS.md)."""
+    if item.kind.foreign:
+        return False
+    return not (attacker == "russia" and item.russian_only)
+
+
+# --------------------------------------------------------------------------- infrastructure
+
+def validate_infrastructure(data: Any) -> None:
+    """Raise DataFileError unless ``infrastructure.yaml`` lists valid patterns for known categories."""
+    if not isinstance(data, dict) or set(data) != {"categories", "exclude"}:
+        raise DataFileError(f"{INFRASTRUCTURE_FILE}: needs exactly 'categories' and 'exclude'")
+    unknown = set(data["categories"]) - set(CATEGORIES)
+    if unknown:
+        raise DataFileError(f"{INFRASTRUCTURE_FILE}: unknown categories {sorted(unknown)}")
+    for name, items in [*data["categories"].items(), ("exclude", data["exclude"])]:
+        if not isinstance(items, list) or not items:
+            raise DataFileError(f"{INFRASTRUCTURE_FILE}: {name!r} must be a non-empty list")
+        for item in items:
+            try:
+                re.compile(item)
+            except (re.error, TypeError) as exc:
+                raise DataFileError(f"{INFRASTRUCTURE_FILE}: {name}: bad pattern {item!r}: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def _infrastructure_patterns() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
+    data = load_yaml(INFRASTRUCTURE_FILE)
+    validate_infrastructure(data)
+    return (words_pattern(data["exclude"]),
+            [(category, words_pattern(items)) for category, items in data["categories"].items()])
+
+
+def find_targets(text: str) -> list[tuple[str, str, int, int]]:
+    """(category, target words, start, end) of every target named in ``text``; a phrase counts once.
+
+    >>> [t[0] for t in find_targets("A drone hit a power plant and an apartment block.")]
+    ['energy', 'residential']
+    """
+    exclude, categories = _infrastructure_patterns()
+    masked = exclude.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for category, pattern in categories:
+        for m in pattern.finditer(masked):
+            found.append((category, text[m.start():m.end()], m.start(), m.end()))
+        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
+    return sorted(found, key=lambda t: t[2])
+
+
+def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article) -> list[dict[str, Any]]:
+    """One row per target category per sentence that says targets were hit or attacked."""
+    rows = []
+    for item in analysed:
+        if not item.kind.air_strike or not in_scope(item, attacker):
+            continue
+        seen: set[str] = set()
+        for category, target, _, _ in find_targets(item.sentence.text):
+            if category in seen:
+                continue
+            seen.add(category)
+            rows.append({"infrastructure_category": category, "target_text": target,
+                         "oblast_code": _first_code(item), **evidence(item.sentence, article)})
+    return rows
+
+
+# --------------------------------------------------------------------------- places
+
+def place_rows(analysed: list[Analysed], article: Article) -> list[dict[str, Any]]:
+    """One row per place mention, with its role (struck, launch_site, outage_only, mentioned)."""
+    rows = []
+    for item in analysed:
+        for mention, role in zip(item.places, item.roles):
+            place = mention.place
+            rows.append({"place_name": mention.text, "place_canonical": place.canonical,
+                         "place_kind": place.kind, "country_code": place.country_code,
+                         "oblast_code": place.oblast_code, "oblast_name": place.oblast_name,
+                         "latitude": place.latitude, "longitude": place.longitude, "place_role": role,
+                         **evidence(item.sentence, article)})
+    return rows
+
+
+def _first_code(item: Analysed) -> str | None:
+    for mention, role in zip(item.places, item.roles):
+        if role == "struck" and mention.place.oblast_code:
+            return mention.place.oblast_code
+    return None
+
+
+def evidence(sentence: Sentence, article: Article) -> dict[str, Any]:
+    """The evidence columns of a row read from ``sentence``."""
+    return {"evidence": article.text[sentence.start:sentence.end], "start_char": sentence.start,
+            "end_char": sentence.end}
+
+
+# --------------------------------------------------------------------------- entry points
 
 def extract_impacts(article: Article, sentences: list[Sentence],
                     strike_counts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """``places``, ``infrastructure``, ``casualties`` and ``outages`` rows of one article."""
-    return {"places": [], "infrastructure": [], "casualties": [], "outages": []}
+    analysed = analyse(sentences)
+    attacker = article_attacker(analysed, strike_counts)
+    scoped = [(item, in_scope(item, attacker)) for item in analysed]
+    return {
+        "places": place_rows(analysed, article),
+        "infrastructure": infrastructure_rows(analysed, attacker, article),
+        "casualties": casualty_rows([(item.sentence, item.kind, _first_code(item)) for item, ok in scoped if ok],
+                                    article),
+        "outages": outage_rows([item.sentence for item, ok in scoped if not item.kind.foreign], article),
+    }
 
 
 def impacts_facts(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The contract's ``oblasts_struck``, ``casualties``, ``infrastructure``, ``outages``."""
-    return {"oblasts_struck": [], "casualties": [], "infrastructure": [], "outages": []}
+    oblasts: list[str] = []
+    for row in tables.get("places", []):
+        code = row.get("oblast_code")
+        if row.get("place_role") == "struck" and row.get("country_code") == "UA" and code and code not in oblasts:
+            oblasts.append(code)
+    categories: list[str] = []
+    for row in tables.get("infrastructure", []):
+        if row["infrastructure_category"] not in categories:
+            categories.append(row["infrastructure_category"])
+    return {"oblasts_struck": oblasts, "casualties": casualty_facts(tables.get("casualties", [])),
+            "infrastructure": categories, "outages": outage_facts(tables.get("outages", []))}

@@ -1,0 +1,148 @@
+"""Casualties of air strikes: people killed and injured, with count, qualifier and children.
+
+Phrasings: "at least five people were killed and 18 injured", "killing three",
+"left 10 people dead", "the death toll rose to 7", "a 74-year-old woman was
+injured" (1), "a father and his son were killed" (2), "17 people were injured,
+among them two children". Figures for the same kind and oblast are one fact
+told again (the larger, updated one wins); figures for different oblasts add up;
+a figure with no place stands when it is at least the regional sum.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from .impact_rules import SentenceKind, rules
+from .records import Article
+from .text import NUMBER_PATTERN, Sentence, parse_number
+
+QUALIFIERS = {
+    "at least": "at_least", "more than": "at_least", "over": "at_least", "no fewer than": "at_least",
+    "upwards of": "at_least", "about": "about", "around": "about", "nearly": "about", "almost": "about",
+    "some": "about", "approximately": "about", "roughly": "about", "up to": "up_to", "as many as": "up_to",
+}
+_QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+_KILLED = {"killed", "died", "dead", "kill", "kills", "killing", "lost their lives", "death toll", "fatally"}
+_AUX = (r"(?:were|was|have|has|had|been|being|are|is|also|so|far|reportedly|later|all|both|subsequently|"
+        r"seriously|severely|slightly|critically|lightly|fatally|confirmed|now|then)")
+
+
+def _kind(word: str) -> str:
+    return "killed" if word.lower() in _KILLED else "injured"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern[str]]:
+    nouns = rules().person_nouns
+    num = rf"(?P<n>{NUMBER_PATTERN})"
+    qual = rf"(?:(?P<q>{_QUAL})\s+)?"
+    noun = rf"(?P<noun>(?:[\w'-]+\s+){{0,2}}?(?:{nouns}))"
+    return {
+        # "at least five people were killed", "18 injured", "10 people dead"
+        "subject": re.compile(
+            rf"\b{qual}{num}\s+(?:(?:more|other|further|additional)\s+)?(?:{noun}\s*)?"
+            rf"(?:,[^,.;]{{0,60}},\s*)?(?P<aux>(?:{_AUX}\s+){{0,4}})"
+            r"(?P<kind>killed|died|dead|wounded|injured|hurt|lost their lives)\b", re.IGNORECASE),
+        # "killing at least three people", "wounded 134", "hurting 12 people"
+        "verb": re.compile(
+            r"\b(?P<kind>killing|killed|kills|injuring|injured|injures|wounding|wounded|wounds|hurting|hurt)\s+"
+            rf"{qual}{num}(?:\s+{noun})?(?!\s*(?:[-‑]|year|month|week|day|hour|minute|km|kilomet|per|%))",
+            re.IGNORECASE),
+        # "the death toll rose to 7"
+        "toll": re.compile(
+            r"\b(?P<kind>death toll)\s+(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|jumped|grew|"
+            rf"stands at|stood at|is|was|of|to)\s+(?:to\s+)?{qual}{num}\b", re.IGNORECASE),
+        # "a 74-year-old woman was injured", "a father and his son were killed"
+        "list": re.compile(
+            rf"\b(?P<list>(?:a|an|one)\s+(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
+            rf"(?:\s*(?:,|,?\s*and)\s+(?:a|an|one|his|her|their|two|three|four|five|six)\s+(?:[\w'-]+\s+){{0,2}}?"
+            rf"(?:{nouns}))*)\s+(?P<aux>(?:(?:was|were|has|have|had|been|is|are|also|reportedly)\s+){{1,3}})"
+            r"(?P<kind>killed|injured|wounded|hurt)\b", re.IGNORECASE),
+    }
+
+
+_CHILDREN = re.compile(
+    rf"^\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
+    rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six)\b", re.IGNORECASE)
+
+
+def find_casualties(text: str) -> list[dict[str, Any]]:
+    """Casualty figures stated in one sentence: kind, count, qualifier, children_count.
+
+    >>> [(c["casualty_kind"], c["count"]) for c in find_casualties("Two people were killed and 11 injured.")]
+    [('killed', 2), ('injured', 11)]
+    """
+    military = rules().military_nouns
+    found: list[tuple[int, int, dict[str, Any], str]] = []
+    for name, pattern in _patterns().items():
+        for m in pattern.finditer(text):
+            if name == "list":
+                count = sum(parse_number(w) or 1 for w in _LIST_ITEM.findall(m.group("list")))
+                qualifier = "exact"
+            else:
+                count = parse_number(m.group("n"))
+                qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
+            noun = m.groupdict().get("noun") or ""
+            if count is None or count <= 0 or military.search(noun) or military.search(text[m.end():m.end() + 25]):
+                continue
+            children = count if re.search(r"\b(?:children|child|kids?)\b", noun, re.IGNORECASE) else None
+            tail = _CHILDREN.match(text, m.end())
+            if tail:
+                children = parse_number(tail.group("n")) or 1
+            found.append((m.start(), m.end(), {"casualty_kind": _kind(m.group("kind")), "count": count,
+                                               "qualifier": qualifier, "children_count": children}, name))
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, dict[str, Any], str]] = []
+    for item in found:
+        if kept and item[0] < kept[-1][1]:
+            continue
+        # "at least five people were killed and 18 injured": the elided verb shares the qualifier
+        if kept and item[2]["qualifier"] == "exact" and item[3] == "subject":
+            gap = text[kept[-1][1]:item[0]]
+            match = _patterns()["subject"].match(text, item[0])
+            if re.fullmatch(r"\s*(?:,\s*)?and\s+", gap) and match and not match.group("aux").strip():
+                item[2]["qualifier"] = kept[-1][2]["qualifier"]
+        kept.append(item)
+    return [k[2] for k in kept]
+
+
+def casualty_rows(sentences: list[tuple[Sentence, SentenceKind, str | None]],
+                  article: Article) -> list[dict[str, Any]]:
+    """Casualty rows of the air attack(s) reported: (sentence, kind, oblast) triples in scope."""
+    rows = []
+    for sentence, kind, oblast in sentences:
+        if kind.background or kind.foreign or (kind.ground and not kind.air):
+            continue
+        for fact in find_casualties(sentence.text):
+            rows.append({**fact, "oblast_code": oblast, "evidence": article.text[sentence.start:sentence.end],
+                         "start_char": sentence.start, "end_char": sentence.end})
+    return rows
+
+
+def casualty_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contract's casualties: per kind, the largest figure per oblast, summed over oblasts;
+    a figure with no oblast wins when it is at least that sum."""
+    facts = []
+    for kind in ("killed", "injured"):
+        best: dict[str | None, dict[str, Any]] = {}
+        for row in rows:
+            if row["casualty_kind"] != kind:
+                continue
+            key = row.get("oblast_code")
+            if key not in best or row["count"] > best[key]["count"]:
+                best[key] = row
+        if not best:
+            continue
+        regional = [row for key, row in best.items() if key is not None]
+        total = sum(row["count"] for row in regional)
+        unplaced = best.get(None)
+        if unplaced is not None and unplaced["count"] >= total:
+            facts.append({"kind": kind, "count": unplaced["count"], "qualifier": unplaced["qualifier"]})
+        else:
+            qualifiers = {row["qualifier"] for row in regional}
+            qualifier = regional[0]["qualifier"] if len(regional) == 1 else (
+                "at_least" if "at_least" in qualifiers else "exact")
+            facts.append({"kind": kind, "count": total, "qualifier": qualifier})
+    return facts

@@ -1,0 +1,122 @@
+"""The impacts extractor's trigger words (``data/impact_rules.yaml``), compiled once.
+
+:func:`rules` validates the file and returns compiled patterns; :func:`classify`
+says what one sentence is about (an air strike, ground fighting, another war,
+an earlier incident), which every impacts rule consults.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .gazetteer import DataFileError, load_yaml
+
+RULES_FILE = "impact_rules.yaml"
+_WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", "foreign_words",
+               "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
+               "restored_words", "person_nouns", "military_nouns")
+_SERVICES = ("power", "heat", "water", "gas")
+
+
+def words_pattern(fragments: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One regex matching any fragment as whole words (longest first)."""
+    body = "|".join(f"(?:{f})" for f in sorted(fragments, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled trigger patterns of ``impact_rules.yaml``."""
+
+    strike: re.Pattern[str]
+    air: re.Pattern[str]
+    ground: re.Pattern[str]
+    background: re.Pattern[str]
+    foreign: re.Pattern[str]
+    launch_before: re.Pattern[str]
+    blockers_after: re.Pattern[str]
+    blockers_before: re.Pattern[str]
+    outage_units: re.Pattern[str]
+    restored: re.Pattern[str]
+    services: dict[str, str]  # service word (lower case) -> service
+    service_words: str  # regex alternation of service words
+    person_nouns: str  # regex alternation
+    military_nouns: re.Pattern[str]
+
+
+def validate(data: Any) -> None:
+    """Raise DataFileError unless the rules file has every list, as non-empty lists of valid regexes."""
+    if not isinstance(data, dict):
+        raise DataFileError(f"{RULES_FILE}: not a mapping")
+    unknown = set(data) - set(_WORD_LISTS) - {"outage_services"}
+    if unknown:
+        raise DataFileError(f"{RULES_FILE}: unknown key(s) {sorted(unknown)}")
+    for key in _WORD_LISTS:
+        items = data.get(key)
+        if not isinstance(items, list) or not items or not all(isinstance(i, str) and i for i in items):
+            raise DataFileError(f"{RULES_FILE}: {key!r} must be a non-empty list of strings")
+        for item in items:
+            try:
+                re.compile(item)
+            except re.error as exc:
+                raise DataFileError(f"{RULES_FILE}: {key}: bad pattern {item!r}: {exc}") from exc
+    services = data.get("outage_services")
+    if not isinstance(services, dict) or set(services) != set(_SERVICES):
+        raise DataFileError(f"{RULES_FILE}: outage_services must list exactly {_SERVICES}")
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The compiled rules (loaded and validated once per process)."""
+    data = load_yaml(RULES_FILE)
+    validate(data)
+    services = {w.lower(): svc for svc, words in data["outage_services"].items() for w in words}
+    return Rules(
+        strike=words_pattern(data["strike_words"]),
+        air=words_pattern(data["air_words"]),
+        ground=words_pattern(data["ground_words"]),
+        background=words_pattern(data["background_words"]),
+        foreign=words_pattern(data["foreign_words"], flags=0),
+        launch_before=re.compile(rf"(?:{'|'.join(data['launch_before'])})\s*$", re.IGNORECASE),
+        blockers_after=re.compile(rf"\s*(?:{'|'.join(data['place_blockers_after'])})"),
+        blockers_before=re.compile(rf"(?:{'|'.join(data['place_blockers_before'])})\s+$"),
+        outage_units=words_pattern(data["outage_units"]),
+        restored=words_pattern(data["restored_words"]),
+        services=services,
+        service_words="|".join(re.escape(w) for w in sorted(services, key=len, reverse=True)),
+        person_nouns="|".join(f"(?:{p})" for p in sorted(data["person_nouns"], key=len, reverse=True)),
+        military_nouns=words_pattern(data["military_nouns"]),
+    )
+
+
+@dataclass(frozen=True)
+class SentenceKind:
+    """What a sentence talks about, as the impacts rules need to know it."""
+
+    strike: bool  # attacked / hit / damaged / shot down...
+    air: bool  # names aerial weapons
+    ground: bool  # shelling, artillery, fighting
+    foreign: bool  # another war (Israel, Iran...)
+    background: bool  # an earlier incident
+
+    @property
+    def air_strike(self) -> bool:
+        """True when the sentence reports an air strike (not ground fighting, not another war)."""
+        if self.foreign:
+            return False
+        if self.ground and not self.air:
+            return False
+        return self.strike or self.air
+
+
+def classify(text: str) -> SentenceKind:
+    """Flags of one sentence.
+
+    >>> classify("Drones hit a house.").air_strike, classify("Artillery shelled the town.").air_strike
+    (True, False)
+    """
+    r = rules()
+    return SentenceKind(bool(r.strike.search(text)), bool(r.air.search(text)), bool(r.ground.search(text)),
+                        bool(r.foreign.search(text)), bool(r.background.search(text)))

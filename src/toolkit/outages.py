@@ -1,0 +1,119 @@
+"""Outages: customers, households, consumers, subscribers or people left without power,
+heat, water or gas.
+
+"9,500 customers remained without heat and 34,000 without a water supply" gives two
+entries; "cut power and heat to 160,000" gives two; buildings and settlements are
+not customers and restored supply is not an outage (FACTS.md, hard cases).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from .casualties import QUALIFIERS
+from .impact_rules import rules
+from .records import Article
+from .text import NUMBER_PATTERN, Sentence, parse_number
+
+_QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
+_NOT_CUSTOMERS = re.compile(
+    r"^\s*(?:[\w-]+\s+)?(?:buildings?|blocks?|houses|settlements?|localities|locality|villages?|towns?|"
+    r"cities|communities|substations?|facilities|schools?|hospitals?|percent|per cent|%|degrees?|km|"
+    r"kilomet|drones?|missiles?|years?|days?|hours?|megawatts?|MW|tonnes?|tons?)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    r = rules()
+    svc = rf"(?:{r.service_words})"
+    services = rf"(?P<svc>(?:a\s+|the\s+)?{svc}(?:\s*(?:,|and|or|,\s*and)\s+(?:a\s+|the\s+)?{svc})*)"
+    num = rf"(?:(?P<q>{_QUAL})\s+)?(?P<n>{NUMBER_PATTERN})"
+    # "34,000 households were left without power"; "more than 230,000 were still disconnected"
+    without = re.compile(
+        rf"\b{num}\s+(?P<unit>[\w-]+\s+)?(?P<mid>(?:(?!\d)[^.;]){{0,90}}?)"
+        rf"\b(?:without|no longer have|had no|have no|has no|lost|lose|losing|were cut off from|cut off from)"
+        rf"\s+(?:any\s+)?{services}", re.IGNORECASE)
+    disconnected = re.compile(
+        rf"\b{num}\s+(?P<unit>[\w-]+\s+)?(?P<mid>(?:(?!\d)[^.;]){{0,60}}?)\b(?:were|are|was|remain(?:ed)?|remain)\s+"
+        r"(?:still\s+)?(?:disconnected|de-?energi[sz]ed|in the dark)", re.IGNORECASE)
+    # "power was cut to around 400,000 customers"; "cut power and heat to 160,000"
+    verb_first = (rf"(?:cut|cutting|knocked out|knocking out|disrupted|disrupting)\s+"
+                  rf"{services.replace('svc', 'svc2')}\s+(?:supply\s+)?")
+    verb_after = (rf"{services}\s+(?:supply\s+)?(?:was\s+|were\s+|had been\s+|has been\s+)?"
+                  rf"(?:cut|knocked out|lost|disrupted|interrupted|cut off|off)\s+")
+    cut = re.compile(rf"(?:{verb_first}|{verb_after})(?:to|for)\s+{num}(?P<unit>\s+[\w-]+)?", re.IGNORECASE)
+    return without, disconnected, cut
+
+
+def _services(words: str) -> list[str]:
+    services = rules().services
+    found = []
+    for word in re.split(r"\s*(?:,\s*and|,|\band\b|\bor\b)\s*", words.lower()):
+        word = re.sub(r"^(?:a|the)\s+", "", word.strip())
+        service = services.get(word)
+        if service and service not in found:
+            found.append(service)
+    return found
+
+
+def find_outages(text: str) -> list[dict[str, Any]]:
+    """Outage figures in one sentence: service, customers, qualifier.
+
+    >>> [(o["service"], o["customers"]) for o in find_outages("It left 9,500 customers without heat.")]
+    [('heat', 9500)]
+    """
+    r = rules()
+    without, disconnected, cut = _patterns()
+    out: list[dict[str, Any]] = []
+    seen_unit = False
+    spans: list[tuple[int, int]] = []
+    for pattern in (without, cut, disconnected):
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in spans):
+                continue
+            unit = (m.group("unit") or "").strip()
+            mid = m.groupdict().get("mid") or ""
+            after_number = text[m.end("n"):]
+            if _NOT_CUSTOMERS.match(after_number):
+                continue
+            has_unit = bool(unit and r.outage_units.fullmatch(unit))
+            if pattern is without and not has_unit and (unit or mid.strip() or not seen_unit):
+                continue  # an elliptical figure ("and 34,000 without water") needs a unit before it
+            if pattern is disconnected and not has_unit and (unit or mid.strip()):
+                continue
+            if pattern is cut and unit and not has_unit:
+                continue
+            if r.restored.search(text[max(0, m.start() - 40):m.start("n")]) or r.restored.search(mid):
+                continue
+            seen_unit = seen_unit or has_unit
+            customers = parse_number(m.group("n"))
+            if not customers:
+                continue
+            words = m.groupdict().get("svc") or m.groupdict().get("svc2")
+            services = _services(words) if words else ["power"]
+            qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
+            for service in services:
+                out.append({"service": service, "customers": customers, "qualifier": qualifier})
+            spans.append((m.start(), m.end()))
+    return out
+
+
+def outage_rows(sentences: list[Sentence], article: Article) -> list[dict[str, Any]]:
+    """One row per (service, figure) stated in the sentences."""
+    rows = []
+    for sentence in sentences:
+        for fact in find_outages(sentence.text):
+            rows.append({**fact, "oblast_code": None, "evidence": article.text[sentence.start:sentence.end],
+                         "start_char": sentence.start, "end_char": sentence.end})
+    return rows
+
+
+def outage_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The contract's outages: one entry per (service, customers)."""
+    facts: list[dict[str, Any]] = []
+    for row in rows:
+        entry = {"service": row["service"], "customers": int(row["customers"])}
+        if entry not in facts:
+            facts.append(entry)
+    return facts
