@@ -1,22 +1,151 @@
-"""Diplomacy facts: meetings, participants, plans, people, positions.
+"""Diplomacy facts of one article: meetings, participants, plans, people, positions.
 
-Placeholder until the diplomacy rules land (issue #4): returns no facts, in
-the right shape.
+People come from :mod:`toolkit.people`, meetings from :mod:`toolkit.meetings`
+(dates from :mod:`toolkit.dates`); plans and positions are read here. Every row
+keeps its evidence sentence and span (``text[start_char:end_char] == evidence``).
 """
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from typing import Any
 
+from . import meetings as meetings_mod
+from . import people as people_mod
+from .gazetteer import load_yaml
 from .records import Article
+from .text import NUMBER_PATTERN, Sentence, parse_number, split_sentences
 
 DIPLOMACY_TABLES = ("meetings", "participants", "plans", "people", "positions")
+RULES_FILE = "diplomacy_rules.yaml"
+#: Plans have a handful to a few dozen points; larger numbers are something else.
+MAX_PLAN_POINTS = 100
+_DIPLOMACY_WORDS = re.compile(r"\b(?:plan|proposal|framework|document|draft|talks|negotiat\w*|peace|deal|settlement|"
+                              r"summit|meeting|demand\w*|red lines?|concession\w*|agreement|ceasefire|truce)\b",
+                              re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _plan_rules() -> dict[str, Any]:
+    r = load_yaml(RULES_FILE)
+    i = re.IGNORECASE
+    number = r"(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)"
+    noun = r["plan_nouns"]
+    return {
+        "plan": re.compile(
+            r"\b" + number + r"[- ]point\b(?!s)(?:\s+|-)(?:[\w'\u2019-]+\s+){0,3}?" + noun + r"\b"
+            r"|\b(?:cut|reduced|trimmed|slimmed(?: down)?|pared(?: back| down)?|expanded|grew) to "
+            r"(?P<n2>\d{1,3}|[a-z]+) points\b"
+            r"|\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b", i),
+        "versions": [(v, re.compile(p, i)) for v, p in r["plan_versions"].items()],
+        "proposers": [(v, re.compile(p, i)) for v, p in r["plan_proposers"].items()],
+        "positions": [(t, re.compile(p, i)) for t, p in r["positions"].items()],
+    }
 
 
 def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
     """Rows for the diplomacy tables of one article (see :mod:`toolkit.schema`)."""
-    return {table: [] for table in DIPLOMACY_TABLES}
+    text = article.text
+    sentences = split_sentences(text)
+    mentions = people_mod.find_mentions(text)
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in DIPLOMACY_TABLES}
+    affiliations: dict[str, str] = {}
+    for m in mentions:
+        if m.person.name in affiliations:
+            continue
+        context = text[max(0, m.start - 150):m.end + 60]
+        affiliation = people_mod.affiliation_on(m.person, article.published, context)
+        affiliations[m.person.name] = affiliation
+        sentence = _sentence_at(sentences, m.start)
+        tables["people"].append({"person_name": m.person.name, "affiliation": affiliation, "role": m.person.role,
+                                 "in_gazetteer": m.in_gazetteer, **_evidence(sentence)})
+    found = meetings_mod.extract_meetings(text, sentences, mentions, article.published)
+    for n, meeting in enumerate(found, start=1):
+        meeting_id = f"{article.article_id}:m{n}"
+        tables["meetings"].append({"meeting_id": meeting_id, "place": meeting.place,
+                                   "meeting_status": meeting.status, "meeting_date": meeting.date,
+                                   "day_count": meeting.day_count, **_evidence(meeting.sentence)})
+        for name, (mention, sentence) in meeting.participants.items():
+            tables["participants"].append({"meeting_id": meeting_id, "place": meeting.place, "person_name": name,
+                                           "affiliation": affiliations.get(name, mention.person.affiliation),
+                                           **_evidence(sentence)})
+    tables["plans"] = extract_plans(sentences)
+    tables["positions"] = extract_positions(sentences)
+    return tables
+
+
+def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence:
+    for sentence in sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return sentences[-1]
+
+
+def _evidence(sentence: Sentence) -> dict[str, Any]:
+    return {"evidence": sentence.text, "start_char": sentence.start, "end_char": sentence.end}
+
+
+def extract_plans(sentences: list[Sentence]) -> list[dict[str, Any]]:
+    """Peace plans and proposals with a stated number of points ("28-point plan", "cut to 19 points")."""
+    rules = _plan_rules()
+    rows = []
+    for sentence in sentences:
+        if "point" not in sentence.text.lower():
+            continue
+        for m in rules["plan"].finditer(sentence.text):
+            raw = m.group("n") or m.group("n2") or m.group("n3")
+            points = _points(raw)
+            if points is None:
+                continue
+            phrase = sentence.text[max(0, m.start() - 40):m.end()]
+            version = next((v for v, p in rules["versions"] if p.search(phrase)), None)
+            if m.group("n2"):
+                version = "revised"
+            proposer = next((v for v, p in rules["proposers"] if p.search(phrase)), None)
+            rows.append({"points": points, "plan_version": version, "proposer": proposer, **_evidence(sentence)})
+    return rows
+
+
+_NUMBER_RE = re.compile(rf"^(?:{NUMBER_PATTERN})$", re.IGNORECASE)
+
+
+def _points(raw: str) -> int | None:
+    if not _NUMBER_RE.match(raw):
+        return None
+    value = parse_number(raw)
+    return value if value is not None and 1 < value <= MAX_PLAN_POINTS else None
+
+
+def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
+    """Positions and sticking points (territory, NATO membership, army size...) in diplomacy sentences."""
+    rows = []
+    for sentence in sentences:
+        if not _DIPLOMACY_WORDS.search(sentence.text):
+            continue
+        for topic, pattern in _plan_rules()["positions"]:
+            if pattern.search(sentence.text):
+                rows.append({"topic": topic, **_evidence(sentence)})
+    return rows
 
 
 def diplomacy_facts(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The diplomacy fields of the facts contract (FACTS.md) from an article's rows."""
-    return {"meetings": [], "plans": [], "people": []}
+    meetings: dict[str, list[str]] = {}
+    for row in tables.get("meetings", []):
+        meetings.setdefault(row["place"], [])
+    for row in tables.get("participants", []):
+        names = meetings.setdefault(row["place"], [])
+        if row["person_name"] not in names:
+            names.append(row["person_name"])
+    plans = []
+    for row in tables.get("plans", []):
+        if row["points"] not in [p["points"] for p in plans]:
+            plans.append({"points": row["points"]})
+    people = []
+    seen = set()
+    for row in tables.get("people", []):
+        if row["person_name"] not in seen:
+            seen.add(row["person_name"])
+            people.append({"name": row["person_name"], "affiliation": row["affiliation"]})
+    return {"meetings": [{"place": p, "participants": n} for p, n in meetings.items()],
+            "plans": plans, "people": people}

@@ -1,0 +1,382 @@
+"""Meetings and talks: place, status, date, day count and participants.
+
+A clause with a meeting word ("met", "talks", "summit"...) and a place
+("in Geneva", "at the Kremlin", "the Riyadh meeting") makes a meeting there;
+calls, speeches, offers to host, denials and rumours do not (the rules are in
+``data/diplomacy_rules.yaml``, the places in ``data/venues.csv``). Delegations
+introduced in later sentences ("The US side was led by ...") and people in photo
+captions join the meeting they describe. A sentence with several places is cut
+into clauses so each person goes to their own meeting; a name right before
+"said" is the speaker, a name owning a role ("Trump's envoy") or bossing one
+("an aide to President Putin") is not a participant.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .dates import find_date_phrase, resolve_date
+from .gazetteer import load_csv, load_yaml
+from .people import Mention
+from .text import Sentence
+
+RULES_FILE = "diplomacy_rules.yaml"
+VENUES_FILE = "venues.csv"
+#: A delegation sentence joins the last meeting only this many sentences after it.
+CONTINUATION_REACH = 6
+#: Captions are short lines; longer lines are body text.
+CAPTION_MAX_WORDS = 30
+_PLACE_NOUNS = {"city", "port", "capital", "resort", "town", "mission", "military", "base", "palace", "club",
+                "estate", "residence", "embassy", "of", "the", "a", "an", "us", "u.s.", "presidential", "his", "her",
+                "their", "its", "seaside", "coastal", "saudi", "turkish", "emirati", "ukrainian", "swiss", "red",
+                "sea", "black", "headquarters", "summit", "venue", "hotel", "airport", "air", "in"}
+_TRAVEL_BEFORE_TO = re.compile(r"\b(?:travel(?:led|ed|s|ling|ing)?|fl(?:y|ew|ies|ying|own)|trip|visit|came|come|"
+                               r"coming|arriv\w*|return(?:ed|s|ing)?|head(?:ed|s|ing)?|go(?:es|ing)?|went)\s+to\s*$",
+                               re.IGNORECASE)
+_MEETING_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:meetings?|talks|summit|session|round|format|negotiations|"
+                                 r"gathering|conference|process|discussions)\b", re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A meeting place alias: the place it is filed under, its kind and what holds it."""
+
+    alias: str
+    place: str
+    kind: str
+    within: str
+
+
+@dataclass
+class Meeting:
+    """One meeting (several meetings in one place pool into one, as the facts contract does)."""
+
+    place: str
+    status: str
+    date: str | None
+    day_count: int | None
+    sentence: Sentence
+    from_caption: bool = False
+    participants: dict[str, tuple[Mention, Sentence]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def venues() -> dict[str, Venue]:
+    """Venue aliases (as written) -> :class:`Venue`, loaded once."""
+    rows = load_csv(VENUES_FILE, required=("alias", "place", "kind"), optional=("within",), key=("alias",))
+    bad = [r["alias"] for r in rows if r["kind"] not in ("venue", "city", "region", "country")]
+    if bad:
+        raise ValueError(f"{VENUES_FILE}: unknown kind for {bad}")
+    return {r["alias"]: Venue(r["alias"], r["place"], r["kind"], r.get("within", "")) for r in rows}
+
+
+@lru_cache(maxsize=1)
+def _place_parents() -> dict[str, set[str]]:
+    """Place -> every region/country above it (Anchorage -> Alaska, United States)."""
+    direct: dict[str, str] = {}
+    for v in venues().values():
+        if v.within and v.kind != "venue":
+            direct.setdefault(v.place, v.within)
+        elif v.within:
+            direct.setdefault(v.place, v.within)
+    parents: dict[str, set[str]] = {}
+    for place in direct:
+        seen, cur = set(), place
+        while cur in direct and direct[cur] not in seen and direct[cur] != cur:
+            cur = direct[cur]
+            seen.add(cur)
+        parents[place] = seen
+    return parents
+
+
+def _alt(items: list[str]) -> str:
+    return "|".join(f"(?:{x})" for x in items)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    r = load_yaml(RULES_FILE)
+    i = re.IGNORECASE
+    aliases = sorted(venues(), key=len, reverse=True)
+    return {
+        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])"),
+        "trigger": re.compile(_alt(r["meeting_triggers"]), i),
+        "call": re.compile(_alt(r["call_context"]), i),
+        "negative": re.compile(_alt(r["clause_negatives"]), i),
+        "blocker": re.compile(_alt(r["place_blockers"]), i),
+        "cue": re.compile(_alt(r["continuation_cues"]), i),
+        "partneg": re.compile(_alt(r["participant_negatives"]), i),
+        "report": re.compile(_alt(r["reporting_verbs"]), i),
+        "sep": re.compile(_alt(r["clause_separators"]), i),
+        "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
+        "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
+        "planned": re.compile(_alt(r["status_planned"]), i),
+        "ongoing": re.compile(_alt(r["status_ongoing"]), i),
+        "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"
+                          r"successive)?\s*day of (?:talks|negotiations|meetings)", i),
+        "ordinals": r["ordinals"],
+    }
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A meeting place found in the text: canonical place, kind, and where it stands."""
+
+    place: str
+    kind: str
+    start: int
+    end: int
+
+
+def find_places(text: str) -> list[PlaceMention]:
+    """Places in the text that can be where a meeting is ("in Geneva", "at the Kremlin", "the Riyadh talks")."""
+    rules = _rules()
+    table = venues()
+    out = []
+    for m in rules["venue"].finditer(text):
+        venue = table[m.group(1)]
+        start, end = m.span(1)
+        if _MEETING_NOUN_AFTER.match(text[end:end + 30]) or _placed_by_preposition(text, m.start()):
+            out.append(PlaceMention(venue.place, venue.kind, start, end))
+    return out
+
+
+def _placed_by_preposition(text: str, start: int) -> bool:
+    """True when the words before a place put something there ("in", "at", "travel to")."""
+    left = text[max(0, start - 80):start]
+    words = re.findall(r"[\w'\u2019.-]+|,", left)
+    k = len(words) - 1
+    skipped = 0
+    while k >= 0 and skipped <= 6:
+        word = words[k]
+        low = word.lower()
+        if low in ("in", "at", "inside"):
+            break
+        if low == "to":
+            cut = left.rfind(word, 0, len(left) - sum(len(w) for w in words[k + 1:]))
+            return bool(_TRAVEL_BEFORE_TO.search(left[:cut + 2]))
+        if not (low in _PLACE_NOUNS or word[0].isupper() or low.endswith(("'s", "\u2019s")) or word == ","):
+            return False
+        k -= 1
+        skipped += 1
+    if k < 0 or skipped > 6:
+        return False
+    # the text up to and including the preposition must not be "told reporters at", "war in"...
+    upto = left[:_nth_word_end(left, words, k)]
+    return not _rules()["blocker"].search(upto)
+
+
+def _nth_word_end(left: str, words: list[str], k: int) -> int:
+    pos = 0
+    for j in range(k + 1):
+        pos = left.find(words[j], pos) + len(words[j])
+    return pos
+
+
+# --------------------------------------------------------------------------- clauses
+
+def _clauses(sentence: Sentence, places: list[PlaceMention]) -> list[tuple[int, int]]:
+    """Spans of the sentence's clauses: cut at reporting verbs, and between places when there are several."""
+    rules = _rules()
+    text, base = sentence.text, sentence.start
+    cuts = [0]
+    for m in rules["report"].finditer(text):
+        cuts.append(m.start())
+    cuts.append(len(text))
+    pieces = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        inside = {p.place for p in places if base + a <= p.start < base + b}
+        if len(_most_specific(inside)) < 2:
+            out.append((base + a, base + b))
+            continue
+        sub = [a] + [a + m.start() for m in rules["sep"].finditer(text[a:b]) if m.start() > 0] + [b]
+        out.extend((base + x, base + y) for x, y in zip(sub, sub[1:]) if y > x)
+    return out
+
+
+def _most_specific(places: set[str]) -> set[str]:
+    parents = _place_parents()
+    return {p for p in places if not any(p in parents.get(q, ()) for q in places if q != p)}
+
+
+def _status(clause: str) -> str:
+    rules = _rules()
+    if rules["ongoing"].search(clause):
+        return "ongoing"
+    if rules["planned"].search(clause):
+        return "planned"
+    return "held"
+
+
+def _day_count(clause: str) -> int | None:
+    m = _rules()["day"].search(clause)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    if word in _rules()["ordinals"]:
+        return int(_rules()["ordinals"][word])
+    digits = re.match(r"\d+", word)
+    return int(digits.group(0)) if digits else None
+
+
+def _is_caption(text: str, sentence: Sentence) -> bool:
+    """A short line standing alone (a photo caption, a liveblog heading)."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return len(line.split()) <= CAPTION_MAX_WORDS and sentence.text.strip() in line and \
+        len(line.strip()) - len(sentence.text.strip()) < 40
+
+
+# --------------------------------------------------------------------------- participants
+
+def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions: list[Mention],
+                  previous: list[Mention]) -> list[Mention]:
+    """People a clause puts at the table: not speakers, not owners of a role, not those who stayed away."""
+    rules = _rules()
+    a, b = span
+    clause = text[a:b]
+    if rules["partneg"].search(clause):
+        return []
+    out = []
+    for m in mentions:
+        if not (a <= m.start < b):
+            continue
+        after = text[m.end:m.end + 60]
+        if m.possessive and rules["poss_role"].match(after):
+            continue
+        if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]):
+            continue
+        if _is_speaker(text, m, b, sentence):
+            continue
+        out.append(m)
+    pronoun = _PRONOUN.search(clause)
+    if pronoun:
+        before = [m for m in mentions if sentence.start <= m.start < a + pronoun.start()]
+        if before:
+            out.append(before[-1])
+        elif previous:
+            out.append(previous[0])
+    return out
+
+
+def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
+    """True when the mention is the subject of a reporting verb ("..., Zelensky said")."""
+    after = text[m.end:min(sentence.end, m.end + 60)]
+    if re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
+                r"announced|claimed|tells)\b", after):
+        return True
+    before = text[max(sentence.start, m.start - 30):m.start]
+    return bool(re.search(r"(?:according to|said|says|told|wrote)\s+(?:\w+\s+){0,4}$", before, re.IGNORECASE)) \
+        and m.start < clause_end
+
+
+# --------------------------------------------------------------------------- meetings
+
+def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mention],
+                     published: str | None) -> list[Meeting]:
+    """Meetings of one article with their participants (pooled per place)."""
+    rules = _rules()
+    places = [p for p in find_places(text)]
+    meetings: dict[str, Meeting] = {}
+    current: Meeting | None = None
+    current_index = -10
+    previous_mentions: list[Mention] = []
+    for index, sentence in enumerate(sentences):
+        s_places = [p for p in places if sentence.start <= p.start < sentence.end]
+        s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        has_trigger = rules["trigger"].search(sentence.text)
+        has_cue = rules["cue"].search(sentence.text)
+        caption = _is_caption(text, sentence)
+        if not (s_places and (has_trigger or caption)) and not (has_cue and current is not None):
+            previous_mentions = s_mentions or previous_mentions
+            continue
+        clauses = _clauses(sentence, s_places)
+        inherited: set[str] = set()
+        for a, b in clauses:
+            clause = text[a:b]
+            c_places = _most_specific({p.place for p in s_places if a <= p.start < b})
+            if not c_places and _WHERE.match(clause):
+                c_places = inherited
+            inherited = c_places or inherited
+            if rules["negative"].search(clause):
+                continue
+            triggers = [t for t in rules["trigger"].finditer(clause) if not _in_call(clause, t)]
+            people = None
+            if c_places and triggers:
+                status = _status(clause + " " + text[b:b + 40])
+                phrase = find_date_phrase(clause)
+                date = resolve_date(phrase, published, "future" if status == "planned" else "past") \
+                    if phrase else None
+                for place in sorted(c_places):
+                    meeting = meetings.get(place)
+                    if meeting is None:
+                        meeting = meetings[place] = Meeting(place, status, date, _day_count(clause), sentence,
+                                                            from_caption=caption)
+                    elif meeting.from_caption and not caption:
+                        meeting.status, meeting.date, meeting.sentence = status, date, sentence
+                        meeting.from_caption = False
+                    if meeting.day_count is None:
+                        meeting.day_count = _day_count(clause)
+                    people = people if people is not None else _participants(
+                        text, (a, b), sentence, mentions, previous_mentions)
+                    _add(meeting, people, sentence)
+                    current, current_index = meeting, index
+            elif c_places and caption and not triggers:
+                target = _caption_target(meetings, c_places)
+                if target is not None:
+                    _add(target, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
+            elif rules["cue"].search(clause) and current is not None and index - current_index <= CONTINUATION_REACH:
+                target = current
+                if c_places:
+                    place = sorted(c_places)[0]
+                    target = meetings.setdefault(place, Meeting(place, _status(clause), None, None, sentence))
+                _add(target, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
+                current, current_index = target, index
+        previous_mentions = s_mentions or previous_mentions
+    return _merge_regions(list(meetings.values()))
+
+
+def _in_call(clause: str, trigger: re.Match[str]) -> bool:
+    for call in _rules()["call"].finditer(clause):
+        if call.start() - 30 <= trigger.start() <= call.end() + 30:
+            return True
+    return False
+
+
+def _add(meeting: Meeting, people: list[Mention], sentence: Sentence) -> None:
+    for m in people:
+        meeting.participants.setdefault(m.person.name, (m, sentence))
+
+
+def _caption_target(meetings: dict[str, Meeting], places: set[str]) -> Meeting | None:
+    parents = _place_parents()
+    for place in sorted(places):
+        if place in meetings:
+            return meetings[place]
+        for other in meetings.values():
+            if place in parents.get(other.place, ()):
+                return other
+    return None
+
+
+def _merge_regions(meetings: list[Meeting]) -> list[Meeting]:
+    """Fold a meeting placed at a region or country into the one at a city inside it, when their
+    dates agree or one is unknown ("at a base in Alaska" + "in Anchorage" -> Anchorage)."""
+    parents = _place_parents()
+    kept = []
+    for meeting in meetings:
+        inside = [m for m in meetings if m is not meeting and meeting.place in parents.get(m.place, ())
+                  and (m.date is None or meeting.date is None or m.date == meeting.date)]
+        if inside:
+            target = inside[0]
+            for name, value in meeting.participants.items():
+                target.participants.setdefault(name, value)
+            continue
+        kept.append(meeting)
+    return kept

@@ -1,0 +1,272 @@
+"""People named in an article: gazetteer matches, surnames, misspellings and unknown officials.
+
+The gazetteer (``data/people.csv``) maps canonical names to spellings,
+affiliation and role. Matching works on *folded* tokens (lower case, accents
+and apostrophes dropped, i/y romanisation endings folded: Andriy = Andrii,
+Zelenskyy = Zelensky), so one row covers the common transliterations. Then:
+
+- a surname alone resolves to a person named in full elsewhere in the article,
+  or to the gazetteer's person when the surname is listed as a variant;
+- a misspelt surname ("Zelenksy") resolves by edit distance (one edit or one
+  swap of neighbours, names of seven letters and more) to a listed surname;
+- people outside the gazetteer are recognised from a title next to a
+  two- or three-word name ("Belgorod governor Ivan Petrov"), with the
+  affiliation read from the same words.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
+
+PEOPLE_FILE = "people.csv"
+RULES_FILE = "diplomacy_rules.yaml"
+#: Longest name (in tokens) the matcher tries.
+MAX_NAME_TOKENS = 6
+_PARTICLES = {"von", "der", "de", "bin", "al", "el", "da", "van", "den", "la", "le", "di"}
+TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,3}|[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
+_ENDING_RE = re.compile(r"(iy|ii|yy|yi|ij|y)$")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A gazetteer entry: canonical name, affiliation, role, earlier affiliation and its end date."""
+
+    name: str
+    affiliation: str
+    role: str
+    former: tuple[str, str] | None = None  # (affiliation, ISO date it ended)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a person in the article text (``text[start:end]``)."""
+
+    person: Person
+    start: int
+    end: int
+    kind: str  # full | surname | fuzzy | unknown
+    possessive: bool = False
+    in_gazetteer: bool = True
+
+
+@lru_cache(maxsize=65536)
+def fold_token(token: str) -> str:
+    """Match form of one word: accents, case, possessive and i/y endings folded.
+
+    >>> fold_token("Zelenskyy's"), fold_token("Andriy"), fold_token("Kosiniak-Kamysz")
+    ('zelenski', 'andri', 'kosiniak kamysz')
+    """
+    text = unicodedata.normalize("NFKD", token)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("\u2019", "'")
+    text = re.sub(r"'s?$", "", text).replace("'", "").replace("ı", "i")
+    return " ".join(_ENDING_RE.sub("i", part) for part in text.split("-") if part)
+
+
+def name_key(name: str) -> str:
+    """Match key of a whole name (its tokens folded and joined by spaces)."""
+    return " ".join(fold_token(t) for t in TOKEN_RE.findall(name))
+
+
+@dataclass
+class Gazetteer:
+    """Lookup tables built once from ``people.csv``."""
+
+    people: tuple[Person, ...]
+    full: dict[str, Person]  # multi-word keys
+    short: dict[str, Person]  # single-word keys (listed surnames, MBS...)
+    firsts: frozenset[str]  # first folded token of every multi-word key
+    fuzzy_pool: dict[str, tuple[str, ...]]  # first letter -> single-word keys long enough for fuzzy
+
+
+def _parse_former(cell: str, line: str) -> tuple[str, str] | None:
+    if not cell:
+        return None
+    m = re.fullmatch(r"(.+):(\d{4}-\d{2}-\d{2})", cell)
+    if not m:
+        raise DataFileError(f"{PEOPLE_FILE}: bad former {cell!r} for {line}")
+    return m.group(1).strip(), m.group(2)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The people gazetteer, loaded and indexed once; a spelling naming two people is an error."""
+    rows = load_csv(PEOPLE_FILE, required=("name", "affiliation", "role"), optional=("variants", "former"),
+                    key=("name",))
+    people, full, short = [], {}, {}
+    for row in rows:
+        person = Person(row["name"], row["affiliation"], row["role"], _parse_former(row.get("former", ""), row["name"]))
+        people.append(person)
+        for spelling in [row["name"], *split_aliases(row.get("variants", ""))]:
+            key = name_key(spelling)
+            table = full if " " in key else short
+            other = table.get(key)
+            if other is not None and other != person:
+                raise DataFileError(f"{PEOPLE_FILE}: spelling {spelling!r} names both {other.name} and {person.name}")
+            table[key] = person
+    pool: dict[str, list[str]] = {}
+    for key in short:
+        if len(key) >= 7 and key.isalpha():
+            pool.setdefault(key[0], []).append(key)
+    return Gazetteer(tuple(people), full, short, frozenset(k.split()[0] for k in full),
+                     {k: tuple(v) for k, v in pool.items()})
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    rules = load_yaml(RULES_FILE)
+    flags = re.IGNORECASE
+    return {
+        "nationalities": [(aff, re.compile(p, flags)) for aff, p in rules["nationalities"].items()],
+        "regions": [(aff, re.compile(p, flags)) for aff, p in rules["region_affiliation"].items()],
+        "not_first": frozenset(rules["not_first_names"]),
+        "unknown": re.compile(
+            r"(?P<pre>(?:[\w'\u2019.-]+ ){0,3})\b(?P<role>" + rules["unknown_person_roles"] + r")\s+"
+            r"(?P<name>[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){1,2})\b"
+            r"|\b(?P<name2>[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){1,2}), (?:the |a |an )?(?P<pre2>(?:[\w'\u2019.-]+ ){0,3})"
+            r"(?P<role2>" + rules["unknown_person_roles"] + r")\b"),
+    }
+
+
+def affiliation_on(person: Person, published: str | None, context: str = "") -> str:
+    """The person's affiliation at the article's date (``former`` applies before its end date).
+
+    Without a date, the earlier affiliation applies when the context names it ("Estonia's PM").
+    """
+    if person.former is None:
+        return person.affiliation
+    former, until = person.former
+    if published:
+        return former if published < until else person.affiliation
+    for aff, pattern in _rules()["nationalities"]:
+        if aff == former and pattern.search(context):
+            return former
+    return person.affiliation
+
+
+def affiliation_from_context(context: str) -> str | None:
+    """Affiliation named by nationality words or a region in ``context`` (the nearest one wins)."""
+    best: tuple[int, str] | None = None
+    for aff, pattern in _rules()["nationalities"] + _rules()["regions"]:
+        for m in pattern.finditer(context):
+            if best is None or m.start() > best[0]:
+                best = (m.start(), aff)
+    return best[1] if best else None
+
+
+def _osa_close(a: str, b: str) -> bool:
+    """True when a and b differ by at most one edit or one swap of neighbouring letters."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    from rapidfuzz.distance import OSA  # imported lazily: only misspellings need it
+    return OSA.distance(a, b) <= 1
+
+
+@lru_cache(maxsize=65536)
+def fuzzy_surname(folded: str) -> Person | None:
+    """The listed person whose surname is one typo away from ``folded`` (7+ letters), else None."""
+    g = gazetteer()
+    if len(folded) < 7 or not folded.isalpha():
+        return None
+    hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ()) if _osa_close(folded, k)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every person mention in the text, in order (gazetteer, surnames, typos, titled unknowns)."""
+    g = gazetteer()
+    tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    folded = [fold_token(t[0]) for t in tokens]
+    mentions: list[Mention] = []
+    covered = [False] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        word = tokens[i][0]
+        if not (word[0].isupper() or (folded[i] in _PARTICLES and i + 1 < len(tokens))):
+            i += 1
+            continue
+        found = None
+        if folded[i] in g.firsts:
+            for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 1, -1):
+                if not _adjacent(text, tokens, i, n):
+                    continue
+                person = g.full.get(" ".join(folded[i:i + n]))
+                if person is not None:
+                    found = (person, n)
+                    break
+        if found is None and word[0].isupper():
+            person = g.short.get(folded[i])
+            if person is not None:
+                found = (person, 1)
+        if found:
+            person, n = found
+            start, end = tokens[i][1], tokens[i + n - 1][2]
+            mentions.append(Mention(person, start, end, "full", _is_possessive(tokens[i + n - 1][0])))
+            for j in range(i, i + n):
+                covered[j] = True
+            i += n
+            continue
+        i += 1
+    # surnames of people named in full in this article; then typos of listed surnames
+    surnames = {}
+    for m in mentions:
+        key = name_key(m.person.name).split()[-1]
+        surnames.setdefault(key, m.person)
+    not_first = _rules()["not_first"]
+    for i, (word, start, end) in enumerate(tokens):
+        if covered[i] or not word[0].isupper() or word in not_first:
+            continue
+        person = surnames.get(folded[i])
+        kind = "surname"
+        if person is None:
+            person, kind = fuzzy_surname(folded[i]), "fuzzy"
+        if person is not None:
+            mentions.append(Mention(person, start, end, kind, _is_possessive(word)))
+            covered[i] = True
+    mentions.extend(_unknown_people(text, tokens, covered))
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def _adjacent(text: str, tokens: list[tuple[str, int, int]], i: int, n: int) -> bool:
+    """True when tokens i..i+n-1 are separated only by spaces or an initial's full stop."""
+    for j in range(i, i + n - 1):
+        gap = text[tokens[j][2]:tokens[j + 1][1]]
+        if gap not in (" ", ". ", "\u00a0") or "'" in tokens[j][0][-2:] or "\u2019" in tokens[j][0][-2:]:
+            return False
+    return True
+
+
+def _is_possessive(word: str) -> bool:
+    return word.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+
+
+def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[Mention]:
+    """Officials outside the gazetteer, from a title beside their name and an affiliation nearby."""
+    rules = _rules()
+    starts = {t[1]: k for k, t in enumerate(tokens)}
+    out: list[Mention] = []
+    for m in rules["unknown"].finditer(text):
+        group = "name" if m.group("name") else "name2"
+        name, start = m.group(group), m.start(group)
+        words = name.split()
+        k = starts.get(start)
+        if k is None or any(covered[k:k + len(words)]) or words[0] in rules["not_first"] \
+                or any(w in rules["not_first"] for w in words[1:]) or words[-1].endswith(("'s", "\u2019s")):
+            continue
+        role = m.group("role") or m.group("role2")
+        pre = (m.group("pre") or "") + " " + (m.group("pre2") or "")
+        window = text[max(0, m.start() - 40):m.start()] + pre if group == "name" else pre
+        affiliation = affiliation_from_context(window)
+        if affiliation is None:
+            continue
+        person = Person(name, affiliation, role.lower())
+        out.append(Mention(person, start, start + len(name), "unknown", in_gazetteer=False))
+        for j in range(k, k + len(words)):
+            covered[j] = True
+    return out
