@@ -1,0 +1,122 @@
+"""The count rules of ``data/count_rules.yaml``, validated and compiled once into regexes.
+
+:func:`compiled` is what :mod:`toolkit.counts` uses; :func:`validate` checks the
+file's shape (a test runs it) so a bad edit fails loudly with the key it concerns.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .gazetteer import DataFileError
+from .weapons import rules
+
+EVENTS = ("launched", "intercepted", "hit", "lost")
+QUALIFIERS = ("at_least", "about", "up_to")
+_TOP_KEYS = {"heads", "class_modifiers", "modifiers", "not_strike_weapons", "events", "after_fillers",
+             "qualifiers", "cumulative_cues", "attacker_cues", "russian_claim_sources", "russian_regions",
+             "foreign_theatre", "home_theatre", "sources"}
+
+
+@dataclass(frozen=True)
+class CountRules:
+    """Compiled patterns; each ``*_re`` is case-insensitive and matches whole words."""
+
+    before: re.Pattern  # group "t": a trigger preceding the counted phrase
+    before_event: dict[str, str]
+    after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
+    after_event: dict[str, str]
+    qualifier_tail: re.Pattern  # a qualifier ending right before a number
+    qualifier_of: dict[str, str]
+    cumulative: re.Pattern
+    ukraine_cue: re.Pattern
+    russia_cue: re.Pattern
+    russian_claim: re.Pattern
+    over_russia: re.Pattern  # "over Bryansk region" right after a phrase
+    foreign: re.Pattern
+    home: re.Pattern
+    sources: list[tuple[str, re.Pattern]]
+
+
+def _alt(phrases) -> str:
+    parts = sorted({str(p).strip().lower() for p in phrases if str(p).strip()}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+def _words(phrases) -> re.Pattern:
+    return re.compile(rf"(?<![\w-])(?:{_alt(phrases)})(?![\w-])", re.IGNORECASE)
+
+
+def validate(data: dict) -> None:
+    """Raise :class:`DataFileError` unless the rules file has the expected keys and values."""
+    name = "count_rules.yaml"
+    if not isinstance(data, dict):
+        raise DataFileError(f"{name}: top level must be a mapping")
+    missing, unknown = _TOP_KEYS - set(data), set(data) - _TOP_KEYS
+    if missing or unknown:
+        raise DataFileError(f"{name}: missing keys {sorted(missing)}, unknown keys {sorted(unknown)}")
+    if set(data["events"]) != set(EVENTS):
+        raise DataFileError(f"{name}: events must be exactly {EVENTS}")
+    for event, spec in data["events"].items():
+        if set(spec) != {"before", "after"}:
+            raise DataFileError(f"{name}: events.{event} needs exactly 'before' and 'after' lists")
+    if set(data["qualifiers"]) != set(QUALIFIERS):
+        raise DataFileError(f"{name}: qualifiers must be exactly {QUALIFIERS}")
+    if set(data["attacker_cues"]) != {"russia", "ukraine"}:
+        raise DataFileError(f"{name}: attacker_cues must list russia and ukraine")
+    for key in ("heads", "class_modifiers"):
+        bad = set(data[key]) - {"drone", "cruise_missile", "ballistic_missile", "guided_bomb", "missile", "weapon"}
+        if bad:
+            raise DataFileError(f"{name}: {key}: unknown weapon class(es) {sorted(bad)}")
+    seen: dict[tuple[str, str], str] = {}
+    for event, spec in data["events"].items():
+        for side in ("before", "after"):
+            for phrase in spec[side] or []:
+                key = (side, str(phrase).lower())
+                if key in seen and seen[key] != event:
+                    raise DataFileError(f"{name}: trigger {phrase!r} ({side}) is both {seen[key]} and {event}")
+                seen[key] = event
+
+
+@lru_cache(maxsize=1)
+def compiled() -> CountRules:
+    """The compiled rules (built on first use, then cached for the process)."""
+    data = rules()
+    validate(data)
+    before_event = {str(p).lower(): e for e, s in data["events"].items() for p in s["before"] or []}
+    after_event = {str(p).lower(): e for e, s in data["events"].items() for p in s["after"] or []}
+    heads = [h for hs in data["heads"].values() for h in hs]
+    fillers = _alt(data["after_fillers"])
+    # "... and several missiles had targeted": an uncounted weapon phrase may sit before the verb
+    skip_weapons = (rf"(?:\s*,?\s+(?:and|or)\s+(?:several|some|many|a\s+few|dozens\s+of|other|more)?\s*"
+                    rf"(?:[\w-]+\s+){{0,2}}?(?:{_alt(heads)}))?")
+    after = re.compile(
+        rf"{skip_weapons}(?:[\s\"'\u201c\u201d]|\s*\((?:[^()]{{1,40}})\))*"
+        rf"(?:(?:{fillers})(?:\s+|[\"'\u201c\u201d]+\s*))*[\"'\u201c\u201d]?"
+        rf"(?P<t>{_alt(after_event)})(?![\w-])", re.IGNORECASE)
+    qualifier_of = {str(p).lower(): q for q, ps in data["qualifiers"].items() for p in ps}
+    sources = [(label, _words(phrases)) for label, phrases in data["sources"].items()]
+    regions = _alt(data["russian_regions"])
+    return CountRules(
+        before=re.compile(rf"(?<![\w-])(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
+        before_event=before_event,
+        after=after,
+        after_event=after_event,
+        qualifier_tail=re.compile(rf"(?<![\w-])(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
+        qualifier_of=qualifier_of,
+        cumulative=re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(data['cumulative_cues'], key=len, reverse=True))})"
+                              rf"(?![\w-])", re.IGNORECASE),
+        ukraine_cue=_words(data["attacker_cues"]["ukraine"]),
+        russia_cue=_words(data["attacker_cues"]["russia"]),
+        russian_claim=_words(data["russian_claim_sources"]),
+        over_russia=re.compile(rf"^[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
+        foreign=_words(data["foreign_theatre"]),
+        home=_words(data["home_theatre"]),
+        sources=sources,
+    )
+
+
+def normalise(phrase: str) -> str:
+    """A matched trigger or qualifier as a lookup key (lower case, single spaces)."""
+    return re.sub(r"\s+", " ", phrase.strip().lower())

@@ -1,0 +1,265 @@
+"""Weapon phrases: which drone, missile or bomb a counted noun phrase names, and its class.
+
+The taxonomy (models, aliases, classes) is ``data/weapons.csv``; head nouns and
+modifiers are in ``data/count_rules.yaml``. :func:`parse_weapon_phrase` reads the
+phrase that follows a number ("53 hypersonic and ballistic missiles",
+"two Iskander-M", "Geran-2 (Shahed) drones"); :func:`weapon_mentions` finds every
+weapon noun in a text, counted or not (antecedents for "of them", "the two missiles").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
+
+#: Weapon classes of the facts contract (FACTS.md).
+WEAPON_CLASSES = ("drone", "cruise_missile", "ballistic_missile", "guided_bomb", "missile", "weapon")
+_MISSILE_CLASSES = {"cruise_missile", "ballistic_missile", "missile"}
+_RULES_FILE = "count_rules.yaml"
+
+
+@dataclass(frozen=True)
+class Model:
+    """One weapon model of the taxonomy."""
+
+    name: str
+    weapon_class: str
+    attacker: str | None
+
+
+@dataclass(frozen=True)
+class WeaponPhrase:
+    """A weapon noun phrase: where it ends, its class, named model(s), and side when it says so."""
+
+    start: int
+    end: int
+    weapon_class: str
+    model: str | None
+    attacker: str | None  # from "Ukrainian drones" or a model only one side fires
+    generic: bool  # a bare "missiles"/"rockets": the class may come from an antecedent
+
+
+def _phrase_alternation(phrases) -> str:
+    parts = sorted({p.strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+
+
+@lru_cache(maxsize=1)
+def models() -> dict[str, Model]:
+    """Every alias (lower case) -> its model, from ``weapons.csv`` (validated once)."""
+    rows = load_csv("weapons.csv", required=("model", "class", "aliases"), optional=("attacker",),
+                    key=("model",))
+    by_alias: dict[str, Model] = {}
+    for row in rows:
+        if row["class"] not in WEAPON_CLASSES:
+            raise DataFileError(f"weapons.csv: {row['model']}: unknown class {row['class']!r}")
+        if row.get("attacker") not in ("", None, "russia", "ukraine"):
+            raise DataFileError(f"weapons.csv: {row['model']}: attacker must be russia, ukraine or empty")
+        model = Model(row["model"], row["class"], row.get("attacker") or None)
+        for alias in split_aliases(row["aliases"]) + [row["model"]]:
+            known = by_alias.get(alias.lower())
+            if known is not None and known.name != model.name:
+                raise DataFileError(f"weapons.csv: alias {alias!r} of {model.name} already names {known.name}")
+            by_alias[alias.lower()] = model
+    return by_alias
+
+
+def rules() -> dict:
+    """The count rules (``count_rules.yaml``), parsed once."""
+    return load_yaml(_RULES_FILE)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    data = rules()
+    heads = {alias.lower(): cls for cls, words in data["heads"].items() for alias in words}
+    classmods = {word.lower(): cls for cls, words in data["class_modifiers"].items() for word in words}
+    model_alt = _phrase_alternation(models())
+    return {
+        # a model name, its plural, and "-type"/"-like" suffixes ("Shahed-type", "Kinzhals")
+        "model": re.compile(rf"(?<![\w-])(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w])",
+                            re.IGNORECASE),
+        "head": re.compile(rf"(?<![\w-])(?P<h>{_phrase_alternation(heads)})(?![\w-])", re.IGNORECASE),
+        "classmod": re.compile(rf"(?<![\w-])(?P<c>{_phrase_alternation(classmods)})(?![\w])", re.IGNORECASE),
+        "mod": re.compile(rf"(?<![\w-])(?:{_phrase_alternation(data['modifiers'])})(?![\w-])", re.IGNORECASE),
+        "not_strike": re.compile(rf"(?<![\w-])(?:{_phrase_alternation(data['not_strike_weapons'])})(?![\w])",
+                                 re.IGNORECASE),
+        "conj": re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s+(?:and|or|&)\s+)"),
+        "paren": re.compile(r"\s*\(([^()]{1,40})\)"),
+        "space": re.compile(r"\s+"),
+        "of_types": re.compile(r"\s+of\s+(?:the\s+)?(?P<list>[\w\s,/-]{1,80}?)\s+(?:and\s+other\s+)?types\b",
+                               re.IGNORECASE),
+        "_heads": heads,  # type: ignore[dict-item]
+        "_classmods": classmods,  # type: ignore[dict-item]
+    }
+
+
+def _model_of(alias: str) -> Model:
+    return models()[alias.lower()]
+
+
+def parse_weapon_phrase(text: str, pos: int) -> WeaponPhrase | None:
+    """The weapon phrase starting at ``pos`` (after a number), or None if none starts there.
+
+    >>> p = parse_weapon_phrase("53 hypersonic and ballistic missiles", 2)
+    >>> p.weapon_class, p.end
+    ('missile', 36)
+    >>> parse_weapon_phrase("two Iskander-M.", 3).weapon_class
+    'ballistic_missile'
+    """
+    pat = _patterns()
+    space = pat["space"].match(text, pos)
+    if not space:
+        return None
+    cursor = start = space.end()
+    found_models: list[Model] = []
+    classmods: list[str] = []
+    heads: list[str] = []
+    attacker: str | None = None
+    last = None  # kind of the last item consumed
+    while cursor < len(text):
+        m = pat["model"].match(text, cursor)
+        if m:
+            found_models.append(_model_of(m.group("m")))
+            cursor, last = m.end(), "model"
+            paren = pat["paren"].match(text, cursor)
+            if paren and pat["model"].fullmatch(paren.group(1).strip()):
+                cursor = paren.end()
+        else:
+            m = pat["head"].match(text, cursor)
+            if m:
+                heads.append(pat["_heads"][m.group("h").lower()])
+                cursor, last = m.end(), "head"
+                break
+            m = pat["classmod"].match(text, cursor)
+            if m:
+                classmods.append(pat["_classmods"][m.group("c").lower()])
+                cursor, last = m.end(), "classmod"
+            else:
+                m = pat["mod"].match(text, cursor)
+                if not m:
+                    break
+                word = m.group(0).lower()
+                if word.startswith("ukrainian"):
+                    attacker = "ukraine"
+                elif word.startswith("russian"):
+                    attacker = "russia"
+                cursor, last = m.end(), "mod"
+        # continue over a space, or over a conjunction joining models/class words
+        conj = pat["conj"].match(text, cursor)
+        if conj and last in ("model", "classmod"):
+            nxt = conj.end()
+            if pat["model"].match(text, nxt) or pat["classmod"].match(text, nxt):
+                cursor = nxt
+                continue
+        sp = pat["space"].match(text, cursor)
+        if not sp:
+            break
+        cursor = sp.end()
+    end = _last_end(text, start, cursor, last)
+    if not heads and not found_models:
+        return None
+    if heads:
+        # "drones and missiles", "UAVs and drones of unidentified types"
+        more = re.compile(r"\s+(?:and|or)\s+").match(text, end)
+        if more:
+            sub = more.end()
+            while True:
+                cm = pat["classmod"].match(text, sub) or pat["mod"].match(text, sub)
+                if not cm:
+                    break
+                sp = pat["space"].match(text, cm.end())
+                if not sp:
+                    break
+                sub = sp.end()
+            hm = pat["head"].match(text, sub)
+            if hm:
+                heads.append(pat["_heads"][hm.group("h").lower()])
+                end = hm.end()
+        types = pat["of_types"].match(text, end)
+        if types:
+            for mm in pat["model"].finditer(types.group("list")):
+                found_models.append(_model_of(mm.group("m")))
+    window = text[max(0, start - 20):end]
+    if pat["not_strike"].search(window):
+        return None
+    weapon_class = _classify(heads, classmods, found_models)
+    names = list(dict.fromkeys(m.name for m in found_models))
+    if attacker is None:
+        sides = {m.attacker for m in found_models if m.attacker}
+        attacker = sides.pop() if len(sides) == 1 else None
+    generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
+    return WeaponPhrase(start, end, weapon_class, "/".join(names) or None, attacker, generic)
+
+
+def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
+    """End of the phrase: the cursor, without trailing spaces or a dangling conjunction."""
+    end = cursor
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _classify(heads: list[str], classmods: list[str], found: list[Model]) -> str:
+    head_set = set(heads)
+    model_classes = {m.weapon_class for m in found}
+    if "weapon" in head_set or ("drone" in head_set and head_set & {"missile", "guided_bomb"}):
+        return "weapon"
+    if "drone" in head_set:
+        return "drone"
+    if "guided_bomb" in head_set:
+        return "guided_bomb"
+    if head_set == {"missile"} or not heads:
+        specific = {c for c in classmods if c != "missile"}
+        if len(classmods) >= 2 and len(set(classmods)) > 1:
+            return "missile"  # "hypersonic and ballistic missiles": classes mixed
+        if len(specific) == 1:
+            return specific.pop()
+        if len(model_classes) == 1:
+            return model_classes.pop()
+        if model_classes and model_classes <= _MISSILE_CLASSES:
+            return "missile"
+        if "drone" in model_classes and model_classes & _MISSILE_CLASSES:
+            return "weapon"
+        return "missile"
+    return "missile"
+
+
+@lru_cache(maxsize=1)
+def _mention_re() -> re.Pattern:
+    pat = _patterns()
+    return re.compile(rf"{pat['model'].pattern}|{pat['head'].pattern}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _classmod_tail_re() -> re.Pattern:
+    words = [w for ws in rules()["class_modifiers"].values() for w in ws]
+    alt = _phrase_alternation(words)
+    return re.compile(rf"(?<![\w-])(?:{alt})(?:\s+(?:and|or)\s+(?:{alt}))?\s+$", re.IGNORECASE)
+
+
+def weapon_mentions(text: str) -> list[WeaponPhrase]:
+    """Every weapon noun in ``text`` (counted or not), as phrases, in order.
+
+    >>> [(p.weapon_class, p.generic) for p in weapon_mentions("cruise missile strikes hit Kyiv")]
+    [('cruise_missile', False)]
+    """
+    out: list[WeaponPhrase] = []
+    for m in _mention_re().finditer(text):
+        # take the modifiers just before the noun ("cruise missile", "ballistic missiles")
+        before = text[max(0, m.start() - 40):m.start()]
+        cm = _classmod_tail_re().search(before)
+        begin = m.start() - (len(before) - cm.start()) if cm else m.start()
+        phrase = parse_weapon_phrase(text, begin - 1) if begin > 0 and text[begin - 1].isspace() else None
+        if phrase is None:
+            phrase = parse_weapon_phrase(" " + text[begin:], 0)
+            if phrase is None:
+                continue
+            phrase = WeaponPhrase(begin + phrase.start - 1, begin + phrase.end - 1, phrase.weapon_class,
+                                  phrase.model, phrase.attacker, phrase.generic)
+        if out and phrase.start < out[-1].end:
+            continue
+        out.append(phrase)
+    return out
