@@ -27,7 +27,7 @@ _LIST_AFTER = re.compile(r"\s+(?:over|above|near|across|in)\s+(?:the\s+)?[A-Z]")
 _REDUCED = re.compile(r"\s+(?:launched|fired)\b", re.IGNORECASE)
 _ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+|of\s+the\s+)?$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|of\s+the|these|those)\s+$", re.IGNORECASE)
-_IMMEDIATE = re.compile(r"^(?:[\s,]|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an)\b)*$",
+_IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an)\b)*$",
                         re.IGNORECASE)
 _WITH = re.compile(r"\bwith\s+$", re.IGNORECASE)
 _ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault)\b",
@@ -36,6 +36,7 @@ _JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
+_SUPERLATIVE = re.compile(r"\b(?:\w+est|most|first|record|worst|greatest|massive|powerful)\b", re.IGNORECASE)
 _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
@@ -82,7 +83,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
             headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
             for item in _sentence_items(sentence, mentions, state, rules, previous):
                 rows.extend(_rows(item, sentence, headline, state, rules))
-        state.remember(sentence, mentions)
+        state.remember(sentence, mentions, rules)
         previous = sentence
     return rows
 
@@ -96,6 +97,9 @@ class _ArticleState:
         self.counted: list[_Item] = []
         self.russian_ministry = False
         self.header_event: str | None = None  # "Launches were recorded of:" over the list that follows
+        self.previous_mentions: list[WeaponPhrase] = []  # antecedents reach back one sentence only
+        self.previous_counted: list[_Item] = []
+        self.current_counted: list[_Item] = []
 
     def note_ministry(self, sentence: str, rules: CountRules) -> None:
         if rules.russian_claim.search(sentence):
@@ -103,9 +107,17 @@ class _ArticleState:
         elif _MINISTRY.search(sentence):
             self.russian_ministry = False
 
-    def remember(self, sentence: Sentence, mentions: list[WeaponPhrase]) -> None:
+    def remember(self, sentence: Sentence, mentions: list[WeaponPhrase], rules: CountRules) -> None:
         self.mentions.extend(mentions)
         self.mentions = self.mentions[-30:]
+        self.previous_mentions = mentions
+        self.previous_counted, self.current_counted = self.current_counted, []
+        text = sentence.text.strip()
+        if text.endswith(":"):
+            triggers = list(rules.before.finditer(text))
+            self.header_event = rules.before_event[normalise(triggers[-1].group("t"))] if triggers else None
+        elif text[:1] not in "-\u2013\u2014*\u2022":
+            self.header_event = None
 
 
 def _line_of(text: str, sentence: Sentence) -> str:
@@ -168,8 +180,8 @@ def _sentence_items(sentence: Sentence, mentions: list[WeaponPhrase], state: _Ar
         if extra is not None:
             items.append(extra)
     _assign_events(s, items, rules, state)
-    for item in items:
-        state.counted.append(item)
+    state.counted.extend(items)
+    state.current_counted.extend(items)
     return [i for i in items if i.event]
 
 
@@ -185,8 +197,11 @@ def _antecedent(s: str, pos: int, mentions: list[WeaponPhrase], state: _ArticleS
         return prior[-1].weapon_class, prior[-1].model, prior[-1].attacker
     if best is not None:
         return best.weapon_class, best.model, best.attacker
-    if state.mentions:
-        m = state.mentions[-1]
+    if state.previous_counted:
+        last = state.previous_counted[-1]
+        return last.weapon_class, last.model, last.attacker
+    if state.previous_mentions:
+        m = state.previous_mentions[-1]
         return m.weapon_class, m.model, m.attacker
     return None, None, None
 
@@ -300,13 +315,10 @@ def _assign_events(s: str, items: list[_Item], rules: CountRules, state: _Articl
             item.event = "launched"
         elif state.header_event:
             item.event = state.header_event
-    if s.rstrip().endswith(":") and triggers:
-        state.header_event = triggers[-1][2]
-    elif not (s.lstrip()[:1] in "-\u2013\u2014*\u2022" and state.header_event):
-        state.header_event = None
     # a qualifier spreads over a plain "X and Y" list until an item has its own
-    for a, b in zip(own, own[1:]):
-        if b.qualifier is None and a.qualifier and _JOIN_AND.match(s[a.phrase_end:b.start]):
+    for index, (a, b) in enumerate(zip(own, own[1:])):
+        head_of_list = index == 0 or not _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
+        if b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start]):
             b.qualifier = a.qualifier
     for item in own:
         item.also_launched = item.all_of and item.event not in (None, "launched")
@@ -315,7 +327,7 @@ def _assign_events(s: str, items: list[_Item], rules: CountRules, state: _Articl
 def _rows(item: _Item, sentence: Sentence, headline: bool, state: _ArticleState,
           rules: CountRules) -> list[dict[str, Any]]:
     s = sentence.text
-    scope = "cumulative" if rules.cumulative.search(s) else "attack"
+    scope = "cumulative" if _cumulative(s, rules) else "attack"
     attacker = item.attacker or _attacker(item, s, state, rules)
     source = _source(s, state, rules)
     events = [item.event] + (["launched"] if item.also_launched else [])
@@ -325,6 +337,15 @@ def _rows(item: _Item, sentence: Sentence, headline: bool, state: _ArticleState,
         "source": source, "is_headline": headline, "evidence": s,
         "start_char": sentence.start, "end_char": sentence.end,
     } for event in events]
+
+
+def _cumulative(s: str, rules: CountRules) -> bool:
+    """A period cue, except "since ..." that dates a superlative ("the biggest attack since 2022")."""
+    for m in rules.cumulative.finditer(s):
+        if m.group(0).lower().startswith("since") and _SUPERLATIVE.search(s[max(0, m.start() - 90):m.start()]):
+            continue
+        return True
+    return False
 
 
 def _attacker(item: _Item, s: str, state: _ArticleState, rules: CountRules) -> str:
