@@ -31,13 +31,27 @@ CAPTION_MAX_WORDS = 30
 _PLACE_NOUNS = {"city", "port", "capital", "resort", "town", "mission", "military", "base", "palace", "club",
                 "estate", "residence", "embassy", "of", "the", "a", "an", "us", "u.s.", "presidential", "his", "her",
                 "their", "its", "seaside", "coastal", "saudi", "turkish", "emirati", "ukrainian", "swiss", "red",
-                "sea", "black", "headquarters", "summit", "venue", "hotel", "airport", "air", "in"}
+                "sea", "black", "headquarters", "western", "eastern", "southern", "northern", "central", "north", "south", "east", "west", "north-western", "south-western", "north-eastern", "south-eastern", "ancient", "historic", "capital,", "summit", "venue", "hotel", "airport", "air", "in"}
 _TRAVEL_BEFORE_TO = re.compile(r"\b(?:travel(?:led|ed|s|ling|ing)?|fl(?:y|ew|ies|ying|own)|trip|visit|came|come|"
                                r"coming|arriv\w*|return(?:ed|s|ing)?|head(?:ed|s|ing)?|go(?:es|ing)?|went)\s+to\s*$",
                                re.IGNORECASE)
 _MEETING_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:meetings?|talks|summit|session|round|format|negotiations|"
                                  r"gathering|conference|process|discussions)\b", re.IGNORECASE)
+_SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
+#: "Turkey is hosting talks": the host country or city is the place.
+_HOSTS_AFTER = re.compile(r"^\s+(?:is |was |will |has |had |have )?(?:been |be )?(?:hosting|hosted|hosts|host)\b"
+                          r"(?=\s+(?:\w+\s+){0,3}(?:talks|summit|meeting|negotiations|round|leaders|delegations))",
+                          re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+#: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
+_ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
+                                r"session|delegates|delegations|leaders)\b", re.IGNORECASE)
+_CAPTION_MARK = re.compile(r"(?:Credit|Photo|Photograph|Image|Picture)s?:", re.IGNORECASE)
+#: Captions rarely have a finite verb ("Zelensky and Trump in the Oval Office on Monday.").
+_FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|said|says|did|does|do|can)\b|"
+                          r"\b[a-z]{3,}ed\b(?! by)", re.IGNORECASE)
+#: "Biden told Germany's Chancellor Olaf Scholz": said to a person's face.
+_TOLD_PERSON = re.compile(r"^\s+(?:[A-Z][\w'\u2019.-]*\s+){1,4}[A-Z]")
 _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
 
 
@@ -103,7 +117,7 @@ def _rules() -> dict[str, Any]:
     i = re.IGNORECASE
     aliases = sorted(venues(), key=len, reverse=True)
     return {
-        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?![\w-])"),
+        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"),
         "trigger": re.compile(_alt(r["meeting_triggers"]), i),
         "call": re.compile(_alt(r["call_context"]), i),
         "negative": re.compile(_alt(r["clause_negatives"]), i),
@@ -112,6 +126,8 @@ def _rules() -> dict[str, Any]:
         "partneg": re.compile(_alt(r["participant_negatives"]), i),
         "report": re.compile(_alt(r["reporting_verbs"]), i),
         "sep": re.compile(_alt(r["clause_separators"]), i),
+        "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
+        "cont_trigger": re.compile(_alt(r["continuation_triggers"]), i),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
         "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
         "planned": re.compile(_alt(r["status_planned"]), i),
@@ -140,7 +156,8 @@ def find_places(text: str) -> list[PlaceMention]:
     for m in rules["venue"].finditer(text):
         venue = table[m.group(1)]
         start, end = m.span(1)
-        if _MEETING_NOUN_AFTER.match(text[end:end + 30]) or _placed_by_preposition(text, m.start()):
+        after = text[end:end + 40]
+        if _MEETING_NOUN_AFTER.match(after) or _HOSTS_AFTER.match(after) or _placed_by_preposition(text, m.start()):
             out.append(PlaceMention(venue.place, venue.kind, start, end))
     return out
 
@@ -185,7 +202,9 @@ def _clauses(sentence: Sentence, places: list[PlaceMention]) -> list[tuple[int, 
     text, base = sentence.text, sentence.start
     cuts = [0]
     for m in rules["report"].finditer(text):
-        cuts.append(m.start())
+        following = text[m.end():m.end() + 60]
+        if not (_ADDRESSED_MEETING.match(following) or (m.group(0).lower() == "told" and _TOLD_PERSON.match(following))):
+            cuts.append(m.start())
     cuts.append(len(text))
     pieces = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     out: list[tuple[int, int]] = []
@@ -229,8 +248,9 @@ def _is_caption(text: str, sentence: Sentence) -> bool:
     line_start = text.rfind("\n", 0, sentence.start) + 1
     line_end = text.find("\n", sentence.end)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    return len(line.split()) <= CAPTION_MAX_WORDS and sentence.text.strip() in line and \
-        len(line.strip()) - len(sentence.text.strip()) < 40
+    if len(line.split()) > CAPTION_MAX_WORDS or len(line.strip()) - len(sentence.text.strip()) >= 40:
+        return False
+    return bool(_CAPTION_MARK.search(line)) or not _FINITE_VERB.search(line)
 
 
 # --------------------------------------------------------------------------- participants
@@ -241,22 +261,24 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
     rules = _rules()
     a, b = span
     clause = text[a:b]
-    if rules["partneg"].search(clause):
-        return []
+    excluded = []
+    for neg in rules["partneg"].finditer(clause):
+        head = max((x.end() for x in _SUBCLAUSE.finditer(clause, 0, neg.start())), default=0)
+        excluded.append((a + head, a + neg.end()))
     out = []
     for m in mentions:
-        if not (a <= m.start < b):
+        if not (a <= m.start < b) or any(x <= m.start < y for x, y in excluded):
             continue
         after = text[m.end:m.end + 60]
-        if m.possessive and rules["poss_role"].match(after):
-            continue
+        if m.possessive and not rules["poss_meeting"].match(after):
+            continue  # "Trump's envoy", "Trump's plan": the owner is not at the table
         if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]):
             continue
         if _is_speaker(text, m, b, sentence):
             continue
         out.append(m)
     pronoun = _PRONOUN.search(clause)
-    if pronoun:
+    if pronoun and _acting_pronoun(clause[pronoun.end():]):
         before = [m for m in mentions if sentence.start <= m.start < a + pronoun.start()]
         if before:
             out.append(before[-1])
@@ -265,9 +287,19 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
     return out
 
 
+def _acting_pronoun(after: str) -> bool:
+    """True when "he"/"she" is the one meeting ("he met", "he would travel ... to meet"), not a mere speaker."""
+    window = after[:70]
+    trigger = _rules()["trigger"].search(window) or re.search(r"\b(?:travel|fly|flew|visit)", window)
+    return bool(trigger) and not re.search(r"\b(?:that|expected|hoped|said|thinks|believes)\b", window[:trigger.start()])
+
+
 def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
     """True when the mention is the subject of a reporting verb ("..., Zelensky said")."""
     after = text[m.end:min(sentence.end, m.end + 60)]
+    told = re.match(r"^\s+told\b", after)
+    if told and (_ADDRESSED_MEETING.match(after[told.end():]) or _TOLD_PERSON.match(after[told.end():])):
+        return False
     if re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
                 r"announced|claimed|tells)\b", after):
         return True
@@ -293,7 +325,8 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         has_trigger = rules["trigger"].search(sentence.text)
         has_cue = rules["cue"].search(sentence.text)
         caption = _is_caption(text, sentence)
-        if not (s_places and (has_trigger or caption)) and not (has_cue and current is not None):
+        continues = current is not None and (has_cue or rules["cont_trigger"].search(sentence.text))
+        if not (s_places and (has_trigger or caption)) and not continues:
             previous_mentions = s_mentions or previous_mentions
             continue
         clauses = _clauses(sentence, s_places)
@@ -331,6 +364,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                 target = _caption_target(meetings, c_places)
                 if target is not None:
                     _add(target, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
+            elif not c_places and current is not None and index - current_index <= 2 \
+                    and rules["cont_trigger"].search(clause):
+                _add(current, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
             elif rules["cue"].search(clause) and current is not None and index - current_index <= CONTINUATION_REACH:
                 target = current
                 if c_places:

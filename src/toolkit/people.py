@@ -228,9 +228,85 @@ def find_mentions(text: str) -> list[Mention]:
         if person is not None:
             mentions.append(Mention(person, start, end, kind, _is_possessive(word)))
             covered[i] = True
+    mentions.extend(_fuzzy_full_names(tokens, folded, covered, not_first))
     mentions.extend(_unknown_people(text, tokens, covered))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+#: Letter groups of Polish and German transcriptions -> English ones (Wasyl -> Vasyl, Synahubow -> Synahubov).
+_TRANSLIT = (("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("rz", "zh"), ("ł", "l"), ("w", "v"), ("tz", "ts"),
+             ("j", "y"), ("ph", "f"), ("kh", "h"), ("nn", "n"), ("ll", "l"))
+#: Fuzzy full-name matching: whole-name similarity, and the surname's own similarity (0-100).
+FUZZY_NAME_CUTOFF = 85
+FUZZY_SURNAME_CUTOFF = 75
+
+
+def _translit(key: str) -> str:
+    for a, b in _TRANSLIT:
+        key = key.replace(a, b)
+    return re.sub(r"ov\b", "ov", re.sub(r"c\b", "ts", key))
+
+
+@lru_cache(maxsize=1)
+def _translit_full() -> tuple[list[str], list[Person]]:
+    g = gazetteer()
+    keys, people = [], []
+    for key, person in g.full.items():
+        keys.append(_translit(key))
+        people.append(person)
+    return keys, people
+
+
+@lru_cache(maxsize=65536)
+def fuzzy_full_name(key: str) -> Person | None:
+    """The listed person whose full name is close to ``key`` (folded) after transliteration, else None.
+
+    Catches machine-translated spellings ("Wasyl Zarycz", "Oleh Synahubow").
+    """
+    from rapidfuzz import fuzz, process  # lazy: only unmatched capitalised pairs need it
+
+    keys, people = _translit_full()
+    target = _translit(key)
+    hit = process.extractOne(target, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
+    if hit is None:
+        return None
+    matched = hit[0].split()
+    words = target.split()
+    if len(matched) != len(words) or fuzz.ratio(matched[-1], words[-1]) < FUZZY_SURNAME_CUTOFF:
+        return None
+    return people[hit[2]]
+
+
+def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
+                      not_first: frozenset[str]) -> list[Mention]:
+    out = []
+    i = 0
+    while i < len(tokens) - 1:
+        run = 0
+        while i + run < len(tokens) and run < 3 and not covered[i + run] and tokens[i + run][0][0].isupper() \
+                and tokens[i + run][0] not in not_first and len(tokens[i + run][0]) > 1:
+            run += 1
+        found = None
+        for n in range(min(run, 3), 1, -1):
+            if all(" " not in folded[j] for j in range(i, i + n)) and _gaps_are_spaces(tokens, i, n):
+                person = fuzzy_full_name(" ".join(folded[i:i + n]))
+                if person is not None:
+                    found = (person, n)
+                    break
+        if found:
+            person, n = found
+            out.append(Mention(person, tokens[i][1], tokens[i + n - 1][2], "fuzzy", _is_possessive(tokens[i + n - 1][0])))
+            for j in range(i, i + n):
+                covered[j] = True
+            i += n
+        else:
+            i += 1
+    return out
+
+
+def _gaps_are_spaces(tokens: list[tuple[str, int, int]], i: int, n: int) -> bool:
+    return all(tokens[j + 1][1] - tokens[j][2] == 1 for j in range(i, i + n - 1))
 
 
 def _adjacent(text: str, tokens: list[tuple[str, int, int]], i: int, n: int) -> bool:
