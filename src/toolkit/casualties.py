@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .impact_rules import SentenceKind, rules
+from .impact_rules import SentenceKind, lower_fragment, lowered, rules
 from .records import Article
 from .text import NUMBER_PATTERN, Sentence, parse_number
 
@@ -34,7 +34,7 @@ def _kind(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
-    nouns = rules().person_nouns
+    nouns = lower_fragment(rules().person_nouns)
     num = rf"(?P<n>{NUMBER_PATTERN})"
     qual = rf"(?:(?P<q>{_QUAL})\s+)?"
     noun = rf"(?P<noun>(?:[\w'-]+\s+){{0,2}}?(?:{nouns}))"
@@ -43,29 +43,29 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "subject": re.compile(
             rf"\b{qual}{num}\s+(?:(?:more|other|further|additional)\s+)?(?:{noun}\s*)?"
             rf"(?:,[^,.;]{{0,60}},\s*)?(?P<aux>(?:{_AUX}\s+){{0,4}})"
-            r"(?P<kind>killed|died|dead|wounded|injured|hurt|lost their lives)\b", re.IGNORECASE),
+            r"(?P<kind>killed|died|dead|wounded|injured|hurt|lost their lives)\b"),
         # "killing at least three people", "wounded 134", "hurting 12 people"
         "verb": re.compile(
             r"\b(?P<kind>killing|killed|kills|injuring|injured|injures|wounding|wounded|wounds|hurting|hurt)\s+"
-            rf"{qual}{num}(?:\s+{noun})?(?!\s*(?:[-‑]|year|month|week|day|hour|minute|km|kilomet|per|%))",
-            re.IGNORECASE),
+            rf"{qual}{num}(?:\s+{noun})?(?!\s*(?:[-‑]|year|month|week|day|hour|minute|km|kilomet|per|%))"),
         # "the death toll rose to 7"
         "toll": re.compile(
             r"\b(?P<kind>death toll)\s+(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|jumped|grew|"
-            rf"stands at|stood at|is|was|of|to)\s+(?:to\s+)?{qual}{num}\b", re.IGNORECASE),
+            rf"stands at|stood at|is|was|of|to)\s+(?:to\s+)?{qual}{num}\b"),
         # "a 74-year-old woman was injured", "a father and his son were killed"
         "list": re.compile(
             rf"\b(?P<list>(?:a|an|one)\s+(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
             rf"(?:\s*(?:,|,?\s*and)\s+(?:a|an|one|his|her|their|two|three|four|five|six)\s+(?:[\w'-]+\s+){{0,2}}?"
             rf"(?:{nouns}))*)\s+(?P<aux>(?:(?:was|were|has|have|had|been|is|are|also|reportedly)\s+){{1,3}})"
-            r"(?P<kind>killed|injured|wounded|hurt)\b", re.IGNORECASE),
+            r"(?P<kind>killed|injured|wounded|hurt)\b"),
     }
 
 
 _CHILDREN = re.compile(
     rf"^\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
-    rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six)\b", re.IGNORECASE)
+    rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
+TRIGGER = re.compile(r"kill|dead|died|injur|wound|hurt|death|lives")
+_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six)\b")
 
 
 def find_casualties(text: str) -> list[dict[str, Any]]:
@@ -74,6 +74,9 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     >>> [(c["casualty_kind"], c["count"]) for c in find_casualties("Two people were killed and 11 injured.")]
     [('killed', 2), ('injured', 11)]
     """
+    text = lowered(text)
+    if not TRIGGER.search(text):
+        return []
     military = rules().military_nouns
     found: list[tuple[int, int, dict[str, Any], str]] = []
     for name, pattern in _patterns().items():
@@ -87,7 +90,7 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
             noun = m.groupdict().get("noun") or ""
             if count is None or count <= 0 or military.search(noun) or military.search(text[m.end():m.end() + 25]):
                 continue
-            children = count if re.search(r"\b(?:children|child|kids?)\b", noun, re.IGNORECASE) else None
+            children = count if re.search(r"\b(?:children|child|kids?)\b", noun) else None
             tail = _CHILDREN.match(text, m.end())
             if tail:
                 children = parse_number(tail.group("n")) or 1

@@ -7,6 +7,7 @@ an earlier incident), which every impacts rule consults.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,23 +19,52 @@ _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", 
                "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
                "restored_words", "person_nouns", "military_nouns")
 _SERVICES = ("power", "heat", "water", "gas")
+_KIND_GROUPS = ("foreign", "background", "ground", "air", "strike")
 
 
-def words_pattern(fragments: list[str], flags: int = re.IGNORECASE) -> re.Pattern[str]:
-    """One regex matching any fragment as whole words (longest first)."""
-    body = "|".join(f"(?:{f})" for f in sorted(fragments, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+def lower_fragment(fragment: str) -> str:
+    """A regex fragment for lower-cased text: letters lowered, escapes (``\\S``, ``\\W``) kept."""
+    return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), fragment)
+
+
+def _alternation(fragments: list[str]) -> str:
+    return "|".join(f"(?:{lower_fragment(f)})" for f in sorted(fragments, key=len, reverse=True))
+
+
+def first_chars(fragments: list[str]) -> str:
+    """A lookahead on the letters the fragments can start with (a cheap pre-check per word)."""
+    chars = set()
+    for fragment in fragments:
+        fragment = lower_fragment(fragment)
+        group = re.match(r"\(\?:([^()]*)\)", fragment)
+        heads = [alt[:1] for alt in group.group(1).split("|")] if group else [fragment[:1]]
+        for head in heads:
+            if not (head.isalnum() and head.isascii()):
+                return ""
+            chars.add(head)
+    return f"(?=[{''.join(sorted(chars))}])"
+
+
+def words_pattern(fragments: list[str]) -> re.Pattern[str]:
+    """One regex matching any fragment as whole words (longest first), for LOWER-CASED text
+    (see :func:`lowered`): matching lower-cased text case-sensitively is several times faster."""
+    return re.compile(rf"\b{first_chars(fragments)}(?:{_alternation(fragments)})(?![\w-])")
+
+
+def lowered(text: str) -> str:
+    """``text`` lower-cased with every offset kept (characters whose lower case is longer stay)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 @dataclass(frozen=True)
 class Rules:
     """Compiled trigger patterns of ``impact_rules.yaml``."""
 
-    strike: re.Pattern[str]
-    air: re.Pattern[str]
-    ground: re.Pattern[str]
+    kinds: re.Pattern[str]  # one pass: groups strike, air, ground, foreign, background
     background: re.Pattern[str]
-    foreign: re.Pattern[str]
     launch_before: re.Pattern[str]
     blockers_after: re.Pattern[str]
     blockers_before: re.Pattern[str]
@@ -74,11 +104,10 @@ def rules() -> Rules:
     validate(data)
     services = {w.lower(): svc for svc, words in data["outage_services"].items() for w in words}
     return Rules(
-        strike=words_pattern(data["strike_words"]),
-        air=words_pattern(data["air_words"]),
-        ground=words_pattern(data["ground_words"]),
+        kinds=re.compile(r"\b" + first_chars([f for g in _KIND_GROUPS for f in data[g + "_words"]]) + "(?:" + "|".join(
+            f"(?P<{group}>{_alternation(data[group + '_words'])})"
+            for group in _KIND_GROUPS) + r")(?![\w-])"),
         background=words_pattern(data["background_words"]),
-        foreign=words_pattern(data["foreign_words"], flags=0),
         launch_before=re.compile(rf"(?:{'|'.join(data['launch_before'])})\s*$", re.IGNORECASE),
         blockers_after=re.compile(rf"\s*(?:{'|'.join(data['place_blockers_after'])})"),
         blockers_before=re.compile(rf"(?:{'|'.join(data['place_blockers_before'])})\s+$"),
@@ -117,6 +146,17 @@ def classify(text: str) -> SentenceKind:
     >>> classify("Drones hit a house.").air_strike, classify("Artillery shelled the town.").air_strike
     (True, False)
     """
-    r = rules()
-    return SentenceKind(bool(r.strike.search(text)), bool(r.air.search(text)), bool(r.ground.search(text)),
-                        bool(r.foreign.search(text)), bool(r.background.search(text)))
+    return classify_spans(text, [(0, len(text))])[0]
+
+
+def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = None) -> list[SentenceKind]:
+    """Flags of every sentence ``text[start:end]`` of one article, in one pass over the text
+    (``low``: the text already lower-cased by :func:`lowered`)."""
+    flags: list[set[str]] = [set() for _ in spans]
+    starts = [start for start, _ in spans]
+    for m in rules().kinds.finditer(low if low is not None else lowered(text)):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < spans[i][1]:
+            flags[i].add(m.lastgroup)
+    return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f)
+            for f in flags]

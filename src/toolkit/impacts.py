@@ -10,13 +10,16 @@ Russian side's. Rules and vocabularies live in ``data/impact_rules.yaml`` and
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .casualties import TRIGGER as CASUALTY_TRIGGER
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
-from .impact_rules import SentenceKind, classify, rules, words_pattern
+from .impact_rules import SentenceKind, _alternation, classify_spans, first_chars, lowered, rules
+from .outages import TRIGGER as OUTAGE_TRIGGER
 from .outages import outage_facts, outage_rows
 from .places import PlaceMention, find_places
 from .records import Article
@@ -56,13 +59,30 @@ class Analysed:
         return bool(self.places) and not self.ua_codes and any(p.place.country_code == "RU" for p in self.places)
 
 
-def analyse(sentences: list[Sentence]) -> list[Analysed]:
-    """Classify every sentence and find and role its places."""
+def analyse(sentences: list[Sentence], text: str | None = None, low: str | None = None) -> list[Analysed]:
+    """Classify every sentence and find and role its places (``text``: the article, when the
+    sentences are its sentences — one pass over it instead of one per sentence)."""
+    if text is None:
+        text = " ".join(s.text for s in sentences)
+        spans, offset = [], 0
+        for s in sentences:
+            spans.append((offset, offset + len(s.text)))
+            offset += len(s.text) + 1
+    else:
+        spans = [(s.start, s.end) for s in sentences]
+    kinds = classify_spans(text, spans, low)
+    starts = [start for start, _ in spans]
+    per_sentence: list[list[PlaceMention]] = [[] for _ in sentences]
+    for mention in find_places(text):
+        i = bisect_right(starts, mention.start) - 1
+        if i >= 0 and mention.end <= spans[i][1]:
+            shift = spans[i][0]
+            per_sentence[i].append(PlaceMention(mention.text, mention.start - shift, mention.end - shift,
+                                                mention.place))
     out = []
-    for sentence in sentences:
-        kind = classify(sentence.text)
-        mentions = tuple(find_places(sentence.text))
-        out.append(Analysed(sentence, kind, mentions, tuple(place_roles(sentence.text, kind, mentions))))
+    for sentence, kind, mentions in zip(sentences, kinds, per_sentence):
+        roles = place_roles(sentence.text, kind, mentions) if mentions else []
+        out.append(Analysed(sentence, kind, tuple(mentions), tuple(roles)))
     return out
 
 
@@ -89,21 +109,16 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
     return roles
 
 
-def article_attacker(analysed: list[Analysed], strike_counts: list[dict[str, Any]]) -> str:
+def article_attacker(analysed: list[Analysed], strike_counts: list[dict[str, Any]], text: str = "") -> str:
     """``russia`` when the article reports a Russian attack (alone or beside a Ukrainian one), else
     ``ukraine`` when it reports only a Ukrainian attack on Russia (or on occupied territory)."""
     attackers = {row.get("attacker") for row in strike_counts}
     if "russia" in attackers:
         return "russia"
-    ukrainian, russian = "ukraine" in attackers, False
-    for item in analysed:
-        text = item.sentence.text
-        if item.kind.foreign:
-            continue
-        if _RUSSIAN_ATTACK.search(text):
-            russian = True
-        if _UKRAINIAN_ATTACK.search(text) or (item.kind.air_strike and "struck" in item.roles and item.russian_only):
-            ukrainian = True
+    text = text or " ".join(item.sentence.text for item in analysed)
+    russian = bool(_RUSSIAN_ATTACK.search(text))
+    ukrainian = "ukraine" in attackers or bool(_UKRAINIAN_ATTACK.search(text)) or any(
+        item.kind.air_strike and "struck" in item.roles and item.russian_only for item in analysed)
     return "ukraine" if ukrainian and not russian else "russia"
 
 
@@ -134,11 +149,14 @@ def validate_infrastructure(data: Any) -> None:
 
 
 @lru_cache(maxsize=1)
-def _infrastructure_patterns() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
+def _targets_pattern() -> re.Pattern[str]:
+    """One pass for every category: at a given word the exclusions win, then categories in file order."""
     data = load_yaml(INFRASTRUCTURE_FILE)
     validate_infrastructure(data)
-    return (words_pattern(data["exclude"]),
-            [(category, words_pattern(items)) for category, items in data["categories"].items()])
+    groups = [("exclude", data["exclude"]), *data["categories"].items()]
+    every = [f for _, fragments in groups for f in fragments]
+    body = "|".join(f"(?P<{name}>{_alternation(fragments)})" for name, fragments in groups)
+    return re.compile(rf"\b{first_chars(every)}(?:{body})(?![\w-])")
 
 
 def find_targets(text: str) -> list[tuple[str, str, int, int]]:
@@ -147,14 +165,8 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
     >>> [t[0] for t in find_targets("A drone hit a power plant and an apartment block.")]
     ['energy', 'residential']
     """
-    exclude, categories = _infrastructure_patterns()
-    masked = exclude.sub(lambda m: " " * len(m.group(0)), text)
-    found = []
-    for category, pattern in categories:
-        for m in pattern.finditer(masked):
-            found.append((category, text[m.start():m.end()], m.start(), m.end()))
-        masked = pattern.sub(lambda m: " " * len(m.group(0)), masked)
-    return sorted(found, key=lambda t: t[2])
+    return [(m.lastgroup, text[m.start():m.end()], m.start(), m.end())
+            for m in _targets_pattern().finditer(lowered(text)) if m.lastgroup != "exclude"]
 
 
 def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article) -> list[dict[str, Any]]:
@@ -207,16 +219,25 @@ def evidence(sentence: Sentence, article: Article) -> dict[str, Any]:
 def extract_impacts(article: Article, sentences: list[Sentence],
                     strike_counts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """``places``, ``infrastructure``, ``casualties`` and ``outages`` rows of one article."""
-    analysed = analyse(sentences)
-    attacker = article_attacker(analysed, strike_counts)
-    scoped = [(item, in_scope(item, attacker)) for item in analysed]
+    low = lowered(article.text)
+    analysed = analyse(sentences, article.text, low)
+    attacker = article_attacker(analysed, strike_counts, article.text)
+    starts = [s.start for s in sentences]
+    casualty_sentences = _sentences_with(CASUALTY_TRIGGER, low, starts)
+    outage_sentences = _sentences_with(OUTAGE_TRIGGER, low, starts)
     return {
         "places": place_rows(analysed, article),
         "infrastructure": infrastructure_rows(analysed, attacker, article),
-        "casualties": casualty_rows([(item.sentence, item.kind, _first_code(item)) for item, ok in scoped if ok],
-                                    article),
-        "outages": outage_rows([item.sentence for item, ok in scoped if not item.kind.foreign], article),
+        "casualties": casualty_rows([(item.sentence, item.kind, _first_code(item)) for i, item in enumerate(analysed)
+                                     if i in casualty_sentences and in_scope(item, attacker)], article),
+        "outages": outage_rows([item.sentence for i, item in enumerate(analysed)
+                                if i in outage_sentences and not item.kind.foreign], article),
     }
+
+
+def _sentences_with(pattern: re.Pattern[str], low: str, starts: list[int]) -> set[int]:
+    """Indexes of the sentences where ``pattern`` occurs (one pass over the article)."""
+    return {bisect_right(starts, m.start()) - 1 for m in pattern.finditer(low)}
 
 
 def impacts_facts(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:

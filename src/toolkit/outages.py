@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from .casualties import QUALIFIERS
-from .impact_rules import rules
+from .impact_rules import lowered, rules
 from .records import Article
 from .text import NUMBER_PATTERN, Sentence, parse_number
 
@@ -20,7 +20,11 @@ _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
 _NOT_CUSTOMERS = re.compile(
     r"^\s*(?:[\w-]+\s+)?(?:buildings?|blocks?|houses|settlements?|localities|locality|villages?|towns?|"
     r"cities|communities|substations?|facilities|schools?|hospitals?|percent|per cent|%|degrees?|km|"
-    r"kilomet|drones?|missiles?|years?|days?|hours?|megawatts?|MW|tonnes?|tons?)\b", re.IGNORECASE)
+    r"kilomet|drones?|missiles?|years?|days?|hours?|megawatts?|MW|tonnes?|tons?)\b")
+
+
+TRIGGER = re.compile(r"without|disconnect|energi|dark|no longer|had no|have no|has no|los[te]|losing|cut|knock|"
+                      r"disrupt|interrupt")
 
 
 @lru_cache(maxsize=1)
@@ -33,16 +37,16 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     without = re.compile(
         rf"\b{num}\s+(?P<unit>[\w-]+\s+)?(?P<mid>(?:(?!\d)[^.;]){{0,90}}?)"
         rf"\b(?:without|no longer have|had no|have no|has no|lost|lose|losing|were cut off from|cut off from)"
-        rf"\s+(?:any\s+)?{services}", re.IGNORECASE)
+        rf"\s+(?:any\s+)?{services}")
     disconnected = re.compile(
         rf"\b{num}\s+(?P<unit>[\w-]+\s+)?(?P<mid>(?:(?!\d)[^.;]){{0,60}}?)\b(?:were|are|was|remain(?:ed)?|remain)\s+"
-        r"(?:still\s+)?(?:disconnected|de-?energi[sz]ed|in the dark)", re.IGNORECASE)
+        r"(?:still\s+)?(?:disconnected|de-?energi[sz]ed|in the dark)")
     # "power was cut to around 400,000 customers"; "cut power and heat to 160,000"
     verb_first = (rf"(?:cut|cutting|knocked out|knocking out|disrupted|disrupting)\s+"
                   rf"{services.replace('svc', 'svc2')}\s+(?:supply\s+)?")
     verb_after = (rf"{services}\s+(?:supply\s+)?(?:was\s+|were\s+|had been\s+|has been\s+)?"
                   rf"(?:cut|knocked out|lost|disrupted|interrupted|cut off|off)\s+")
-    cut = re.compile(rf"(?:{verb_first}|{verb_after})(?:to|for)\s+{num}(?P<unit>\s+[\w-]+)?", re.IGNORECASE)
+    cut = re.compile(rf"(?:{verb_first}|{verb_after})(?:to|for)\s+{num}(?P<unit>\s+[\w-]+)?")
     return without, disconnected, cut
 
 
@@ -63,6 +67,9 @@ def find_outages(text: str) -> list[dict[str, Any]]:
     >>> [(o["service"], o["customers"]) for o in find_outages("It left 9,500 customers without heat.")]
     [('heat', 9500)]
     """
+    text = lowered(text)
+    if not TRIGGER.search(text):
+        return []
     r = rules()
     without, disconnected, cut = _patterns()
     out: list[dict[str, Any]] = []

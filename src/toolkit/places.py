@@ -53,9 +53,22 @@ def _float(cell: str) -> float | None:
     return float(cell) if cell else None
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*")
+_NEXT_WORDS = re.compile(r"(?: [A-Za-z]+(?:-[A-Za-z]+)*){1,3}")
+
+
+@dataclass(frozen=True)
+class _Index:
+    settlements: dict[str, Place]
+    units: dict[str, Place]
+    multiword_starts: frozenset[str]  # first words of names of several words
+    standalone: frozenset[str]  # names that stand for a whole unit ("Crimea")
+    spellings: dict[str, str]  # every name as it may be written (also in capitals) -> gazetteer name
+
+
 @lru_cache(maxsize=1)
-def _gazetteer() -> tuple[dict[str, Place], dict[str, Place], re.Pattern[str]]:
-    """(name -> settlement, name -> oblast-level unit, regex of every name), built once."""
+def _gazetteer() -> _Index:
+    """Settlements and oblast-level units by every name they go by, built once."""
     oblast_rows = load_csv("oblasts.csv", required=("code", "name", "iso_name", "country_code"),
                            optional=OBLAST_COLUMNS, key=("code",))
     units: dict[str, Place] = {}
@@ -77,17 +90,55 @@ def _gazetteer() -> tuple[dict[str, Place], dict[str, Place], re.Pattern[str]]:
                       _float(row["longitude"]))
         for name in [row["name"], *split_aliases(row["aliases"])]:
             settlements.setdefault(name, place)
-    names = set(settlements) | set(units)
-    names |= {n.upper() for n in names if len(n) > 3}
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return settlements, units, re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])")
+    starts = frozenset(n.split(" ")[0] for n in [*settlements, *units] if " " in n)
+    standalone = frozenset(n for r in oblast_rows for n in split_aliases(r["standalone_names"]))
+    spellings = {n.upper(): n for n in [*settlements, *units] if len(n) > 3}
+    spellings.update({n: n for n in [*settlements, *units]})
+    return _Index(settlements, units, starts | frozenset(w.upper() for w in starts), standalone, spellings)
 
 
-def standalone_units() -> set[str]:
+def _known(index: _Index, name: str) -> str | None:
+    """The gazetteer spelling of ``name`` (as written, or title-cased when written in capitals)."""
+    return index.spellings.get(name)
+
+
+def _name_matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, gazetteer name) of every place name in ``text``, longest names first."""
+    index = _gazetteer()
+    found = []
+    resume = 0
+    spellings, starts = index.spellings, index.multiword_starts
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(0)
+        if word not in spellings and word not in starts:
+            continue
+        start = m.start()
+        if start < resume or (start and (text[start - 1].isalnum() or text[start - 1] == "-")):
+            continue
+        hit = None
+        if word in starts:
+            more = _NEXT_WORDS.match(text, m.end())
+            if more:
+                words = more.group(0).split(" ")[1:]
+                for n in range(len(words), 0, -1):
+                    candidate = " ".join([word, *words[:n]])
+                    name = _known(index, candidate)
+                    if name:
+                        hit = (start, start + len(candidate), name)
+                        break
+        if hit is None:
+            name = spellings.get(word)
+            if name:
+                hit = (start, m.end(), name)
+        if hit:
+            found.append(hit)
+            resume = hit[1]
+    return found
+
+
+def standalone_units() -> frozenset[str]:
     """Names that stand for a whole unit on their own ("Crimea", "Transcarpathia")."""
-    rows = load_csv("oblasts.csv", required=("code", "name", "iso_name", "country_code"),
-                    optional=OBLAST_COLUMNS, key=("code",))
-    return {n for r in rows for n in split_aliases(r["standalone_names"])}
+    return _gazetteer().standalone
 
 
 def lookup(name: str, as_region: bool = False) -> Place | None:
@@ -96,11 +147,12 @@ def lookup(name: str, as_region: bool = False) -> Place | None:
     >>> lookup("Kyiv").oblast_code, lookup("Kyiv", as_region=True).oblast_code
     ('UA-30', 'UA-32')
     """
-    settlements, units, _ = _gazetteer()
-    key = name if name in settlements or name in units else name.title()
+    index = _gazetteer()
+    settlements, units = index.settlements, index.units
+    key = _known(index, name) or name
     if as_region:
         return units.get(key) or _region_of(settlements.get(key))
-    if key in standalone_units():
+    if key in index.standalone:
         return units.get(key)
     return settlements.get(key) or units.get(key)
 
@@ -109,8 +161,7 @@ def _region_of(place: Place | None) -> Place | None:
     """The oblast holding a settlement (for "Izmail district"-style regions)."""
     if place is None or place.oblast_code is None:
         return place
-    _, units, _ = _gazetteer()
-    for unit in units.values():
+    for unit in _gazetteer().units.values():
         if unit.oblast_code == place.oblast_code:
             return unit
     return place
@@ -125,27 +176,26 @@ def find_places(text: str) -> list[PlaceMention]:
     >>> [(m.text, m.place.oblast_code) for m in find_places("Drones hit Kyiv and the Kharkiv region.")]
     [('Kyiv', 'UA-30'), ('Kharkiv region', 'UA-63')]
     """
-    _, _, pattern = _gazetteer()
-    matches = list(pattern.finditer(text))
+    matches = _name_matches(text)
     if not matches:
         return []
     # group names listed together: "Chernihiv, Zaporizhzhia, Lviv and Dnipropetrovsk regions"
-    groups: list[list[re.Match[str]]] = [[matches[0]]]
+    groups: list[list[tuple[int, int, str]]] = [[matches[0]]]
     for prev, cur in zip(matches, matches[1:]):
-        if _LIST_GAP.fullmatch(text[prev.end():cur.start()]) or not text[prev.end():cur.start()].strip(" ,"):
+        gap = text[prev[1]:cur[0]]
+        if _LIST_GAP.fullmatch(gap) or not gap.strip(" ,"):
             groups[-1].append(cur)
         else:
             groups.append([cur])
     mentions: list[PlaceMention] = []
     for group in groups:
-        tail = _REGION_SUFFIX.match(text, group[-1].end())
-        plural = bool(tail and tail.group("plural")) or bool(_REGIONS_OF.search(text[:group[0].start()]))
-        for m in group:
-            own = _REGION_SUFFIX.match(text, m.end())
-            as_region = bool(own) or plural
-            place = lookup(m.group(0), as_region=as_region)
+        tail = _REGION_SUFFIX.match(text, group[-1][1])
+        plural = bool(tail and tail.group("plural")) or bool(_REGIONS_OF.search(text[max(0, group[0][0] - 30):group[0][0]]))
+        for start, stop, name in group:
+            own = _REGION_SUFFIX.match(text, stop)
+            place = lookup(name, as_region=bool(own) or plural)
             if place is None:
                 continue
-            end = own.end() if own else m.end()
-            mentions.append(PlaceMention(text[m.start():end], m.start(), end, place))
+            end = own.end() if own else stop
+            mentions.append(PlaceMention(text[start:end], start, end, place))
     return mentions
