@@ -40,7 +40,7 @@ _MEETING_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:meetings?|talks|summit|session|
 _SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
 #: "Turkey is hosting talks": the host country or city is the place.
 _HOSTS_AFTER = re.compile(r"^\s+(?:is |was |will |has |had |have )?(?:been |be )?(?:hosting|hosted|hosts|host)\b"
-                          r"(?=\s+(?:\w+\s+){0,3}(?:talks|summit|meeting|negotiations|round|leaders|delegations))",
+                          r"(?=\s+(?:[\w-]+\s+){0,4}(?:talks|summit|meeting|negotiations|round|leaders|delegations))",
                           re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
@@ -126,6 +126,7 @@ def _rules() -> dict[str, Any]:
         "partneg": re.compile(_alt(r["participant_negatives"]), i),
         "report": re.compile(_alt(r["reporting_verbs"]), i),
         "sep": re.compile(_alt(r["clause_separators"]), i),
+        "always_sep": re.compile(_alt(r["always_separators"]), i),
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
         "cont_trigger": re.compile(_alt(r["continuation_triggers"]), i),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
@@ -165,13 +166,17 @@ def find_places(text: str) -> list[PlaceMention]:
 def _placed_by_preposition(text: str, start: int) -> bool:
     """True when the words before a place put something there ("in", "at", "travel to")."""
     left = text[max(0, start - 80):start]
+    left = left[left.rfind("\n") + 1:]
+    end_of_sentence = list(re.finditer(r"(?<![A-Z])[.!?][\"')\]\u201d]*\s", left))
+    if end_of_sentence:
+        left = left[end_of_sentence[-1].end():]
     words = re.findall(r"[\w'\u2019.-]+|,", left)
     k = len(words) - 1
     skipped = 0
     while k >= 0 and skipped <= 6:
         word = words[k]
         low = word.lower()
-        if low in ("in", "at", "inside"):
+        if low in ("in", "at", "inside") or (low in ("visit", "visits", "visited", "visiting") and k == len(words) - 1):
             break
         if low == "to":
             cut = left.rfind(word, 0, len(left) - sum(len(w) for w in words[k + 1:]))
@@ -201,11 +206,15 @@ def _clauses(sentence: Sentence, places: list[PlaceMention]) -> list[tuple[int, 
     rules = _rules()
     text, base = sentence.text, sentence.start
     cuts = [0]
+    for m in rules["always_sep"].finditer(text):
+        if m.start() > 0:
+            cuts.append(m.start())
     for m in rules["report"].finditer(text):
         following = text[m.end():m.end() + 60]
         if not (_ADDRESSED_MEETING.match(following) or (m.group(0).lower() == "told" and _TOLD_PERSON.match(following))):
             cuts.append(m.start())
     cuts.append(len(text))
+    cuts.sort()
     pieces = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
     out: list[tuple[int, int]] = []
     for a, b in pieces:
@@ -263,7 +272,10 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
     clause = text[a:b]
     excluded = []
     for neg in rules["partneg"].finditer(clause):
-        head = max((x.end() for x in _SUBCLAUSE.finditer(clause, 0, neg.start())), default=0)
+        heads = [0] + [x.end() for x in _SUBCLAUSE.finditer(clause, 0, neg.start())]
+        head = heads[-1]
+        if len(heads) > 1 and not any(a + head <= m.start < a + neg.start() for m in mentions):
+            head = heads[-2]  # "X flew in with the delegation but did not take part": X is the subject
         excluded.append((a + head, a + neg.end()))
     out = []
     for m in mentions:
@@ -278,7 +290,8 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
             continue
         out.append(m)
     pronoun = _PRONOUN.search(clause)
-    if pronoun and _acting_pronoun(clause[pronoun.end():]):
+    if pronoun and _acting_pronoun(clause[pronoun.end():]) \
+            and not any(x <= a + pronoun.start() < y for x, y in excluded):
         before = [m for m in mentions if sentence.start <= m.start < a + pronoun.start()]
         if before:
             out.append(before[-1])
@@ -291,12 +304,16 @@ def _acting_pronoun(after: str) -> bool:
     """True when "he"/"she" is the one meeting ("he met", "he would travel ... to meet"), not a mere speaker."""
     window = after[:70]
     trigger = _rules()["trigger"].search(window) or re.search(r"\b(?:travel|fly|flew|visit)", window)
-    return bool(trigger) and not re.search(r"\b(?:that|expected|hoped|said|thinks|believes)\b", window[:trigger.start()])
+    return bool(trigger) and not re.search(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants)\b",
+                                           window[:trigger.start()])
 
 
 def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
     """True when the mention is the subject of a reporting verb ("..., Zelensky said")."""
     after = text[m.end:min(sentence.end, m.end + 60)]
+    aside = re.match(r"^,([^,]{0,40}),", after)
+    if aside and (_rules()["cue"].search(aside.group(1)) or _rules()["trigger"].search(aside.group(1))):
+        return False  # "Costa, who chaired the summit, said": took part, then spoke
     told = re.match(r"^\s+told\b", after)
     if told and (_ADDRESSED_MEETING.match(after[told.end():]) or _TOLD_PERSON.match(after[told.end():])):
         return False
@@ -304,7 +321,7 @@ def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> b
                 r"announced|claimed|tells)\b", after):
         return True
     before = text[max(sentence.start, m.start - 30):m.start]
-    return bool(re.search(r"(?:according to|said|says|told|wrote)\s+(?:\w+\s+){0,4}$", before, re.IGNORECASE)) \
+    return bool(re.search(r"(?:[Aa]ccording to|said|says|told|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
         and m.start < clause_end
 
 
@@ -342,7 +359,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
             triggers = [t for t in rules["trigger"].finditer(clause) if not _in_call(clause, t)]
             people = None
             if c_places and triggers:
-                status = _status(clause + " " + text[b:b + 40])
+                status = _status(clause + " " + text[b:min(b + 40, sentence.end)])
                 phrase = find_date_phrase(clause)
                 date = resolve_date(phrase, published, "future" if status == "planned" else "past") \
                     if phrase else None
