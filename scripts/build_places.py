@@ -65,6 +65,16 @@ UA_UNITS = {
     "UA-74": ("Chernihiv", "Chernihiv", "Chernihiv|Chernigov|Chernihivska", ""),
     "UA-77": ("Chernivtsi", "Chernivtsi", "Chernivtsi|Chernovtsy|Chernivetska|Bukovina", ""),
 }
+# Polish adjectival forms ("obwód mikołajowski"), as machine-translated Polish reports keep them
+# ("the Mikołajowski circuit").
+POLISH_FORMS = {
+    "UA-05": "Winnicki", "UA-07": "Wołyński", "UA-09": "Ługański", "UA-12": "Dniepropietrowski",
+    "UA-14": "Doniecki", "UA-18": "Żytomierski", "UA-21": "Zakarpacki", "UA-23": "Zaporoski",
+    "UA-26": "Iwanofrankiwski", "UA-32": "Kijowski", "UA-35": "Kirowohradzki", "UA-46": "Lwowski",
+    "UA-48": "Mikołajowski", "UA-51": "Odeski", "UA-53": "Połtawski", "UA-56": "Rówieński",
+    "UA-59": "Sumski", "UA-61": "Tarnopolski", "UA-63": "Charkowski", "UA-65": "Chersoński",
+    "UA-68": "Chmielnicki", "UA-71": "Czerkaski", "UA-74": "Czernihowski", "UA-77": "Czerniowiecki",
+}
 # The GeoNames admin1 unit holding Kyiv is the city; the oblast is the unit holding Bila Tserkva.
 CENTRE_OVERRIDE = {"UA-32": "Bila Tserkva", "UA-43": "Simferopol"}
 
@@ -112,7 +122,13 @@ def transliteration_variants(name: str) -> set[str]:
 
 
 def good_alternate(alias: str) -> bool:
-    return bool(re.fullmatch(r"[A-Z][a-z]{3,}(?:[- ][A-Z][a-z]+)?", alias))
+    """A plausible English or Polish spelling (no codes, no apostrophes, no other scripts)."""
+    return bool(re.fullmatch(r"[A-ZŁŻŚĆŹ][a-ząćęłńóśźż]{3,}(?:[- ][A-ZŁŻŚĆŹ][a-ząćęłńóśźż]+)?", alias))
+
+
+def ascii_fold(name: str) -> str:
+    """Polish letters folded to ASCII, as reports typed without them write them (Połtawski -> Poltawski)."""
+    return name.translate(str.maketrans("ąćęłńóśźżŁŻŚĆŹ", "acelnoszzLZSCZ"))
 
 
 def admin1_to_iso(cities: list[dict]) -> dict[str, str]:
@@ -143,6 +159,9 @@ def main() -> None:
                       "latitude", "longitude"])
         for code, (name, centre, region_names, standalone) in sorted(UA_UNITS.items()):
             city = by_name[centre]
+            if code in POLISH_FORMS:
+                forms = dict.fromkeys([POLISH_FORMS[code], ascii_fold(POLISH_FORMS[code])])
+                region_names += "|" + "|".join(forms)
             out.writerow([code, name, iso_names[code], "UA", region_names, standalone,
                           round(city["latitude"], 3), round(city["longitude"], 3)])
         ru_iso = {s.code: s.name for s in pycountry.subdivisions.get(country_code="RU")}
@@ -170,7 +189,8 @@ def main() -> None:
         names = transliteration_variants(city["name"])
         names |= set(EXTRA_ALIASES.get(city["name"], "").split("|")) - {""}
         if city["population"] >= MIN_POPULATION_ALTERNATES:
-            names |= {a for a in city["alternatenames"] if good_alternate(a)}
+            alternates = {a for a in city["alternatenames"] if good_alternate(a)}
+            names |= alternates | {ascii_fold(a) for a in alternates}
         for alias in names:
             if alias not in STOPLIST:
                 candidates[alias].append(city)

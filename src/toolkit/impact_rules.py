@@ -17,9 +17,10 @@ from .gazetteer import DataFileError, load_yaml
 RULES_FILE = "impact_rules.yaml"
 _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", "foreign_words",
                "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
-               "restored_words", "person_nouns", "military_nouns")
+               "restored_words", "person_nouns", "military_nouns", "rollup_words", "capital_struck_before",
+               "capital_struck_after")
 _SERVICES = ("power", "heat", "water", "gas")
-_KIND_GROUPS = ("foreign", "background", "ground", "air", "strike")
+_KIND_GROUPS = ("foreign", "background", "rollup", "ground", "strike", "air")
 
 
 def lower_fragment(fragment: str) -> str:
@@ -66,6 +67,8 @@ class Rules:
     kinds: re.Pattern[str]  # one pass: groups strike, air, ground, foreign, background
     background: re.Pattern[str]
     launch_before: re.Pattern[str]
+    capital_before: re.Pattern[str]
+    capital_after: re.Pattern[str]
     blockers_after: re.Pattern[str]
     blockers_before: re.Pattern[str]
     outage_units: re.Pattern[str]
@@ -109,6 +112,8 @@ def rules() -> Rules:
             for group in _KIND_GROUPS) + r")(?![\w-])"),
         background=words_pattern(data["background_words"]),
         launch_before=re.compile(rf"(?:{'|'.join(data['launch_before'])})\s*$", re.IGNORECASE),
+        capital_before=re.compile(rf"\b(?:{'|'.join(data['capital_struck_before'])})$", re.IGNORECASE),
+        capital_after=re.compile(rf"\s*(?:{'|'.join(data['capital_struck_after'])})", re.IGNORECASE),
         blockers_after=re.compile(rf"\s*(?:{'|'.join(data['place_blockers_after'])})"),
         blockers_before=re.compile(rf"(?:{'|'.join(data['place_blockers_before'])})\s+$"),
         outage_units=words_pattern(data["outage_units"]),
@@ -129,15 +134,16 @@ class SentenceKind:
     ground: bool  # shelling, artillery, fighting
     foreign: bool  # another war (Israel, Iran...)
     background: bool  # an earlier incident
+    rollup: bool = False  # a daily roll-up of unspecified attacks ("51 attacks")
 
     @property
     def air_strike(self) -> bool:
         """True when the sentence reports an air strike (not ground fighting, not another war)."""
         if self.foreign:
             return False
-        if self.ground and not self.air:
+        if (self.ground or self.rollup) and not self.air:
             return False
-        return self.strike or self.air
+        return self.strike
 
 
 def classify(text: str) -> SentenceKind:
@@ -158,5 +164,5 @@ def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = No
         i = bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < spans[i][1]:
             flags[i].add(m.lastgroup)
-    return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f)
-            for f in flags]
+    return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f,
+                         "rollup" in f) for f in flags]

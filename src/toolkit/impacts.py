@@ -21,7 +21,7 @@ from .gazetteer import DataFileError, load_yaml
 from .impact_rules import SentenceKind, _alternation, classify_spans, first_chars, lowered, rules
 from .outages import TRIGGER as OUTAGE_TRIGGER
 from .outages import outage_facts, outage_rows
-from .places import PlaceMention, find_places
+from .places import PlaceMention, find_places, lookup
 from .records import Article
 from .text import Sentence
 
@@ -35,6 +35,11 @@ _UKRAINIAN_ATTACK = re.compile(
     r"\b(?:Ukrainian|Ukraine's|Ukraine’s|Kyiv's|Kyiv’s)\s+(?:drones?|UAVs?|missiles?|strikes?|attacks?|"
     r"forces\s+(?:launched|attacked|struck|fired|hit))\b|\bUkraine\s+(?:launched|attacked|struck|fired|hit)\b"
     r"|\b(?:Russian|Russia's|Russia’s)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e|MoD)\b")
+# what may stand between two launch sites of one list: "from Kursk region, the Caspian Sea and occupied
+# parts of Donetsk region"
+_LAUNCH_LIST_GAP = re.compile(r"(?:[\s,]|\b(?:and|the|of|occupied|temporarily|parts?|areas?|[A-Z][a-z]+|Sea|regions?|"
+                              r"oblasts?|Oblast)\b)*")
+_CAPITAL = re.compile(r"\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b(?!,? [A-Z]| of (?!Ukraine))")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
 
@@ -73,7 +78,7 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
     kinds = classify_spans(text, spans, low)
     starts = [start for start, _ in spans]
     per_sentence: list[list[PlaceMention]] = [[] for _ in sentences]
-    for mention in find_places(text):
+    for mention in [*find_places(text), *_capital_mentions(text)]:
         i = bisect_right(starts, mention.start) - 1
         if i >= 0 and mention.end <= spans[i][1]:
             shift = spans[i][0]
@@ -81,9 +86,16 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
                                                 mention.place))
     out = []
     for sentence, kind, mentions in zip(sentences, kinds, per_sentence):
+        mentions.sort(key=lambda m: m.start)
         roles = place_roles(sentence.text, kind, mentions) if mentions else []
         out.append(Analysed(sentence, kind, tuple(mentions), tuple(roles)))
     return out
+
+
+def _capital_mentions(text: str) -> list[PlaceMention]:
+    """"the capital" / "Ukraine's capital" standing for Kyiv (not "the capital, Riyadh")."""
+    kyiv = lookup("Kyiv")
+    return [PlaceMention(m.group(0), m.start(), m.end(), kyiv) for m in _CAPITAL.finditer(text)] if kyiv else []
 
 
 def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> list[str]:
@@ -93,13 +105,21 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
     for i, mention in enumerate(mentions):
         before, after = text[max(0, mention.start - 80):mention.start], text[mention.end:mention.end + 60]
         prev_gap = text[mentions[i - 1].end:mention.start] if i else None
-        listed = prev_gap is not None and re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", prev_gap)
+        listed = prev_gap is not None and (
+            re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", prev_gap)
+            or (roles[-1] == "launch_site" and _LAUNCH_LIST_GAP.fullmatch(prev_gap)))
         if listed and roles[-1] in ("launch_site", "mentioned"):
             roles.append(roles[-1])
         elif r.blockers_before.search(before) or r.blockers_after.match(after):
             roles.append("mentioned")
         elif r.launch_before.search(before):
             roles.append("launch_site")
+        elif kind.air_strike and mention.place.oblast_code == "UA-30" and mention.text.isupper() \
+                and not text[:mention.start].strip():
+            roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
+        elif kind.air_strike and mention.place.oblast_code == "UA-30" and mention.place.kind != "oblast" \
+                and not (r.capital_before.search(before) or r.capital_after.match(after)):
+            roles.append("mentioned")  # "Kyiv" as the government: "accused Kyiv", "Kyiv has asked"
         elif kind.air_strike:
             roles.append("struck")
         elif _OUTAGE_HINT.search(text):

@@ -20,8 +20,8 @@ PLACE_COLUMNS = ("name", "aliases", "kind", "country_code", "oblast_code", "lati
 OBLAST_COLUMNS = ("code", "name", "iso_name", "country_code", "region_names", "standalone_names",
                   "latitude", "longitude")
 _REGION_SUFFIX = re.compile(
-    r"\s+(?:(?P<plural>regions|oblasts|provinces|Oblasts|Regions)|region|Region|oblast|Oblast|province"
-    r"|Province|krai|Krai|territory|Territory)\b")
+    r"\s+(?:(?P<plural>regions|oblasts|provinces|circuits|Oblasts|Regions)|region|Region|oblast|Oblast|province"
+    r"|Province|krai|Krai|territory|Territory|circuit)(?![a-z])")
 _REGIONS_OF = re.compile(r"\b(?:regions|oblasts|provinces) of\s+(?:the\s+)?$")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&)\s+)$")
 
@@ -53,8 +53,9 @@ def _float(cell: str) -> float | None:
     return float(cell) if cell else None
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)*")
-_NEXT_WORDS = re.compile(r"(?: [A-Za-z]+(?:-[A-Za-z]+)*){1,3}")
+# a capitalised word (Latin letters with diacritics too: Polish reports write "Mikołajowski")
+_CAPITALISED = re.compile(r"(?<![A-Z])[A-ZĆŁŚŹŻČŠŽ][^\W\d_]*(?:-[^\W\d_]+)*")
+_NEXT_WORDS = re.compile(r"(?: [^\W\d_]+(?:-[^\W\d_]+)*){1,3}")
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,9 @@ def _name_matches(text: str) -> list[tuple[int, int, str]]:
         if word not in spellings and word not in starts:
             continue
         start = m.start()
-        if start < resume or (start and (text[start - 1].isalnum() or text[start - 1] == "-")):
+        before = text[start - 1] if start else " "
+        # a name glued to the word before it ("includingMikołajowski", lost spaces) still counts
+        if start < resume or before.isdigit() or before == "-" or (before.isalpha() and len(word) < 6):
             continue
         hit = None
         if word in starts:
