@@ -35,8 +35,9 @@ MEETINGS = pd.DataFrame({"meeting_date": ["2025-02-18", "2025-03-11", None], "pl
                          "article_id": ["x", "y", "z"]})
 PAIRS = pd.DataFrame({"person_a": ["Marco Rubio", "Marco Rubio"], "person_b": ["Sergei Lavrov", "Andrii Yermak"],
                       "n_meetings": [1, 2]})
-OFFICIAL = pd.DataFrame({"weapon_class": ["drone", "ballistic_missile"], "reported": [728, 7],
-                         "official": [728.0, None]})
+OFFICIAL = pd.DataFrame({"attack_date": ["2025-07-09"] * 2, "weapon_class": ["drone", "ballistic_missile"],
+                         "reported_launched": pd.array([728, 7], dtype="Int64"),
+                         "official_launched": pd.array([728, None], dtype="Int64")})
 
 # (chart function, frame, words the title must contain, axis unit that must appear in a label)
 CHARTS = [
@@ -48,7 +49,7 @@ CHARTS = [
     (plots.struck_places_map, PLACES, "Places reported struck", "degrees"),
     (plots.meetings_timeline, MEETINGS, "Meetings", "date"),
     (plots.who_met_whom, PAIRS, "Who met whom", "participant"),
-    (plots.reported_vs_official, OFFICIAL, "official", "count"),
+    (plots.reported_vs_official, OFFICIAL, "Reported vs official", "count"),
 ]
 
 

@@ -51,6 +51,12 @@ def empty_figure(title: str, xlabel: str = "", ylabel: str = "", message: str = 
     return _finish(fig, ax, title, xlabel, ylabel)
 
 
+def _period_labels(periods: pd.Series) -> pd.Series:
+    """ISO dates as labels; month starts as ``YYYY-MM`` when every period is one."""
+    labels = periods.astype(str).str[:10]
+    return labels.str[:7] if len(labels) and labels.str.endswith("-01").all() else labels
+
+
 def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
     return frame is not None and not frame.empty and all(c in frame.columns for c in columns)
 
@@ -102,7 +108,7 @@ def attacks_per_oblast(frame: pd.DataFrame, title: str = "Oblasts struck most of
         return empty_figure(title, xlabel, "oblast")
     columns = [c for c in ("n_attacks", "n_articles") if c in frame.columns]
     data = frame.set_index(frame["oblast_name"].fillna(frame.get("oblast_code", "?")).astype(str))[columns]
-    data = data.astype(float).iloc[::-1]
+    data = data.astype(float).iloc[::-1].rename(columns={"n_attacks": "attacks", "n_articles": "articles"})
     fig, ax = _figure(8, 0.4 * len(data) + 1.5)
     data.plot.barh(ax=ax, color=["#de2d26", "#fdae6b"][:len(columns)])
     return _finish(fig, ax, title, xlabel, "oblast")
@@ -137,11 +143,12 @@ def infrastructure_over_time(frame: pd.DataFrame, title: str = "Attacks on infra
     ylabel = "attacks (count)"
     if not _has(frame, "period", "infrastructure_category", "n_attacks"):
         return empty_figure(title, "period", ylabel)
-    data = frame.assign(period=frame["period"].astype(str).str[:10])
+    data = frame.assign(period=_period_labels(frame["period"]))
     wide = data.pivot_table(index="period", columns="infrastructure_category", values="n_attacks",
                             aggfunc="sum", fill_value=0)
-    fig, ax = _figure(8, 4)
+    fig, ax = _figure(9, 4)
     wide.plot.bar(stacked=True, ax=ax, rot=45, colormap="tab10")
+    ax.legend(title="category", loc="upper left", bbox_to_anchor=(1, 1))
     return _finish(fig, ax, title, "period", ylabel)
 
 
@@ -222,19 +229,20 @@ def who_met_whom(frame: pd.DataFrame, title: str = "Who met whom", people: Seque
     return _finish(fig, ax, title, "participant", "participant")
 
 
-def reported_vs_official(frame: pd.DataFrame, reported: str = "reported", official: str = "official",
-                         label: str = "weapon_class",
-                         title: str = "Reported figures against the official figures") -> Figure:
-    """Paired bars of a reported and an official figure for each row label."""
-    xlabel = "weapons (count)"
-    if not _has(frame, reported, official):
-        return empty_figure(title, xlabel, label)
-    data = frame.dropna(subset=[reported, official], how="all").copy()
+def reported_vs_official(comparison: pd.DataFrame | None, event: str = "launched",
+                         title: str | None = None) -> Figure:
+    """Paired bars per weapon class: reported and official ``event`` totals over the attacks where both are
+    known (from ``official.compare_with_official``)."""
+    title = title or f"Reported vs official figures: {event}"
+    xlabel = f"weapons {event} (count, summed over attacks with both figures)"
+    reported, official = f"reported_{event}", f"official_{event}"
+    if not _has(comparison, "weapon_class", reported, official):
+        return empty_figure(title, xlabel, "weapon class")
+    data = comparison.dropna(subset=[reported, official])
     if data.empty:
-        return empty_figure(title, xlabel, label)
-    names = data[label].astype(str) if label in data.columns else data.index.astype(str)
-    wide = pd.DataFrame({"reported": data[reported].astype(float).values,
-                         "official": data[official].astype(float).values}, index=names.values)
+        return empty_figure(title, xlabel, "weapon class", "No attack has both a reported and an official figure")
+    wide = data.groupby("weapon_class")[[reported, official]].sum().astype(float)
+    wide.columns = ["reported", "official"]
     fig, ax = _figure(8, 0.45 * len(wide) + 1.8)
     wide.iloc[::-1].plot.barh(ax=ax, color=["#fd8d3c", "#3182bd"])
-    return _finish(fig, ax, title, xlabel, label.replace("_", " "))
+    return _finish(fig, ax, title, xlabel, "weapon class")
