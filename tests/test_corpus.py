@@ -1,0 +1,302 @@
+"""The dataset: schemas enforced, incremental reruns equal full rebuilds, atomic writes, one writer at a time."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from toolkit import corpus, schema
+from toolkit.records import Article, Extraction
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "articles"
+
+# Short reports in our own words (the fake extractor below reads their numbers and place words).
+TEXTS = [
+    "Russia launched 120 drones at Ukraine overnight; 97 were shot down over Kyiv.",
+    "Air defence destroyed 14 of 16 cruise missiles aimed at Lviv, the air force said.",
+    "A drone hit an apartment block in Odesa, injuring 3 people.",
+    "Talks in Geneva on a 20-point plan ended without a deal.",
+    "The regional governor said 2 drones fell near Poltava; nobody was hurt.",
+]
+PLACES = ("Kyiv", "Lviv", "Odesa", "Poltava", "Geneva")
+
+
+def fake_extract(article: Article) -> Extraction:
+    """A deterministic stand-in extractor: one count per number, one place per known place word."""
+    counts, places = [], []
+    for n, m in enumerate(re.finditer(r"\d+", article.text), start=1):
+        counts.append({"article_id": article.article_id, "fact_id": f"{article.article_id}:strike_counts:{n}",
+                       "scope": "attack", "attacker": "russia", "event": "launched", "weapon_class": "drone",
+                       "count": int(m.group()), "qualifier": "exact", "is_headline": False,
+                       "evidence": m.group(), "start_char": m.start(), "end_char": m.end()})
+    for n, m in enumerate(re.finditer("|".join(PLACES), article.text), start=1):
+        places.append({"article_id": article.article_id, "fact_id": f"{article.article_id}:places:{n}",
+                       "place_name": m.group(), "place_canonical": m.group(), "place_role": "struck",
+                       "evidence": m.group(), "start_char": m.start(), "end_char": m.end()})
+    return Extraction(article=article, tables={"strike_counts": counts, "places": places})
+
+
+@pytest.fixture
+def fake_extractor(monkeypatch):
+    monkeypatch.setattr(corpus, "extract", fake_extract)
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.txt").write_text(f"---\ntitle: {name}\npublished: 2025-12-06\n---\n{text}\n",
+                                        encoding="utf-8")
+
+
+def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    assert set(a) == set(b)
+    for table in a:
+        pd.testing.assert_frame_equal(a[table], b[table], obj=table)
+
+
+# --------------------------------------------------------------------------- schema and layout
+
+def test_corpus_every_table_matches_the_schema(tmp_path):
+    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    tables = corpus.load_dataset(tmp_path / "ds")
+    assert set(tables) == set(schema.TABLES)
+    for table, frame in tables.items():
+        schema.check(table, frame)
+        exported = pd.read_csv(tmp_path / "ds" / "csv" / f"{table}.csv")
+        assert list(exported.columns) == schema.TABLES[table]
+        assert len(exported) == len(frame)
+    assert len(tables["articles"]) == len(list(SAMPLES.glob("*.txt")))
+
+
+def test_corpus_write_refuses_off_schema_frames_and_keeps_the_old_dataset(tmp_path, fake_extractor):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    before = corpus.load_dataset(tmp_path / "ds")
+    bad = dict(before)
+    bad["strike_counts"] = bad["strike_counts"].astype({"count": "float64"})
+    with pytest.raises(ValueError, match="count"):
+        corpus.write_dataset(bad, tmp_path / "ds")
+    _assert_same(before, corpus.load_dataset(tmp_path / "ds"))
+
+
+def test_corpus_load_dataset_of_an_empty_folder_gives_empty_typed_tables(tmp_path):
+    tables = corpus.load_dataset(tmp_path)
+    for table, frame in tables.items():
+        assert frame.empty
+        schema.check(table, frame)
+
+
+def test_corpus_csv_export_neutralises_formulas(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "f.txt").write_text("---\ntitle: \"=HYPERLINK(1)\"\n---\nA quiet night.\n", encoding="utf-8")
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    exported = (tmp_path / "ds" / "csv" / "articles.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in exported
+    assert corpus.load_dataset(tmp_path / "ds")["articles"].loc[0, "title"] == "=HYPERLINK(1)"
+
+
+# --------------------------------------------------------------------------- incremental
+
+def test_corpus_rerun_parses_only_what_changed(tmp_path, fake_extractor):
+    src = tmp_path / "in"
+    for i, text in enumerate(TEXTS[:3]):
+        _write(src, f"a{i}", text)
+    first = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (first.parsed, first.reused, first.removed) == (3, 0, 0)
+    _write(src, "a1", TEXTS[1] + " Later, 5 more were downed.")
+    (src / "a2.txt").unlink()
+    _write(src, "a3", TEXTS[3])
+    second = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (second.parsed, second.reused, second.removed) == (2, 1, 1)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+def test_corpus_toolkit_change_reparses_everything(tmp_path, fake_extractor, monkeypatch):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    monkeypatch.setattr(corpus, "extractor_fingerprint", lambda: "a-new-version")
+    summary = corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    assert (summary.parsed, summary.reused) == (1, 0)
+
+
+_operation = st.tuples(st.sampled_from(["add", "change", "delete"]), st.integers(0, 5),
+                       st.integers(0, len(TEXTS) - 1))
+
+
+def _check_incremental_equals_full(base, operations) -> None:
+    src, incremental, full = base / "in", base / "inc", base / "full"
+    src.mkdir()
+    for step, (op, slot, text) in enumerate(operations):
+        target = src / f"a{slot}.txt"
+        if op == "delete":
+            target.unlink(missing_ok=True)
+        elif op == "add" or target.exists():
+            _write(src, f"a{slot}", TEXTS[text] + (f" Update {step}." if op == "change" else ""))
+        corpus.build_dataset(src, incremental, progress=False, csv_export=False)
+    corpus.build_dataset(src, full, progress=False, csv_export=False)
+    _assert_same(corpus.load_dataset(incremental), corpus.load_dataset(full))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=st.lists(_operation, min_size=1, max_size=5))
+def test_corpus_incremental_equals_full_rebuild(tmp_path_factory, fake_extractor, operations):
+    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations)
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=st.lists(_operation, min_size=1, max_size=10))
+def test_corpus_incremental_equals_full_rebuild_many_sequences(tmp_path_factory, fake_extractor, operations):
+    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations)
+
+
+def test_corpus_keeps_previous_snapshot_and_prunes_older_ones_and_leftovers(tmp_path, fake_extractor):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    snapshots = tmp_path / "ds" / "snapshots"
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    (snapshots / ".dead-staging.xyz").mkdir()  # what a killed run leaves behind
+    for _ in range(3):
+        corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False, full=True)
+    names = sorted(p.name for p in snapshots.iterdir())
+    assert len(names) == corpus.KEEP_SNAPSHOTS and not any(n.startswith(".") for n in names)
+    assert corpus.current_snapshot(tmp_path / "ds").name in names
+
+
+# --------------------------------------------------------------------------- concurrency and crashes
+
+_HOLD_LOCK = """
+import sys, time
+from toolkit.corpus import dataset_lock
+with dataset_lock(sys.argv[1]):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def _start_lock_holder(out_dir: Path, seconds: float) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(out_dir), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_corpus_second_writer_fails_clearly_when_told_not_to_wait(tmp_path):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    holder = _start_lock_holder(tmp_path / "ds", 30)
+    try:
+        with pytest.raises(corpus.DatasetLockedError, match="another parse is writing"):
+            corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False, lock_timeout=0.3)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert corpus.current_snapshot(tmp_path / "ds") is None  # nothing half-written
+
+
+def test_corpus_second_writer_waits_for_the_first(tmp_path):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    holder = _start_lock_holder(tmp_path / "ds", 1.0)
+    started = time.monotonic()
+    summary = corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    holder.wait()
+    assert time.monotonic() - started >= 0.5
+    assert summary.articles == 1 and len(corpus.load_dataset(tmp_path / "ds")["articles"]) == 1
+
+
+_PARSE = """
+import sys
+from toolkit.corpus import build_dataset
+build_dataset(sys.argv[1], sys.argv[2], progress=False)
+"""
+
+
+def test_corpus_two_parses_at_once_serialise_into_a_valid_dataset(tmp_path):
+    for i, text in enumerate(TEXTS):
+        _write(tmp_path / "one", f"a{i}", text)
+        _write(tmp_path / "two", f"b{i}", text)
+    procs = [subprocess.Popen([sys.executable, "-c", _PARSE, str(tmp_path / folder), str(tmp_path / "ds")])
+             for folder in ("one", "two")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    tables = corpus.load_dataset(tmp_path / "ds")
+    for table, frame in tables.items():
+        schema.check(table, frame)
+    ids = set(tables["articles"]["article_id"])
+    assert ids in ({f"a{i}" for i in range(len(TEXTS))}, {f"b{i}" for i in range(len(TEXTS))})
+    manifest = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())
+    assert set(manifest["articles"]) == ids
+
+
+# The child parses with a parquet writer slowed down, says when it starts writing, and is killed then.
+_SLOW_PARSE = """
+import sys, time
+import pandas as pd
+from toolkit import corpus
+original = pd.DataFrame.to_parquet
+def slow(self, *args, **kwargs):
+    print("writing", flush=True)
+    time.sleep(0.5)
+    return original(self, *args, **kwargs)
+pd.DataFrame.to_parquet = slow
+corpus.build_dataset(sys.argv[1], sys.argv[2], progress=False)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_corpus_sigkill_mid_write_leaves_the_old_dataset_and_a_rerun_completes(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "ds"
+    for i, text in enumerate(TEXTS[:2]):
+        _write(src, f"a{i}", text)
+    corpus.build_dataset(src, out, progress=False)
+    before = corpus.load_dataset(out)
+    for i, text in enumerate(TEXTS[2:], start=2):
+        _write(src, f"a{i}", text)
+    child = subprocess.Popen([sys.executable, "-c", _SLOW_PARSE, str(src), str(out)], stdout=subprocess.PIPE,
+                             text=True)
+    assert child.stdout.readline().strip() == "writing"
+    time.sleep(0.7)  # a table or two written into the staging folder
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert child.returncode == -signal.SIGKILL
+    assert any(p.name.startswith(".") for p in (out / "snapshots").iterdir())  # the half-written snapshot
+    _assert_same(before, corpus.load_dataset(out))
+    summary = corpus.build_dataset(src, out, progress=False)
+    assert (summary.parsed, summary.reused) == (len(TEXTS) - 2, 2)
+    assert len(corpus.load_dataset(out)["articles"]) == len(TEXTS)
+    assert not any(p.name.startswith(".") for p in (out / "snapshots").iterdir())
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(out), corpus.load_dataset(tmp_path / "full"))
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_corpus_killed_lock_holder_does_not_block_the_next_parse(tmp_path):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    holder = _start_lock_holder(tmp_path / "ds", 60)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait()
+    summary = corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False, lock_timeout=5)
+    assert summary.articles == 1
+
+
+def test_corpus_progress_bar_is_shown_on_long_runs(tmp_path, fake_extractor, capsys):
+    for i, text in enumerate(TEXTS):
+        _write(tmp_path / "in", f"a{i}", text)
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=True)
+    assert "parsing" in capsys.readouterr().err
+
+
+def test_corpus_module_doc_mentions_every_guarantee():
+    doc = textwrap.dedent(corpus.__doc__ or "")
+    for word in ("atomically", "lock", "fingerprint", "full rebuild"):
+        assert word in doc
