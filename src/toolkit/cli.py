@@ -153,6 +153,33 @@ def demo(articles_dir: str, out_dir: str, notebooks_dir: str, reports_dir: str, 
 
 
 @main.command()
+@click.option("--dataset", "dataset_dir", type=click.Path(exists=True, file_okay=False), required=True,
+              help="Dataset folder written by `toolkit parse`.")
+@click.option("--official", "official_csv", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="Official figures CSV (missile_attacks_daily.csv format).")
+@click.option("-o", "--out", "out_csv", type=click.Path(dir_okay=False), required=True, help="Comparison CSV to write.")
+@click.option("--rule", type=click.Choice(["official_first", "conservative"]), default="official_first",
+              show_default=True, help="How disagreeing reports of one attack are reconciled.")
+@click.option("--all-commands", is_flag=True, help="Also sum regional commands' rows (default: nationwide reports).")
+def official(dataset_dir: str, official_csv: str, out_csv: str, rule: str, all_commands: bool) -> None:
+    """Compare reported figures with the official Air Force figures, per attack and weapon class.
+
+    Example: toolkit official --dataset data/processed --official missile_attacks_daily.csv -o build/official.csv
+    """
+    from .official import OfficialFormatError, file_sha256, write_comparison
+
+    try:
+        comparison, unmapped = write_comparison(dataset_dir, official_csv, out_csv, rule=rule,
+                                                national_only=not all_commands)
+    except OfficialFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{len(comparison)} rows ({comparison['attack_date'].nunique()} attacks) in {out_csv}; "
+               f"official file sha256 {file_sha256(official_csv)}")
+    for row in unmapped.itertuples():
+        click.echo(f"unmapped model: {row.model!r} ({row.n_rows} rows)", err=True)
+
+
+@main.command()
 def schema() -> None:
     """Print the tables' schema (column, type, meaning) as Markdown."""
     from . import schema as schema_module
