@@ -35,7 +35,7 @@ def _kind(word: str) -> str:
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     nouns = lower_fragment(rules().person_nouns)
-    num = rf"(?P<n>{NUMBER_PATTERN})"
+    num = rf"(?<!\bno )(?P<n>(?:{NUMBER_PATTERN})(?<!\band))"  # "one and wounding six": the number is "one"
     qual = rf"(?:(?P<q>{_QUAL})\s+)?"
     noun = rf"(?P<noun>(?:[\w'-]+\s+){{0,2}}?(?:{nouns}))"
     return {
@@ -116,7 +116,7 @@ def casualty_rows(sentences: list[tuple[Sentence, SentenceKind, str | None]],
     """Casualty rows of the air attack(s) reported: (sentence, kind, oblast) triples in scope."""
     rows = []
     for sentence, kind, oblast in sentences:
-        if kind.background or kind.foreign or (kind.ground and not kind.air):
+        if kind.background or kind.foreign or ((kind.ground or kind.rollup) and not kind.air):
             continue
         for fact in find_casualties(sentence.text):
             rows.append({**fact, "oblast_code": oblast, "evidence": article.text[sentence.start:sentence.end],

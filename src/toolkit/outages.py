@@ -32,7 +32,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     r = rules()
     svc = rf"(?:{r.service_words})"
     services = rf"(?P<svc>(?:a\s+|the\s+)?{svc}(?:\s*(?:,|and|or|,\s*and)\s+(?:a\s+|the\s+)?{svc})*)"
-    num = rf"(?:(?P<q>{_QUAL})\s+)?(?P<n>{NUMBER_PATTERN})"
+    num = rf"(?:(?P<q>{_QUAL})\s+)?(?P<n>(?:{NUMBER_PATTERN})(?<!\band))"
     # "34,000 households were left without power"; "more than 230,000 were still disconnected"
     without = re.compile(
         rf"\b{num}\s+(?P<unit>[\w-]+\s+)?(?P<mid>(?:(?!\d)[^.;]){{0,90}}?)"
