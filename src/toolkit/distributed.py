@@ -1,0 +1,187 @@
+"""Parse a corpus on a Dask cluster (``dask.distributed``): beyond one machine.
+
+The same functions as :func:`toolkit.corpus.build_dataset` -- :func:`toolkit.ingest.read_file`
+and :func:`toolkit.extract.extract` -- are mapped over partitions of the corpus's files on
+the cluster's workers; the driver gathers the rows, makes article ids unique exactly as a
+serial run does, and writes the same tables with :func:`toolkit.corpus.write_dataset`.
+Reruns are incremental (content hashes), as with ``toolkit parse``.
+
+Workers must see the input files under the same paths (a shared or network file system)
+and have the toolkit installed::
+
+    from dask.distributed import Client
+    from toolkit.distributed import build_dataset_distributed
+
+    client = Client("tcp://scheduler.example.org:8786")  # an existing cluster
+    build_dataset_distributed(["/mnt/archive/articles"], "/mnt/archive/processed", client=client)
+
+or from a shell: ``python -m toolkit.distributed /mnt/archive/articles -o /mnt/archive/processed
+--scheduler tcp://scheduler.example.org:8786``. Without a client or address a
+``LocalCluster`` with one worker process per core is started for the call.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .ingest import MAX_ARTICLE_BYTES, iter_paths, read_file
+from .records import Article, Extraction, Problem
+
+log = logging.getLogger(__name__)
+
+#: Files per task: large enough to amortise scheduling, small enough to balance load.
+PARTITION_FILES = 200
+
+
+def parse_partition(paths: list[str], old_hashes: dict[str, str], max_bytes: int = MAX_ARTICLE_BYTES
+                    ) -> list[tuple[str, Article | Problem, dict[str, list[dict[str, Any]]] | None]]:
+    """Read and extract one partition of files (runs on a worker).
+
+    Returns, in file order, ``(file, item, tables)``: ``item`` an Article or a Problem, and
+    ``tables`` the article's fact rows, or None when its content hash is unchanged since the
+    last run (its old rows are kept) or it is a Problem.
+    """
+    from .extract import extract
+
+    out: list[tuple[str, Article | Problem, dict[str, list[dict[str, Any]]] | None]] = []
+    for path in paths:
+        for item in read_file(path, max_bytes):
+            if isinstance(item, Problem) or old_hashes.get(item.article_id) == item.content_hash:
+                out.append((path, item, None))
+            else:
+                out.append((path, item, extract(item).tables))
+    return out
+
+
+def _previous_hashes(out_dir: Path) -> dict[str, str]:
+    from .corpus import FORMAT_VERSION, current_snapshot
+
+    snapshot = current_snapshot(out_dir)
+    if snapshot is None or not (snapshot / "manifest.json").exists():
+        return {}
+    try:
+        manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+    return manifest.get("articles", {}) if manifest.get("format_version") == FORMAT_VERSION else {}
+
+
+def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, client: Any = None,
+                              scheduler: str | None = None, partition_files: int = PARTITION_FILES,
+                              max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False, csv_export: bool = True):
+    """Parse every article under ``paths`` on a Dask cluster into the dataset at ``out_dir``.
+
+    ``client`` is a ``dask.distributed.Client``; else ``scheduler`` is the address of an
+    existing scheduler (``tcp://host:8786``); else a LocalCluster runs for this call. The
+    tables written equal those of :func:`toolkit.corpus.build_dataset` on the same input.
+    Returns a :class:`toolkit.corpus.ParseSummary`.
+    """
+    from distributed import Client, LocalCluster
+
+    from .corpus import ParseSummary, write_dataset
+
+    started = time.perf_counter()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    out_dir = Path(out_dir)
+    files = [str(p) for p in iter_paths(paths)]
+    old_hashes = {} if full else _previous_hashes(out_dir)
+    own_cluster = None
+    own_client = client is None
+    if client is None:
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            own_cluster = LocalCluster(threads_per_worker=1, dashboard_address=None)
+            client = Client(own_cluster)
+    try:
+        [hashes_future] = client.scatter([old_hashes], broadcast=True)  # a dict alone would be split by key
+        partitions = [files[i:i + partition_files] for i in range(0, len(files), partition_files)]
+        futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes, pure=False)
+        results = client.gather(futures)
+    finally:
+        if own_client:
+            client.close()
+        if own_cluster is not None:
+            own_cluster.close()
+    summary = ParseSummary(out_dir=out_dir)
+    tables, hashes = _assemble([row for part in results for row in part], old_hashes, out_dir, summary)
+    write_dataset(tables, out_dir, hashes, csv_export=csv_export)
+    summary.rows = {table: len(frame) for table, frame in tables.items()}
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _assemble(rows: list[tuple[str, Article | Problem, dict | None]], old_hashes: dict[str, str], out_dir: Path,
+              summary: Any):
+    """Unique ids in file order (as :func:`toolkit.ingest.read_articles`), then the tables
+    and the manifest's article id -> content hash."""
+    import pandas as pd
+
+    from . import schema
+    from .corpus import load_dataset
+    from .extract import extract
+    from .tables import build_tables, sort_table
+
+    seen: dict[str, int] = {}
+    extractions: list[Extraction] = []
+    unchanged: set[str] = set()
+    hashes: dict[str, str | None] = {}
+    for _path, item, tables in rows:
+        if isinstance(item, Problem):
+            (log.warning if item.severity == "warning" else log.error)("%s", item)
+            summary.problems.append(item)
+            continue
+        n = seen.get(item.article_id, 0) + 1
+        seen[item.article_id] = n
+        renamed = n > 1
+        if renamed:
+            item.article_id = f"{item.article_id}-{n}"
+        hashes[item.article_id] = item.content_hash
+        if old_hashes.get(item.article_id) == item.content_hash and (tables is None or renamed):
+            unchanged.add(item.article_id)
+        elif tables is None or renamed:  # the worker's rows carry the id before renaming
+            extractions.append(extract(item))
+        else:
+            extractions.append(Extraction(article=item, tables=tables))
+    fresh = build_tables(extractions, summary.problems)
+    if unchanged:
+        old = load_dataset(out_dir)
+        merged = {}
+        for table, frame in fresh.items():
+            kept = old[table][old[table]["article_id"].isin(unchanged)] if table != "problems" else frame.iloc[:0]
+            merged[table] = sort_table(table, schema.conform(table, pd.concat([kept, frame], ignore_index=True))
+                                       if len(kept) else frame)
+        fresh = merged
+    summary.articles = len(hashes)
+    summary.parsed = len(extractions)
+    summary.reused = len(unchanged)
+    summary.removed = len(set(old_hashes) - set(hashes))
+    return fresh, hashes
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m toolkit.distributed PATH... -o OUT [--scheduler ADDRESS]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m toolkit.distributed",
+                                     description="Parse articles on a Dask cluster into a dataset folder.")
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("-o", "--out", required=True)
+    parser.add_argument("--scheduler", help="address of an existing scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--partition-files", type=int, default=PARTITION_FILES)
+    parser.add_argument("--full", action="store_true", help="reparse every article")
+    parser.add_argument("--strict", action="store_true", help="exit with status 3 if anything was skipped")
+    args = parser.parse_args(argv)
+    summary = build_dataset_distributed(args.paths, args.out, scheduler=args.scheduler,
+                                        partition_files=args.partition_files, full=args.full)
+    print(summary)
+    return 3 if args.strict and summary.skipped else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

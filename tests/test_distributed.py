@@ -1,0 +1,65 @@
+"""The Dask path (issue #7): the same tables as a serial parse, on a LocalCluster."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit.corpus import build_dataset, load_dataset
+from toolkit.distributed import build_dataset_distributed, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """The bundled articles, a duplicate id in another folder, a collection and a bad file."""
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "data" / "articles", folder / "a")
+    (folder / "b").mkdir()
+    shutil.copy(ROOT / "data" / "articles" / "syn-s-16-odessa-izmail-port.txt", folder / "b")  # same id
+    (folder / "b" / "feed.jsonl").write_text(
+        '{"id": "row-1", "text": "Russia sent 12 attack drones at Sumy overnight; 9 were downed."}\n{broken\n',
+        encoding="utf-8")
+    (folder / "b" / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def _equal(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame]) -> None:
+    for table in left:
+        pd.testing.assert_frame_equal(left[table], right[table], check_exact=True, obj=table)
+
+
+@pytest.fixture(scope="module")
+def client():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as c:
+        yield c
+
+
+def test_distributed_equals_serial_and_reruns_incrementally(corpus, tmp_path, client):
+    serial = build_dataset(corpus, tmp_path / "serial", progress=False)
+    summary = build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=7)
+    assert (summary.articles, summary.skipped) == (serial.articles, serial.skipped)
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+    assert "syn-s-16-odessa-izmail-port-2" in set(load_dataset(tmp_path / "dask")["articles"]["article_id"])
+    # rerun: one new article, one removed; only the new one is parsed
+    (corpus / "b" / "new.txt").write_text("Drones over Poltava\n\nRussia sent 40 drones at Poltava overnight.\n",
+                                          encoding="utf-8")
+    (corpus / "a" / "syn-d-01-riyadh-us-russia-talks.txt").unlink()
+    rerun = build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=7)
+    assert (rerun.parsed, rerun.removed) == (1, 1)
+    build_dataset(corpus, tmp_path / "serial2", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "serial2"), load_dataset(tmp_path / "dask"))
+
+
+@pytest.mark.slow
+def test_distributed_on_worker_processes_and_command_line(corpus, tmp_path):
+    """A LocalCluster of worker processes (pickling for real), started by the call itself."""
+    build_dataset(corpus, tmp_path / "serial", progress=False)
+    assert main([str(corpus), "-o", str(tmp_path / "dask"), "--partition-files", "5"]) == 0
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+    assert main([str(corpus), "-o", str(tmp_path / "dask"), "--strict"]) == 3  # empty.txt, broken line
