@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import DataFileError
-from .weapons import rules
+from .weapons import phrase_pattern, rules
 
 EVENTS = ("launched", "intercepted", "hit", "lost")
 QUALIFIERS = ("at_least", "about", "up_to")
@@ -40,8 +40,7 @@ class CountRules:
 
 
 def _alt(phrases) -> str:
-    parts = sorted({str(p).strip().lower() for p in phrases if str(p).strip()}, key=len, reverse=True)
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in parts)
+    return phrase_pattern(phrases)
 
 
 def _words(phrases) -> re.Pattern:
@@ -105,8 +104,7 @@ def compiled() -> CountRules:
         after_event=after_event,
         qualifier_tail=re.compile(rf"(?<![\w-])(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
-        cumulative=re.compile(rf"(?<![\w-])(?:{'|'.join(sorted(data['cumulative_cues'], key=len, reverse=True))})"
-                              rf"(?![\w-])", re.IGNORECASE),
+        cumulative=_cumulative_re(data["cumulative_cues"]),
         ukraine_cue=_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
@@ -115,6 +113,14 @@ def compiled() -> CountRules:
         home=_words(data["home_theatre"]),
         sources=sources,
     )
+
+
+def _cumulative_re(cues: list[str]) -> re.Pattern:
+    """Literal cues go into a prefix tree; the few written as regexes ("(?:...)") are kept apart."""
+    literal = [c for c in cues if "(" not in c and "\\" not in c]
+    patterns = [c for c in cues if c not in literal]
+    body = "|".join([phrase_pattern(literal)] + patterns)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
 def normalise(phrase: str) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import Sentence, find_numbers
-from .weapons import WeaponPhrase, parse_weapon_phrase, weapon_mentions
+from .weapons import WeaponPhrase, parse_weapon_phrase, weapon_mentions, weapon_words
 
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
@@ -37,6 +37,9 @@ _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
 _SUPERLATIVE = re.compile(r"\b(?:\w+est|most|first|record|worst|greatest|massive|powerful)\b", re.IGNORECASE)
+_NUMBER_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+                          r"sixty|seventy|eighty|ninety|dozen)\b")
 _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
@@ -72,47 +75,88 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     rules = compiled()
     text = article.text
     first_line_end = text.find("\n") if "\n" in text else len(text)
-    default_attacker = _default_attacker(text, sentences, rules)
-    state = _ArticleState(default_attacker)
+    state = _ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     rows: list[dict[str, Any]] = []
-    previous: Sentence | None = None
-    for sentence in sentences:
-        mentions = weapon_mentions(sentence.text)
-        state.note_ministry(sentence.text, rules)
-        if find_numbers(sentence.text) and not _other_war(sentence, text, rules):
-            headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
-            for item in _sentence_items(sentence, mentions, state, rules, previous):
-                rows.extend(_rows(item, sentence, headline, state, rules))
-        state.remember(sentence, mentions, rules)
-        previous = sentence
+    words = weapon_words(text.lower())
+    if not words:
+        return rows  # the article names no weapon at all
+    state.words = words
+    for index, sentence in enumerate(sentences):
+        state.current = index
+        lower = sentence.text.lower()
+        state.note_ministry(sentence.text, lower, rules)
+        # cheap tests first: most sentences name no weapon, and most state no number
+        if (state.named(index) or state.previous_mentions) and _NUMBER_HINT.search(lower):
+            if find_numbers(sentence.text) and not _other_war(sentence, text, rules):
+                headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
+                mentions = state.mentions_of(index)
+                previous = sentences[index - 1] if index else None
+                items = _sentence_items(sentence, mentions, state, rules, previous)
+                if items:
+                    scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
+                    source = _source(sentence.text, state, rules)
+                    for item in items:
+                        rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
+        state.close(sentence, rules)
     return rows
 
 
 class _ArticleState:
     """What earlier sentences established: weapon mentions, counted items, the last ministry."""
 
-    def __init__(self, default_attacker: str) -> None:
-        self.default_attacker = default_attacker
-        self.mentions: list[WeaponPhrase] = []  # from earlier sentences, newest last
+    def __init__(self, sentences: list[Sentence], default_attacker: Callable[[], str]) -> None:
+        self._default = default_attacker
+        self._default_value: str | None = None
+        self._mentions: dict[int, list[WeaponPhrase]] = {}  # by sentence index, computed on demand
+        self._sentences = sentences
+        self.current = 0  # index of the sentence being read
+        self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
         self.counted: list[_Item] = []
         self.russian_ministry = False
         self.header_event: str | None = None  # "Launches were recorded of:" over the list that follows
-        self.previous_mentions: list[WeaponPhrase] = []  # antecedents reach back one sentence only
-        self.previous_counted: list[_Item] = []
+        self.previous_counted: list[_Item] = []  # antecedents reach back one sentence only
         self.current_counted: list[_Item] = []
 
-    def note_ministry(self, sentence: str, rules: CountRules) -> None:
+    @property
+    def default_attacker(self) -> str:
+        """The article's attacker when a sentence gives no cue (read once, on first need)."""
+        if self._default_value is None:
+            self._default_value = self._default()
+        return self._default_value
+
+    def note_ministry(self, sentence: str, lower: str, rules: CountRules) -> None:
+        if "minist" not in lower and " mod" not in lower:
+            return
         if rules.russian_claim.search(sentence):
             self.russian_ministry = True
         elif _MINISTRY.search(sentence):
             self.russian_ministry = False
 
-    def remember(self, sentence: Sentence, mentions: list[WeaponPhrase], rules: CountRules) -> None:
-        self.mentions.extend(mentions)
-        self.mentions = self.mentions[-30:]
-        self.previous_mentions = mentions
+    def named(self, index: int) -> bool:
+        """Does sentence ``index`` hold one of the article's weapon words?"""
+        lower = self._sentences[index].text.lower()
+        return any(word in lower for word in self.words)
+
+    def mentions_of(self, index: int) -> list[WeaponPhrase]:
+        """Weapon phrases of one sentence (computed once, only for sentences that need them)."""
+        if index not in self._mentions:
+            self._mentions[index] = weapon_mentions(self._sentences[index].text) if self.named(index) else []
+        return self._mentions[index]
+
+    @property
+    def previous_mentions(self) -> list[WeaponPhrase]:
+        """Weapon phrases of the sentence before the current one."""
+        return self.mentions_of(self.current - 1) if self.current > 0 else []
+
+    @property
+    def mentions(self) -> list[WeaponPhrase]:
+        """Weapon phrases of every sentence before the current one (rarely needed, so lazy)."""
+        return [m for index in range(self.current) for m in self.mentions_of(index)]
+
+    def close(self, sentence: Sentence, rules: CountRules) -> None:
+        """End of a sentence: shift the one-sentence memory, follow list headers ("... of:")."""
         self.previous_counted, self.current_counted = self.current_counted, []
-        text = sentence.text.strip()
+        text = sentence.text
         if text.endswith(":"):
             triggers = list(rules.before.finditer(text))
             self.header_event = rules.before_event[normalise(triggers[-1].group("t"))] if triggers else None
@@ -142,7 +186,7 @@ def _other_war(sentence: Sentence, text: str, rules: CountRules) -> bool:
     return bool(rules.foreign.search(paragraph)) and not rules.home.search(paragraph)
 
 
-def _default_attacker(text: str, sentences: list[Sentence], rules: CountRules) -> str:
+def _default_attacker(sentences: list[Sentence], rules: CountRules) -> str:
     """Whose weapons the article is about: read from the headline and lead."""
     lead = " ".join(s.text for s in sentences[:4])
     ukraine = len(rules.ukraine_cue.findall(lead))
@@ -324,12 +368,10 @@ def _assign_events(s: str, items: list[_Item], rules: CountRules, state: _Articl
         item.also_launched = item.all_of and item.event not in (None, "launched")
 
 
-def _rows(item: _Item, sentence: Sentence, headline: bool, state: _ArticleState,
-          rules: CountRules) -> list[dict[str, Any]]:
+def _rows(item: _Item, sentence: Sentence, headline: bool, scope: str, source: str | None,
+          state: _ArticleState, rules: CountRules) -> list[dict[str, Any]]:
     s = sentence.text
-    scope = "cumulative" if _cumulative(s, rules) else "attack"
     attacker = item.attacker or _attacker(item, s, state, rules)
-    source = _source(s, state, rules)
     events = [item.event] + (["launched"] if item.also_launched else [])
     return [{
         "scope": scope, "attacker": attacker, "event": event, "weapon_class": item.weapon_class,
