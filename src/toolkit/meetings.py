@@ -119,6 +119,8 @@ def _rules() -> dict[str, Any]:
     return {
         "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"),
         "trigger": re.compile(_alt(r["meeting_triggers"]), i),
+        "trigger_words": tuple(r["trigger_words"]),
+        "cue_words": tuple(r["cue_words"]),
         "call": re.compile(_alt(r["call_context"]), i),
         "negative": re.compile(_alt(r["clause_negatives"]), i),
         "blocker": re.compile(_alt(r["place_blockers"]), i),
@@ -149,12 +151,13 @@ class PlaceMention:
     end: int
 
 
-def find_places(text: str) -> list[PlaceMention]:
-    """Places in the text that can be where a meeting is ("in Geneva", "at the Kremlin", "the Riyadh talks")."""
+def find_places(text: str, start: int = 0, end: int | None = None) -> list[PlaceMention]:
+    """Places in ``text[start:end]`` that can be where a meeting is ("in Geneva", "at the Kremlin",
+    "the Riyadh talks")."""
     rules = _rules()
     table = venues()
     out = []
-    for m in rules["venue"].finditer(text):
+    for m in rules["venue"].finditer(text, start, len(text) if end is None else end):
         venue = table[m.group(1)]
         start, end = m.span(1)
         after = text[end:end + 40]
@@ -321,7 +324,7 @@ def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> b
                 r"announced|claimed|tells)\b", after):
         return True
     before = text[max(sentence.start, m.start - 30):m.start]
-    return bool(re.search(r"(?:[Aa]ccording to|said|says|told|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
+    return bool(re.search(r"(?:[Aa]ccording to|said|says|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
         and m.start < clause_end
 
 
@@ -331,18 +334,27 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                      published: str | None) -> list[Meeting]:
     """Meetings of one article with their participants (pooled per place)."""
     rules = _rules()
-    places = [p for p in find_places(text)]
+    low = text.lower()
+    trigger_words, cue_words = rules["trigger_words"], rules["cue_words"]
     meetings: dict[str, Meeting] = {}
     current: Meeting | None = None
     current_index = -10
     previous_mentions: list[Mention] = []
     for index, sentence in enumerate(sentences):
-        s_places = [p for p in places if sentence.start <= p.start < sentence.end]
+        s_low = low[sentence.start:sentence.end]
         s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
-        has_trigger = rules["trigger"].search(sentence.text)
-        has_cue = rules["cue"].search(sentence.text)
-        caption = _is_caption(text, sentence)
-        continues = current is not None and (has_cue or rules["cont_trigger"].search(sentence.text))
+        # cheap substring gates first: most sentences of most articles are not about meetings
+        may_trigger = any(w in s_low for w in trigger_words)
+        may_continue = current is not None and index - current_index <= CONTINUATION_REACH \
+            and any(w in s_low for w in cue_words)
+        caption = bool(meetings) and not may_trigger and _is_caption(text, sentence)
+        if not (may_trigger or may_continue or caption):
+            previous_mentions = s_mentions or previous_mentions
+            continue
+        s_places = find_places(text, sentence.start, sentence.end)
+        has_trigger = may_trigger and rules["trigger"].search(sentence.text)
+        caption = caption or _is_caption(text, sentence)
+        continues = may_continue and (rules["cue"].search(sentence.text) or rules["cont_trigger"].search(sentence.text))
         if not (s_places and (has_trigger or caption)) and not continues:
             previous_mentions = s_mentions or previous_mentions
             continue

@@ -26,10 +26,16 @@ PEOPLE_FILE = "people.csv"
 RULES_FILE = "diplomacy_rules.yaml"
 #: Longest name (in tokens) the matcher tries.
 MAX_NAME_TOKENS = 6
-_PARTICLES = {"von", "der", "de", "bin", "al", "el", "da", "van", "den", "la", "le", "di"}
 TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,3}|[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
-_ENDING_RE = re.compile(r"(iy|ii|yy|yi|ij|y)$")
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100\u0102\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0141\u0143" \
+         "\u0147\u0150\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0410-\u042f"
+_PARTICLES = frozenset({"von", "der", "de", "bin", "al", "el", "da", "van", "den", "la", "le", "di"})
+#: Only capitalised words can start or end a name, so the matcher reads only those (fast: one pass).
+NAME_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,3}|[" + _UPPER + r"][\w'\u2019]*(?:-[\w'\u2019]+)*")
+#: What may stand between two words of one name: a space, an initial's full stop, particles ("bin", "von der").
+_GAP_RE = re.compile(r"(?:\.? |\u00a0)((?:(?:von|der|de|bin|al|el|da|van|den|la|le|di) )*)")
 
+_ENDING_RE = re.compile(r"(iy|ii|yy|yi|ij|y)$")
 
 @dataclass(frozen=True)
 class Person:
@@ -102,6 +108,8 @@ def gazetteer() -> Gazetteer:
         people.append(person)
         for spelling in [row["name"], *split_aliases(row.get("variants", ""))]:
             key = name_key(spelling)
+            while key.split(" ", 1)[0] in _PARTICLES and " " in key:
+                key = key.split(" ", 1)[1]  # "von der Leyen" is matched from its first capitalised word
             table = full if " " in key else short
             other = table.get(key)
             if other is not None and other != person:
@@ -123,11 +131,9 @@ def _rules() -> dict:
         "nationalities": [(aff, re.compile(p, flags)) for aff, p in rules["nationalities"].items()],
         "regions": [(aff, re.compile(p, flags)) for aff, p in rules["region_affiliation"].items()],
         "not_first": frozenset(rules["not_first_names"]),
-        "unknown": re.compile(
-            r"(?P<pre>(?:[\w'\u2019.-]+ ){0,3})\b(?P<role>" + rules["unknown_person_roles"] + r")\s+"
-            r"(?P<name>[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){1,2})\b"
-            r"|\b(?P<name2>[A-Z][a-z'\u2019-]+(?: [A-Z][a-z'\u2019-]+){1,2}), (?:the |a |an )?(?P<pre2>(?:[\w'\u2019.-]+ ){0,3})"
-            r"(?P<role2>" + rules["unknown_person_roles"] + r")\b"),
+        "role_before": re.compile(r"\b(?P<role>" + rules["unknown_person_roles"] + r")\s+$", re.IGNORECASE),
+        "role_after": re.compile(r", (?:the |a |an )?(?:[\w'\u2019.-]+ ){0,3}(?P<role>" + rules["unknown_person_roles"]
+                                 + r")\b", re.IGNORECASE),
     }
 
 
@@ -180,26 +186,27 @@ def fuzzy_surname(folded: str) -> Person | None:
 def find_mentions(text: str) -> list[Mention]:
     """Every person mention in the text, in order (gazetteer, surnames, typos, titled unknowns)."""
     g = gazetteer()
-    tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+    tokens = [(m.group(0), m.start(), m.end()) for m in NAME_TOKEN_RE.finditer(text)]
     folded = [fold_token(t[0]) for t in tokens]
+    gaps = _gaps(text, tokens)
     mentions: list[Mention] = []
     covered = [False] * len(tokens)
     i = 0
     while i < len(tokens):
-        word = tokens[i][0]
-        if not (word[0].isupper() or (folded[i] in _PARTICLES and i + 1 < len(tokens))):
-            i += 1
-            continue
         found = None
         if folded[i] in g.firsts:
-            for n in range(min(MAX_NAME_TOKENS, len(tokens) - i), 1, -1):
-                if not _adjacent(text, tokens, i, n):
-                    continue
-                person = g.full.get(" ".join(folded[i:i + n]))
+            key, n = folded[i], 1
+            keys = []
+            while n < MAX_NAME_TOKENS and i + n < len(tokens) and gaps[i + n - 1] is not None:
+                key = f"{key} {gaps[i + n - 1]}{folded[i + n]}"
+                n += 1
+                keys.append((key, n))
+            for key, n in reversed(keys):
+                person = g.full.get(key)
                 if person is not None:
                     found = (person, n)
                     break
-        if found is None and word[0].isupper():
+        if found is None:
             person = g.short.get(folded[i])
             if person is not None:
                 found = (person, 1)
@@ -219,7 +226,7 @@ def find_mentions(text: str) -> list[Mention]:
         surnames.setdefault(key, m.person)
     not_first = _rules()["not_first"]
     for i, (word, start, end) in enumerate(tokens):
-        if covered[i] or not word[0].isupper() or word in not_first:
+        if covered[i] or word in not_first:
             continue
         person = surnames.get(folded[i])
         kind = "surname"
@@ -228,10 +235,25 @@ def find_mentions(text: str) -> list[Mention]:
         if person is not None:
             mentions.append(Mention(person, start, end, kind, _is_possessive(word)))
             covered[i] = True
-    mentions.extend(_fuzzy_full_names(tokens, folded, covered, not_first))
-    mentions.extend(_unknown_people(text, tokens, covered))
+    mentions.extend(_fuzzy_full_names(tokens, folded, covered, gaps, not_first))
+    mentions.extend(_unknown_people(text, tokens, covered, gaps))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _gaps(text: str, tokens: list[tuple[str, int, int]]) -> list[str | None]:
+    """For each pair of neighbouring tokens, the folded particles between them ("bin "), or None
+    when they cannot belong to one name."""
+    out: list[str | None] = []
+    for (word, _, end), (_, start, _) in zip(tokens, tokens[1:]):
+        if start - end > 16 or word.endswith(("'s", "\u2019s")):
+            out.append(None)
+            continue
+        m = _GAP_RE.fullmatch(text, end, start)
+        if m and text[end] == "." and len(word.rstrip(".")) > 1:
+            m = None  # a full stop ends a sentence unless it follows an initial ("Daniel P. Driscoll")
+        out.append(m.group(1) if m else None)
+    return out
 
 
 #: Letter groups of Polish and German transcriptions -> English ones (Wasyl -> Vasyl, Synahubow -> Synahubov).
@@ -258,6 +280,11 @@ def _translit_full() -> tuple[list[str], list[Person]]:
     return keys, people
 
 
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    return frozenset(k.split()[0] for k in _translit_full()[0])
+
+
 @lru_cache(maxsize=65536)
 def fuzzy_full_name(key: str) -> Person | None:
     """The listed person whose full name is close to ``key`` (folded) after transliteration, else None.
@@ -268,6 +295,8 @@ def fuzzy_full_name(key: str) -> Person | None:
 
     keys, people = _translit_full()
     target = _translit(key)
+    if target.split()[0] not in _first_names():
+        return None
     hit = process.extractOne(target, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
     if hit is None:
         return None
@@ -279,70 +308,71 @@ def fuzzy_full_name(key: str) -> Person | None:
 
 
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
-                      not_first: frozenset[str]) -> list[Mention]:
+                      gaps: list[str | None], not_first: frozenset[str]) -> list[Mention]:
+    firsts = _first_names()
     out = []
-    i = 0
-    while i < len(tokens) - 1:
-        run = 0
-        while i + run < len(tokens) and run < 3 and not covered[i + run] and tokens[i + run][0][0].isupper() \
-                and tokens[i + run][0] not in not_first and len(tokens[i + run][0]) > 1:
-            run += 1
-        found = None
-        for n in range(min(run, 3), 1, -1):
-            if all(" " not in folded[j] for j in range(i, i + n)) and _gaps_are_spaces(tokens, i, n):
-                person = fuzzy_full_name(" ".join(folded[i:i + n]))
-                if person is not None:
-                    found = (person, n)
-                    break
-        if found:
-            person, n = found
-            out.append(Mention(person, tokens[i][1], tokens[i + n - 1][2], "fuzzy", _is_possessive(tokens[i + n - 1][0])))
-            for j in range(i, i + n):
-                covered[j] = True
-            i += n
-        else:
-            i += 1
+    for i in range(len(tokens) - 1):
+        if covered[i] or covered[i + 1] or gaps[i] != "" or tokens[i][0] in not_first \
+                or _translit(folded[i]) not in firsts:
+            continue
+        n = 3 if i + 2 < len(tokens) and gaps[i + 1] == "" and not covered[i + 2] else 2
+        for size in range(n, 1, -1):
+            if any(" " in folded[j] for j in range(i, i + size)):
+                continue
+            person = fuzzy_full_name(" ".join(folded[i:i + size]))
+            if person is not None:
+                out.append(Mention(person, tokens[i][1], tokens[i + size - 1][2], "fuzzy",
+                                   _is_possessive(tokens[i + size - 1][0])))
+                for j in range(i, i + size):
+                    covered[j] = True
+                break
     return out
-
-
-def _gaps_are_spaces(tokens: list[tuple[str, int, int]], i: int, n: int) -> bool:
-    return all(tokens[j + 1][1] - tokens[j][2] == 1 for j in range(i, i + n - 1))
-
-
-def _adjacent(text: str, tokens: list[tuple[str, int, int]], i: int, n: int) -> bool:
-    """True when tokens i..i+n-1 are separated only by spaces or an initial's full stop."""
-    for j in range(i, i + n - 1):
-        gap = text[tokens[j][2]:tokens[j + 1][1]]
-        if gap not in (" ", ". ", "\u00a0") or "'" in tokens[j][0][-2:] or "\u2019" in tokens[j][0][-2:]:
-            return False
-    return True
 
 
 def _is_possessive(word: str) -> bool:
     return word.endswith(("'s", "\u2019s", "s'", "s\u2019"))
 
 
-def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list[bool]) -> list[Mention]:
-    """Officials outside the gazetteer, from a title beside their name and an affiliation nearby."""
+def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
+                    gaps: list[str | None]) -> list[Mention]:
+    """Officials outside the gazetteer: an uncovered two- or three-word name with a title right before
+    it ("Belgorod governor Ivan Petrov") or after it ("Ivan Petrov, the regional governor"), and an
+    affiliation in those words."""
     rules = _rules()
-    starts = {t[1]: k for k, t in enumerate(tokens)}
+    not_first = rules["not_first"]
     out: list[Mention] = []
-    for m in rules["unknown"].finditer(text):
-        group = "name" if m.group("name") else "name2"
-        name, start = m.group(group), m.start(group)
-        words = name.split()
-        k = starts.get(start)
-        if k is None or any(covered[k:k + len(words)]) or words[0] in rules["not_first"] \
-                or any(w in rules["not_first"] for w in words[1:]) or words[-1].endswith(("'s", "\u2019s")):
+    i = 0
+    while i < len(tokens) - 1:
+        if covered[i] or gaps[i] != "" or covered[i + 1] or tokens[i][0] in not_first:
+            i += 1
             continue
-        role = m.group("role") or m.group("role2")
-        pre = (m.group("pre") or "") + " " + (m.group("pre2") or "")
-        window = text[max(0, m.start() - 40):m.start()] + pre if group == "name" else pre
-        affiliation = affiliation_from_context(window)
-        if affiliation is None:
+        n = 3 if i + 2 < len(tokens) and gaps[i + 1] == "" and not covered[i + 2] \
+            and tokens[i + 2][0] not in not_first and not _is_possessive(tokens[i + 1][0]) else 2
+        words = [t[0] for t in tokens[i:i + n]]
+        if any(w in not_first for w in words[1:]) or not all(_plain_name_word(w) for w in words):
+            i += 1
             continue
-        person = Person(name, affiliation, role.lower())
-        out.append(Mention(person, start, start + len(name), "unknown", in_gazetteer=False))
-        for j in range(k, k + len(words)):
+        start, end = tokens[i][1], tokens[i + n - 1][2]
+        before = text[max(0, start - 60):start]
+        role = rules["role_before"].search(before)
+        affiliation = None
+        if role:
+            affiliation = affiliation_from_context(before)
+        else:
+            role = rules["role_after"].match(text, end, min(len(text), end + 70))
+            if role:
+                affiliation = affiliation_from_context(role.group(0))
+        if role is None or affiliation is None or _is_possessive(words[-1]):
+            i += 1
+            continue
+        out.append(Mention(Person(" ".join(words), affiliation, role.group("role").lower()), start, end, "unknown",
+                           in_gazetteer=False))
+        for j in range(i, i + n):
             covered[j] = True
+        i += n
     return out
+
+
+def _plain_name_word(word: str) -> bool:
+    core = word.replace("-", "").replace("'", "").replace("\u2019", "")
+    return len(core) > 1 and core.isalpha() and not word.isupper()
