@@ -22,6 +22,8 @@ QUALIFIERS = {
     "upwards of": "at_least", "about": "about", "around": "about", "nearly": "about", "almost": "about",
     "some": "about", "approximately": "about", "roughly": "about", "up to": "up_to", "as many as": "up_to",
 }
+#: More victims than any single air attack has caused: such a figure is a war total, not an attack's.
+MAX_ATTACK_CASUALTIES = 1_000
 _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
 _KILLED = {"killed", "died", "dead", "kill", "kills", "killing", "lost their lives", "death toll", "fatally"}
 _AUX = (r"(?:were|was|have|has|had|been|being|are|is|also|so|far|reportedly|later|all|both|subsequently|"
@@ -64,6 +66,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 _CHILDREN = re.compile(
     rf"^\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
+_ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–)\s*\d")  # "70 or 80,000": a guess, not a count
 TRIGGER = re.compile(r"kill|dead|died|injur|wound|hurt|death|lives")
 _LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six)\b")
 
@@ -88,7 +91,10 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
                 count = parse_number(m.group("n"))
                 qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
             noun = m.groupdict().get("noun") or ""
-            if count is None or count <= 0 or military.search(noun) or military.search(text[m.end():m.end() + 25]):
+            if count is None or not 0 < count <= MAX_ATTACK_CASUALTIES or military.search(noun) \
+                    or military.search(text[m.end():m.end() + 25]) \
+                    or (not noun and military.search(text[max(0, m.start() - 100):m.start()])) \
+                    or _ALTERNATIVE.match(text, m.end("n") if name != "list" else m.end()):
                 continue
             children = count if re.search(r"\b(?:children|child|kids?)\b", noun) else None
             tail = _CHILDREN.match(text, m.end())
