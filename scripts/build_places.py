@@ -100,6 +100,7 @@ STOPLIST = {
     "Poshtove", "Komunar", "Druzhba", "Peremoha", "Pivdenne", "Pivnichne", "Radyanske", "Shchastya",
     "Lenina", "Sovetskiy", "Zhovtneve", "Tsentralno-Miskyi", "Shakhtarske", "Soviets'kyi", "Sokol",
     "Horod", "Pechersk", "Obolon", "Vostok", "Solnechnoye", "Molodizhne", "Pionerske", "Sonyachne",
+    "Stalin", "Stalino", "Zhdanov", "Voroshilov", "Kirov", "Lenin", "Ordzhonikidze", "Kuybyshev",
     "Vladimir", "Chop", "Nove", "Bile", "Budy", "Iza", "Klov", "Okny", "Zuya", "Lenine", "Sonyachna", "Promin",
 }
 EXTRA_ALIASES = {  # GeoNames name -> extra common spellings it lacks

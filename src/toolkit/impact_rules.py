@@ -17,10 +17,10 @@ from .gazetteer import DataFileError, load_yaml
 RULES_FILE = "impact_rules.yaml"
 _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", "foreign_words",
                "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
-               "restored_words", "person_nouns", "military_nouns", "rollup_words", "capital_struck_before",
+               "restored_words", "person_nouns", "military_nouns", "rollup_words", "hypothetical_words", "capital_struck_before",
                "capital_struck_after")
 _SERVICES = ("power", "heat", "water", "gas")
-_KIND_GROUPS = ("foreign", "background", "rollup", "ground", "strike", "air")
+_KIND_GROUPS = ("foreign", "hypothetical", "background", "rollup", "ground", "strike", "air")
 
 
 def lower_fragment(fragment: str) -> str:
@@ -135,11 +135,12 @@ class SentenceKind:
     foreign: bool  # another war (Israel, Iran...)
     background: bool  # an earlier incident
     rollup: bool = False  # a daily roll-up of unspecified attacks ("51 attacks")
+    hypothetical: bool = False  # a threat or a possibility ("could be targeted")
 
     @property
     def air_strike(self) -> bool:
         """True when the sentence reports an air strike (not ground fighting, not another war)."""
-        if self.foreign:
+        if self.foreign or self.hypothetical:
             return False
         if (self.ground or self.rollup) and not self.air:
             return False
@@ -165,4 +166,4 @@ def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = No
         if i >= 0 and m.start() < spans[i][1]:
             flags[i].add(m.lastgroup)
     return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f,
-                         "rollup" in f) for f in flags]
+                         "rollup" in f, "hypothetical" in f) for f in flags]

@@ -26,6 +26,9 @@ from .records import Article
 from .text import Sentence
 
 INFRASTRUCTURE_FILE = "infrastructure.yaml"
+#: Capitals that stand for their governments ("Kyiv accused Moscow"): struck only when the text puts
+#: the attack there.
+CAPITALS = ("Kyiv", "Moscow")
 CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_other", "military", "water",
               "transport_other")
 _RUSSIAN_ATTACK = re.compile(
@@ -117,9 +120,10 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
         elif kind.air_strike and mention.place.oblast_code == "UA-30" and mention.text.isupper() \
                 and not text[:mention.start].strip():
             roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
-        elif kind.air_strike and mention.place.oblast_code == "UA-30" and mention.place.kind != "oblast" \
+        elif kind.air_strike and mention.place.canonical in CAPITALS and mention.place.kind != "region" \
+                and mention.place.kind != "oblast" \
                 and not (r.capital_before.search(before) or r.capital_after.match(after)):
-            roles.append("mentioned")  # "Kyiv" as the government: "accused Kyiv", "Kyiv has asked"
+            roles.append("mentioned")  # the capital as the government: "accused Kyiv", "Moscow launched"
         elif kind.air_strike:
             roles.append("struck")
         elif _OUTAGE_HINT.search(text):
