@@ -36,7 +36,8 @@ class CountRules:
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
     foreign: re.Pattern
     home: re.Pattern
-    sources: list[tuple[str, re.Pattern]]
+    source: re.Pattern  # one named group per source label; the first match in a sentence wins
+    source_labels: dict[str, str]
 
 
 def _alt(phrases) -> str:
@@ -95,7 +96,9 @@ def compiled() -> CountRules:
         rf"(?:(?:{fillers})(?:\s+|[\"'\u201c\u201d]+\s*))*[\"'\u201c\u201d]?"
         rf"(?P<t>{_alt(after_event)})(?![\w-])", re.IGNORECASE)
     qualifier_of = {str(p).lower(): q for q, ps in data["qualifiers"].items() for p in ps}
-    sources = [(label, _words(phrases)) for label, phrases in data["sources"].items()]
+    source_labels = {f"s{n}": label for n, label in enumerate(data["sources"])}
+    source = re.compile("|".join(rf"(?<![\w-])(?P<s{n}>{_alt(phrases)})(?![\w-])"
+                                 for n, phrases in enumerate(data["sources"].values())), re.IGNORECASE)
     regions = _alt(data["russian_regions"])
     return CountRules(
         before=re.compile(rf"(?<![\w-])(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
@@ -111,7 +114,8 @@ def compiled() -> CountRules:
         over_russia=re.compile(rf"^[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
         foreign=_words(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),
-        sources=sources,
+        source=source,
+        source_labels=source_labels,
     )
 
 

@@ -86,12 +86,11 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         lower = sentence.text.lower()
         state.note_ministry(sentence.text, lower, rules)
         # cheap tests first: most sentences name no weapon, and most state no number
-        if (state.named(index) or state.previous_mentions) and _NUMBER_HINT.search(lower):
-            if find_numbers(sentence.text) and not _other_war(sentence, text, rules):
+        if (state.named(index) or (index and state.named(index - 1))) and _NUMBER_HINT.search(lower):
+            numbers = find_numbers(sentence.text)
+            if numbers and not (state.foreign_war(text, rules) and _other_war(sentence, text, rules)):
                 headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
-                mentions = state.mentions_of(index)
-                previous = sentences[index - 1] if index else None
-                items = _sentence_items(sentence, mentions, state, rules, previous)
+                items = _sentence_items(sentence, numbers, state, rules)
                 if items:
                     scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
                     source = _source(sentence.text, state, rules)
@@ -107,6 +106,7 @@ class _ArticleState:
     def __init__(self, sentences: list[Sentence], default_attacker: Callable[[], str]) -> None:
         self._default = default_attacker
         self._default_value: str | None = None
+        self._foreign: bool | None = None
         self._mentions: dict[int, list[WeaponPhrase]] = {}  # by sentence index, computed on demand
         self._sentences = sentences
         self.current = 0  # index of the sentence being read
@@ -116,6 +116,12 @@ class _ArticleState:
         self.header_event: str | None = None  # "Launches were recorded of:" over the list that follows
         self.previous_counted: list[_Item] = []  # antecedents reach back one sentence only
         self.current_counted: list[_Item] = []
+
+    def foreign_war(self, text: str, rules: CountRules) -> bool:
+        """Does the article mention another war at all? (read once, on first need)"""
+        if self._foreign is None:
+            self._foreign = bool(rules.foreign.search(text))
+        return self._foreign
 
     @property
     def default_attacker(self) -> str:
@@ -194,6 +200,11 @@ def _default_attacker(sentences: list[Sentence], rules: CountRules) -> str:
     return "ukraine" if ukraine > russia else "russia"
 
 
+def _tail(s: str, end: int) -> str:
+    """The 40 characters before ``end``: enough for any end-anchored cue, cheap to scan."""
+    return s[max(0, end - 40):end]
+
+
 def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
     """False for numbers that are not counts: parts of names (Kh-101, F-16), times, ordinals, ages."""
     if value <= 0:
@@ -203,21 +214,21 @@ def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
     return not _BAD_BEFORE.search(sentence[max(0, start - 4):start])
 
 
-def _sentence_items(sentence: Sentence, mentions: list[WeaponPhrase], state: _ArticleState,
-                    rules: CountRules, previous: Sentence | None) -> list[_Item]:
+def _sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], state: _ArticleState,
+                    rules: CountRules) -> list[_Item]:
     s = sentence.text
     items: list[_Item] = []
     skip: set[int] = set()
-    for value, start, end in find_numbers(s):
+    for value, start, end in numbers:
         if start in skip or not _good_number(s, start, end, value):
             continue
-        before = s[:start]
+        before = s[max(0, start - 40):start]  # tail only: end-anchored patterns scan what they get
         q = rules.qualifier_tail.search(before)
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
-        item_start = q.start() if q else start
+        item_start = start - (len(before) - q.start()) if q else start
         item = _Item(value, item_start, start, end, None, None, None, qualifier,
-                     all_of=bool(_ALL_BEFORE.search(s[:item_start])))
-        extra = _read_phrase(s, item, mentions, state, items, skip)
+                     all_of=bool(_ALL_BEFORE.search(_tail(s, item_start))))
+        extra = _read_phrase(s, item, state, items, skip)
         if item.weapon_class is None:
             continue
         items.append(item)
@@ -229,11 +240,11 @@ def _sentence_items(sentence: Sentence, mentions: list[WeaponPhrase], state: _Ar
     return [i for i in items if i.event]
 
 
-def _antecedent(s: str, pos: int, mentions: list[WeaponPhrase], state: _ArticleState,
+def _antecedent(s: str, pos: int, state: _ArticleState,
                 items: list[_Item]) -> tuple[str | None, str | None, str | None]:
     """Class, model, attacker of the nearest weapon named before ``pos`` (this sentence, then earlier)."""
     best = None
-    for m in mentions:
+    for m in state.mentions_of(state.current):  # computed only when an antecedent is needed
         if m.end <= pos:
             best = m
     prior = [i for i in items if i.phrase_end <= pos and i.weapon_class]
@@ -272,11 +283,11 @@ def _apply(item: _Item, phrase: WeaponPhrase, definite: bool, state: _ArticleSta
     item.phrase_end = phrase.end
 
 
-def _read_phrase(s: str, item: _Item, mentions: list[WeaponPhrase], state: _ArticleState,
+def _read_phrase(s: str, item: _Item, state: _ArticleState,
                  items: list[_Item], skip: set[int]) -> _Item | None:
     """Fill the item's weapon from the words after its number; returns an extra "of M" launched item."""
     end = item.phrase_end
-    definite = bool(_THE_BEFORE.search(s[:item.start]))
+    definite = bool(_THE_BEFORE.search(_tail(s, item.start)))
     of = _OF.match(s, end)
     if of:
         pos = of.end()
@@ -286,7 +297,7 @@ def _read_phrase(s: str, item: _Item, mentions: list[WeaponPhrase], state: _Arti
             if phrase:
                 _apply(item, phrase, False, state, items, None)
             else:
-                item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, mentions, state, items)
+                item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
                 item.phrase_end = pronoun.end()
             return None
         numbers = [n for n in find_numbers(s[pos:pos + 30]) if n[1] == 0]
@@ -299,7 +310,7 @@ def _read_phrase(s: str, item: _Item, mentions: list[WeaponPhrase], state: _Arti
             if phrase:
                 _apply(outer, phrase, bool(of.group("det")), state, items, total)
             elif _REDUCED.match(s, total_end):
-                outer.weapon_class, outer.model, outer.attacker = _antecedent(s, item.start, mentions, state, items)
+                outer.weapon_class, outer.model, outer.attacker = _antecedent(s, item.start, state, items)
             else:
                 return None
             item.weapon_class, item.model, item.attacker = outer.weapon_class, outer.model, outer.attacker
@@ -317,15 +328,15 @@ def _read_phrase(s: str, item: _Item, mentions: list[WeaponPhrase], state: _Arti
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
     others = _OTHERS.match(s, end)
     post = compiled().after.match(s, end)
-    if others or _PRONOUN_BEFORE.search(s[:item.start]) or post:
+    if others or _PRONOUN_BEFORE.search(_tail(s, item.start)) or post:
         if others and not post:
             post = compiled().after.match(s, others.end())
-        if not (post or _PRONOUN_BEFORE.search(s[:item.start])):
+        if not (post or _PRONOUN_BEFORE.search(_tail(s, item.start))):
             return None
-        item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, mentions, state, items)
+        item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.phrase_end = others.end() if others else end
         return None
-    if items and _LIST_BEFORE.search(s[:item.start]) and _LIST_AFTER.match(s, end):
+    if items and _LIST_BEFORE.search(_tail(s, item.start)) and _LIST_AFTER.match(s, end):
         prev = items[-1]
         item.weapon_class, item.model, item.attacker = prev.weapon_class, None, prev.attacker
         item.event = prev.event or "inherit"
@@ -355,7 +366,7 @@ def _assign_events(s: str, items: list[_Item], rules: CountRules, state: _Articl
             item.event = item.post_event
         elif pre:
             item.event = pre[-1][2]
-        elif _WITH.search(s[:item.start]) and _ATTACK_WORD.search(s):
+        elif _WITH.search(_tail(s, item.start)) and _ATTACK_WORD.search(s):
             item.event = "launched"
         elif state.header_event:
             item.event = state.header_event
@@ -407,10 +418,8 @@ def _attacker(item: _Item, s: str, state: _ArticleState, rules: CountRules) -> s
 def _source(s: str, state: _ArticleState, rules: CountRules) -> str | None:
     if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
         return "Russian Defence Ministry"
-    for label, pattern in rules.sources:
-        if pattern.search(s):
-            return label
-    return None
+    found = rules.source.search(s)
+    return rules.source_labels[found.lastgroup] if found else None
 
 
 def counts_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
