@@ -19,7 +19,7 @@ _TOP_KEYS = {"heads", "class_modifiers", "modifiers", "not_strike_weapons", "eve
              "foreign_theatre", "home_theatre", "sources"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CountRules:
     """Compiled patterns; each ``*_re`` is case-insensitive and matches whole words."""
 
@@ -35,6 +35,7 @@ class CountRules:
     russian_claim: re.Pattern
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
     foreign: re.Pattern
+    foreign_cues: tuple[str, ...]
     home: re.Pattern
     source: re.Pattern  # one named group per source label; the first match in a sentence wins
     source_labels: dict[str, str]
@@ -45,7 +46,7 @@ def _alt(phrases) -> str:
 
 
 def _words(phrases) -> re.Pattern:
-    return re.compile(rf"(?<![\w-])(?:{_alt(phrases)})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"\b(?<!-)(?:{_alt(phrases)})(?![\w-])", re.IGNORECASE)
 
 
 def validate(data: dict) -> None:
@@ -97,15 +98,15 @@ def compiled() -> CountRules:
         rf"(?P<t>{_alt(after_event)})(?![\w-])", re.IGNORECASE)
     qualifier_of = {str(p).lower(): q for q, ps in data["qualifiers"].items() for p in ps}
     source_labels = {f"s{n}": label for n, label in enumerate(data["sources"])}
-    source = re.compile("|".join(rf"(?<![\w-])(?P<s{n}>{_alt(phrases)})(?![\w-])"
+    source = re.compile("|".join(rf"\b(?<!-)(?P<s{n}>{_alt(phrases)})(?![\w-])"
                                  for n, phrases in enumerate(data["sources"].values())), re.IGNORECASE)
     regions = _alt(data["russian_regions"])
     return CountRules(
-        before=re.compile(rf"(?<![\w-])(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
+        before=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
         before_event=before_event,
         after=after,
         after_event=after_event,
-        qualifier_tail=re.compile(rf"(?<![\w-])(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
+        qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
         cumulative=_cumulative_re(data["cumulative_cues"]),
         ukraine_cue=_words(data["attacker_cues"]["ukraine"]),
@@ -113,6 +114,7 @@ def compiled() -> CountRules:
         russian_claim=_words(data["russian_claim_sources"]),
         over_russia=re.compile(rf"^[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
         foreign=_words(data["foreign_theatre"]),
+        foreign_cues=tuple(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),
         source=source,
         source_labels=source_labels,
@@ -124,7 +126,7 @@ def _cumulative_re(cues: list[str]) -> re.Pattern:
     literal = [c for c in cues if "(" not in c and "\\" not in c]
     patterns = [c for c in cues if c not in literal]
     body = "|".join([phrase_pattern(literal)] + patterns)
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+    return re.compile(rf"\b(?<!-)(?:{body})(?![\w-])", re.IGNORECASE)
 
 
 def normalise(phrase: str) -> str:

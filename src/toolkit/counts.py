@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from .count_rules import CountRules, compiled, normalise
@@ -120,7 +121,8 @@ class _ArticleState:
     def foreign_war(self, text: str, rules: CountRules) -> bool:
         """Does the article mention another war at all? (read once, on first need)"""
         if self._foreign is None:
-            self._foreign = bool(rules.foreign.search(text))
+            lower = text.lower()
+            self._foreign = any(cue in lower for cue in _foreign_stems(rules)) and bool(rules.foreign.search(text))
         return self._foreign
 
     @property
@@ -168,6 +170,13 @@ class _ArticleState:
             self.header_event = rules.before_event[normalise(triggers[-1].group("t"))] if triggers else None
         elif text[:1] not in "-\u2013\u2014*\u2022":
             self.header_event = None
+
+
+@lru_cache(maxsize=1)
+def _foreign_stems(rules: CountRules) -> tuple[str, ...]:
+    """Substrings one of which any foreign-war cue contains (a quick test before the regex)."""
+    cues = sorted({c.lower()[:4] for c in rules.foreign_cues})
+    return tuple(c for c in cues if not any(o != c and c.startswith(o) for o in cues))
 
 
 def _line_of(text: str, sentence: Sentence) -> str:

@@ -100,12 +100,12 @@ def _patterns() -> dict[str, re.Pattern]:
     model_alt = phrase_pattern(models())
     return {
         # a model name, its plural, and "-type"/"-like" suffixes ("Shahed-type", "Kinzhals")
-        "model": re.compile(rf"(?<![\w-])(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w])",
+        "model": re.compile(rf"\b(?<!-)(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w])",
                             re.IGNORECASE),
-        "head": re.compile(rf"(?<![\w-])(?P<h>{phrase_pattern(heads)})(?![\w-])", re.IGNORECASE),
-        "classmod": re.compile(rf"(?<![\w-])(?P<c>{phrase_pattern(classmods)})(?![\w])", re.IGNORECASE),
-        "mod": re.compile(rf"(?<![\w-])(?:{phrase_pattern(data['modifiers'])})(?![\w-])", re.IGNORECASE),
-        "not_strike": re.compile(rf"(?<![\w-])(?:{phrase_pattern(data['not_strike_weapons'])})(?![\w])",
+        "head": re.compile(rf"\b(?<!-)(?P<h>{phrase_pattern(heads)})(?![\w-])", re.IGNORECASE),
+        "classmod": re.compile(rf"\b(?<!-)(?P<c>{phrase_pattern(classmods)})(?![\w])", re.IGNORECASE),
+        "mod": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['modifiers'])})(?![\w-])", re.IGNORECASE),
+        "not_strike": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['not_strike_weapons'])})(?![\w])",
                                  re.IGNORECASE),
         "conj": re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s+(?:and|or|&)\s+)"),
         "paren": re.compile(r"\s*\(([^()]{1,40})\)"),
@@ -292,7 +292,7 @@ def _mention_re() -> re.Pattern:
 def _classmod_tail_re() -> re.Pattern:
     words = [w for ws in rules()["class_modifiers"].values() for w in ws]
     alt = phrase_pattern(words)
-    return re.compile(rf"(?<![\w-])(?:{alt})(?:\s+(?:and|or)\s+(?:{alt}))?\s+$", re.IGNORECASE)
+    return re.compile(rf"\b(?<!-)(?:{alt})(?:\s+(?:and|or)\s+(?:{alt}))?\s+$", re.IGNORECASE)
 
 
 def weapon_mentions(text: str) -> list[WeaponPhrase]:
