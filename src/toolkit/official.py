@@ -227,21 +227,22 @@ def official_attacks(official: pd.DataFrame, national_only: bool = True) -> pd.D
     """
     rows = official[official["is_national"].fillna(False).astype(bool)] if national_only else official
     rows = rows[rows["attack_date"].notna() & rows["weapon_class"].notna()]
-    out = []
-    for date, day in rows.groupby("attack_date", sort=True):
-        levels: dict[str, pd.DataFrame] = {c: g for c, g in day.groupby("weapon_class", sort=True)}
-        missiles = day[day["weapon_class"].isin(MISSILE_CLASSES)]
-        if len(missiles):
-            levels["missile"] = missiles
-        everything = day[day["weapon_class"].isin(WEAPON_CLASSES)]
-        if len(everything):
-            levels["weapon"] = everything
-        for weapon_class, group in levels.items():
-            out.append({"attack_date": date, "weapon_class": weapon_class,
-                        "official_launched": _sum(group["launched"]), "official_intercepted": _sum(group["destroyed"]),
-                        "official_models": ", ".join(dict.fromkeys(group["model"].astype(str)))})
-    return typed_frame(out, ["attack_date", "weapon_class", "official_launched", "official_intercepted",
-                             "official_models"], _DTYPES)
+    columns = ["attack_date", "weapon_class", "official_launched", "official_intercepted", "official_models"]
+    levels = [rows,
+              rows[rows["weapon_class"].isin(MISSILE_CLASSES)].assign(weapon_class="missile"),
+              rows[rows["weapon_class"].isin(WEAPON_CLASSES)].assign(weapon_class="weapon")]
+    stacked = pd.concat(levels, ignore_index=True)
+    if stacked.empty:
+        return typed_frame([], columns, _DTYPES)
+    # several rows of one class (e.g. Iskander-M and Kinzhal) add up; the roll-ups add up their classes
+    stacked = stacked.drop_duplicates(["row_number", "weapon_class"]) if "row_number" in stacked else stacked
+    grouped = stacked.groupby(["attack_date", "weapon_class"], sort=True)
+    out = pd.DataFrame({
+        "official_launched": grouped["launched"].sum(min_count=1),
+        "official_intercepted": grouped["destroyed"].sum(min_count=1),
+        "official_models": grouped["model"].agg(lambda s: ", ".join(dict.fromkeys(s.astype(str)))),
+    }).reset_index()
+    return typed_frame(out, columns, _DTYPES)
 
 
 def _reported_levels(attack_rows: pd.DataFrame) -> pd.DataFrame:
@@ -313,8 +314,8 @@ def compare_with_official(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFr
     reported = _reported_levels(attack_rows)
     if reported.empty:
         return typed_frame([], COMPARISON_COLUMNS, _DTYPES)
-    official_rows = official_attacks(official, national_only=national_only)
-    official_rows = official_rows[official_rows["attack_date"].isin(set(reported["attack_date"]))]
+    official_rows = official_attacks(official[official["attack_date"].isin(set(reported["attack_date"]))],
+                                     national_only=national_only)
     merged = reported.merge(official_rows, on=["attack_date", "weapon_class"], how="outer")
     for event in ("launched", "intercepted"):
         merged[f"{event}_difference"] = merged[f"reported_{event}"] - merged[f"official_{event}"]
