@@ -7,6 +7,7 @@ keeps its evidence sentence and span (``text[start_char:end_char] == evidence``)
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -20,6 +21,9 @@ DIPLOMACY_TABLES = ("meetings", "participants", "plans", "people", "positions")
 RULES_FILE = "diplomacy_rules.yaml"
 #: Plans have a handful to a few dozen points; larger numbers are something else.
 MAX_PLAN_POINTS = 100
+_DIPLOMACY_HINTS = ("plan", "proposal", "framework", "document", "draft", "talks", "negotiat", "peace", "deal",
+                    "settlement", "summit", "meeting", "demand", "red line", "concession", "agreement", "ceasefire",
+                    "truce")
 _DIPLOMACY_WORDS = re.compile(r"\b(?:plan|proposal|framework|document|draft|talks|negotiat\w*|peace|deal|settlement|"
                               r"summit|meeting|demand\w*|red lines?|concession\w*|agreement|ceasefire|truce)\b",
                               re.IGNORECASE)
@@ -39,7 +43,7 @@ def _plan_rules() -> dict[str, Any]:
             r"|\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b", i),
         "versions": [(v, re.compile(p, i)) for v, p in r["plan_versions"].items()],
         "proposers": [(v, re.compile(p, i)) for v, p in r["plan_proposers"].items()],
-        "positions": [(t, re.compile(p, i)) for t, p in r["positions"].items()],
+        "positions": re.compile("|".join(f"(?P<{t}>{p})" for t, p in r["positions"].items()), i),
     }
 
 
@@ -49,6 +53,9 @@ def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
     sentences = split_sentences(text)
     mentions = people_mod.find_mentions(text)
     tables: dict[str, list[dict[str, Any]]] = {t: [] for t in DIPLOMACY_TABLES}
+    if not sentences:
+        return tables
+    starts = [s.start for s in sentences]
     affiliations: dict[str, str] = {}
     for m in mentions:
         if m.person.name in affiliations:
@@ -56,7 +63,7 @@ def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
         context = text[max(0, m.start - 150):m.end + 60]
         affiliation = people_mod.affiliation_on(m.person, article.published, context)
         affiliations[m.person.name] = affiliation
-        sentence = _sentence_at(sentences, m.start)
+        sentence = sentences[max(0, bisect_right(starts, m.start) - 1)]
         tables["people"].append({"person_name": m.person.name, "affiliation": affiliation, "role": m.person.role,
                                  "in_gazetteer": m.in_gazetteer, **_evidence(sentence)})
     found = meetings_mod.extract_meetings(text, sentences, mentions, article.published)
@@ -69,16 +76,12 @@ def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
             tables["participants"].append({"meeting_id": meeting_id, "place": meeting.place, "person_name": name,
                                            "affiliation": affiliations.get(name, mention.person.affiliation),
                                            **_evidence(sentence)})
-    tables["plans"] = extract_plans(sentences)
-    tables["positions"] = extract_positions(sentences)
+    low = text.lower()
+    tables["plans"] = extract_plans([sentences[i] for i in sorted(
+        meetings_mod.sentences_containing(low, starts, ("point",)))])
+    tables["positions"] = extract_positions([sentences[i] for i in sorted(
+        meetings_mod.sentences_containing(low, starts, _DIPLOMACY_HINTS))])
     return tables
-
-
-def _sentence_at(sentences: list[Sentence], offset: int) -> Sentence:
-    for sentence in sentences:
-        if sentence.start <= offset < sentence.end:
-            return sentence
-    return sentences[-1]
 
 
 def _evidence(sentence: Sentence) -> dict[str, Any]:
@@ -91,7 +94,7 @@ def extract_plans(sentences: list[Sentence]) -> list[dict[str, Any]]:
     rows = []
     for sentence in sentences:
         if "point" not in sentence.text.lower():
-            continue
+            continue  # callers may pass every sentence
         for m in rules["plan"].finditer(sentence.text):
             raw = m.group("n") or m.group("n2") or m.group("n3")
             points = _points(raw)
@@ -119,12 +122,12 @@ def _points(raw: str) -> int | None:
 def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
     """Positions and sticking points (territory, NATO membership, army size...) in diplomacy sentences."""
     rows = []
+    pattern = _plan_rules()["positions"]
     for sentence in sentences:
         if not _DIPLOMACY_WORDS.search(sentence.text):
             continue
-        for topic, pattern in _plan_rules()["positions"]:
-            if pattern.search(sentence.text):
-                rows.append({"topic": topic, **_evidence(sentence)})
+        topics = dict.fromkeys(m.lastgroup for m in pattern.finditer(sentence.text))
+        rows.extend({"topic": topic, **_evidence(sentence)} for topic in topics)
     return rows
 
 

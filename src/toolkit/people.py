@@ -26,14 +26,13 @@ PEOPLE_FILE = "people.csv"
 RULES_FILE = "diplomacy_rules.yaml"
 #: Longest name (in tokens) the matcher tries.
 MAX_NAME_TOKENS = 6
-TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,3}|[^\W\d_][\w'\u2019]*(?:-[^\W\d_][\w'\u2019]*)*")
 _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100\u0102\u0104\u0106\u010c\u010e\u0110\u0118\u011a\u0141\u0143" \
          "\u0147\u0150\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0410-\u042f"
 _PARTICLES = frozenset({"von", "der", "de", "bin", "al", "el", "da", "van", "den", "la", "le", "di"})
 #: Only capitalised words can start or end a name, so the matcher reads only those (fast: one pass).
-NAME_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,3}|[" + _UPPER + r"][\w'\u2019]*(?:-[\w'\u2019]+)*")
+NAME_TOKEN_RE = re.compile(r"[" + _UPPER + r"][\w'\u2019]*(?:-[\w'\u2019]+)*")
 #: What may stand between two words of one name: a space, an initial's full stop, particles ("bin", "von der").
-_GAP_RE = re.compile(r"(?:\.? |\u00a0)((?:(?:von|der|de|bin|al|el|da|van|den|la|le|di) )*)")
+_GAP_RE = re.compile(r"(?:\. ?| |\u00a0)((?:(?:von|der|de|bin|al|el|da|van|den|la|le|di)[ -])*)")
 
 _ENDING_RE = re.compile(r"(iy|ii|yy|yi|ij|y)$")
 
@@ -73,8 +72,16 @@ def fold_token(token: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Match key of a whole name (its tokens folded and joined by spaces)."""
-    return " ".join(fold_token(t) for t in TOKEN_RE.findall(name))
+    """Match key of a whole name, built as the matcher builds it from text: capitalised words folded,
+    particles kept ("Mohammed bin Salman" -> "mohammed bin salman", "J.D. Vance" -> "j d vance")."""
+    tokens = [(m.group(0), m.start(), m.end()) for m in NAME_TOKEN_RE.finditer(name)]
+    if not tokens:
+        return ""
+    gaps = _gaps(name, tokens)
+    key = fold_token(tokens[0][0])
+    for gap, token in zip(gaps, tokens[1:]):
+        key = f"{key} {gap or ''}{fold_token(token[0])}"
+    return key
 
 
 @dataclass
@@ -131,6 +138,7 @@ def _rules() -> dict:
         "nationalities": [(aff, re.compile(p, flags)) for aff, p in rules["nationalities"].items()],
         "regions": [(aff, re.compile(p, flags)) for aff, p in rules["region_affiliation"].items()],
         "not_first": frozenset(rules["not_first_names"]),
+        "role_words": frozenset(rules["unknown_person_role_words"]),
         "role_before": re.compile(r"\b(?P<role>" + rules["unknown_person_roles"] + r")\s+$", re.IGNORECASE),
         "role_after": re.compile(r", (?:the |a |an )?(?:[\w'\u2019.-]+ ){0,3}(?P<role>" + rules["unknown_person_roles"]
                                  + r")\b", re.IGNORECASE),
@@ -249,10 +257,13 @@ def _gaps(text: str, tokens: list[tuple[str, int, int]]) -> list[str | None]:
         if start - end > 16 or word.endswith(("'s", "\u2019s")):
             out.append(None)
             continue
+        if start - end == 1 and text[end] == " ":
+            out.append("")
+            continue
         m = _GAP_RE.fullmatch(text, end, start)
-        if m and text[end] == "." and len(word.rstrip(".")) > 1:
+        if m and text[end] == "." and len(word) > 1:
             m = None  # a full stop ends a sentence unless it follows an initial ("Daniel P. Driscoll")
-        out.append(m.group(1) if m else None)
+        out.append(m.group(1).replace("-", " ") if m else None)
     return out
 
 
@@ -264,6 +275,7 @@ FUZZY_NAME_CUTOFF = 85
 FUZZY_SURNAME_CUTOFF = 75
 
 
+@lru_cache(maxsize=65536)
 def _translit(key: str) -> str:
     for a, b in _TRANSLIT:
         key = key.replace(a, b)
@@ -354,11 +366,12 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             continue
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
-        role = rules["role_before"].search(before)
+        last_word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
+        role = rules["role_before"].search(before) if last_word in rules["role_words"] else None
         affiliation = None
         if role:
             affiliation = affiliation_from_context(before)
-        else:
+        elif text.startswith(", ", end):
             role = rules["role_after"].match(text, end, min(len(text), end + 70))
             if role:
                 affiliation = affiliation_from_context(role.group(0))
