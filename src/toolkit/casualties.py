@@ -52,7 +52,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{qual}{num}(?:\s+{noun})?(?!\s*(?:[-‑]|year|month|week|day|hour|minute|km|kilomet|per|%))"),
         # "the death toll rose to 7"
         "toll": re.compile(
-            r"\b(?P<kind>death toll)\s+(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|jumped|grew|"
+            r"\b(?P<kind>death toll)(?:\s+[\w-]+){0,5}?\s+(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|jumped|grew|"
             rf"stands at|stood at|is|was|of|to)\s+(?:to\s+)?{qual}{num}\b"),
         # "a 74-year-old woman was injured", "a father and his son were killed"
         "list": re.compile(
@@ -64,7 +64,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 _CHILDREN = re.compile(
-    rf"^\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
+    rf"\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–)\s*\d")  # "70 or 80,000": a guess, not a count
 TRIGGER = re.compile(r"kill|dead|died|injur|wound|hurt|death|lives")
