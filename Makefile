@@ -29,6 +29,9 @@ test: setup ## run the quick test suite (pytest + nbval); CI runs this
 test-slow: setup ## benchmarks, Dask cluster and browser checks (marker: slow)
 	$(BIN)/python -m pytest tests -m slow -p no:cacheprovider
 
+bench: setup ## benchmarks (about 10 min): throughput, workers, incremental, memory, notebooks -> benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
+
 score: setup ## score the extractor on the shared dev set
 	rm -rf build/dev-facts
 	$(BIN)/toolkit facts ../shared/eval/dev/articles -o build/dev-facts

@@ -1,0 +1,354 @@
+"""Benchmark runner: throughput, scaling, incremental reruns, memory, notebooks, import time.
+
+    python benchmarks/run.py            # full run (about 10 minutes here), writes benchmarks/RESULTS.md
+    python benchmarks/run.py --quick    # small sizes, a smoke test of the runner itself
+
+Each measurement runs in its own Python process (``--phase NAME``) so that its peak
+memory and its imports are its own; the parent collects one JSON line per phase and
+writes the table. Corpora come from :mod:`generate` (seeded: the same files every run)
+and live in ``build/bench/`` (not committed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate_corpus  # noqa: E402
+
+BUILD = ROOT / "build" / "bench"
+TARGETS = {
+    "articles_per_s": 500.0,       # one process, ~5 KB articles
+    "floor_ratio": 10.0,           # parse time / read-and-split time
+    "incremental_s": 3.0,          # 10,000 + 10 new, loading and saving included
+    "speedup_2": 1.7,              # two workers vs one
+    "import_s": 1.0,
+    "notebook_s": 30.0,
+}
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # Linux: kilobytes
+
+
+def corpus(name: str, n: int, size: int, seed: int = 7) -> Path:
+    """A generated corpus, reused when one with the same parameters exists."""
+    folder = BUILD / f"{name}-{n}-{size}-{seed}"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        generate_corpus(folder, n, seed=seed, size=size)
+        stamp.write_text("ok\n")
+    return folder
+
+
+# --------------------------------------------------------------------------- phases (child processes)
+
+def phase_import(args) -> dict:
+    started = time.perf_counter()
+    import toolkit  # noqa: F401
+
+    imported = time.perf_counter() - started
+    from toolkit.extract import extract
+    from toolkit.ingest import article_from_text
+
+    extract(article_from_text("Russia launched 50 drones at Kyiv overnight; 40 were shot down.", "warm"))
+    return {"import_s": imported, "first_extract_s": time.perf_counter() - started}
+
+
+def _read(folder: Path) -> list:
+    from toolkit.ingest import read_articles
+
+    return list(read_articles(folder))
+
+
+def phase_throughput(args) -> dict:
+    """Read + extract, one process: median of several runs, against the read + split floor."""
+    from toolkit.extract import extract
+    from toolkit.text import split_sentences
+
+    folder = Path(args.corpus)
+    files = [p for p in folder.iterdir() if p.suffix == ".txt"]
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    floor, parse = [], []
+    for run in range(args.runs + 1):  # run 0 warms caches and loads the rule files
+        started = time.perf_counter()
+        for article in _read(folder):
+            split_sentences(article.text)
+        floor.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        for article in _read(folder):
+            extract(article)
+        parse.append(time.perf_counter() - started)
+    floor_s, parse_s = statistics.median(floor[1:]), statistics.median(parse[1:])
+    return {"articles": len(files), "mb": mb, "floor_s": floor_s, "parse_s": parse_s,
+            "parse_runs": parse[1:], "floor_runs": floor[1:], "warm_parse_s": parse[0],
+            "articles_per_s": len(files) / parse_s, "mb_per_s": mb / parse_s,
+            "floor_articles_per_s": len(files) / floor_s, "floor_ratio": parse_s / floor_s, "peak_mb": _peak_mb()}
+
+
+def phase_scaling(args) -> dict:
+    """extract_all with 1..N workers on the same articles, and end-to-end build_dataset."""
+    from toolkit.corpus import build_dataset, extract_all
+
+    folder = Path(args.corpus)
+    articles = _read(folder)
+    extract_all(articles[:20], workers=1, progress=False)  # warm
+    out: dict = {"articles": len(articles), "extract_s": {}, "build_s": {}}
+    for workers in sorted({1, 2, os.cpu_count() or 1}):
+        started = time.perf_counter()
+        extract_all(articles, workers=workers, progress=False)
+        out["extract_s"][workers] = time.perf_counter() - started
+        target = BUILD / f"scaling-out-{workers}"
+        shutil.rmtree(target, ignore_errors=True)
+        started = time.perf_counter()
+        build_dataset(folder, target, workers=workers, progress=False, full=True)
+        out["build_s"][workers] = time.perf_counter() - started
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def phase_base_dataset(args) -> dict:
+    """The 10,000-article dataset the incremental rerun starts from (built once, cached)."""
+    from toolkit.corpus import build_dataset
+
+    target = Path(args.out)
+    started = time.perf_counter()
+    summary = build_dataset(args.corpus, target, workers=args.workers, progress=False, full=True)
+    (target / ".complete").write_text("ok\n")
+    return {"articles": summary.articles, "seconds": time.perf_counter() - started, "workers": args.workers,
+            "peak_mb": _peak_mb()}
+
+
+def phase_incremental(args) -> dict:
+    """Rerun over the base corpus plus 10 new articles: only the new ones are parsed."""
+    started = time.perf_counter()
+    from toolkit.corpus import build_dataset
+
+    imported = time.perf_counter() - started
+    began = time.perf_counter()
+    summary = build_dataset(args.corpus, args.out, workers=1, progress=False)
+    seconds = time.perf_counter() - began
+    return {"articles": summary.articles, "parsed": summary.parsed, "reused": summary.reused,
+            "seconds": seconds, "with_import_s": seconds + imported, "peak_mb": _peak_mb()}
+
+
+def phase_profile(args) -> dict:
+    """cProfile of read + extract over a corpus: the functions that cost the most."""
+    import cProfile
+    import io
+    import pstats
+
+    from toolkit.extract import extract
+
+    articles = _read(Path(args.corpus))
+    extract(articles[0])  # rule files loaded outside the profile
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for article in articles:
+        extract(article)
+    profiler.disable()
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream)
+    total = stats.total_tt
+    rows = []
+    for (file, line, func), (cc, nc, tt, ct, _callers) in stats.stats.items():
+        where = f"{Path(file).name}:{line}({func})" if line else func
+        rows.append({"where": where, "calls": nc, "tottime": tt, "cumtime": ct})
+    by_cum = sorted((r for r in rows if "toolkit" in r["where"] or ".py:" in r["where"]),
+                    key=lambda r: -r["cumtime"])[:18]
+    by_tot = sorted(rows, key=lambda r: -r["tottime"])[:12]
+    return {"articles": len(articles), "total_s": total, "by_cumtime": by_cum, "by_tottime": by_tot}
+
+
+def phase_notebooks(args) -> dict:
+    """Execute every notebook (papermill, as `toolkit report` does) and time each one."""
+    from toolkit.report import execute_notebook
+
+    reports = BUILD / "reports"
+    times = {}
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        started = time.perf_counter()
+        try:
+            execute_notebook(notebook, reports)
+            times[notebook.name] = time.perf_counter() - started
+        except Exception as exc:  # a failing notebook is reported, not fatal to the benchmark
+            times[notebook.name] = f"failed after {time.perf_counter() - started:.1f} s: {type(exc).__name__}"
+    return {"seconds": times, "peak_mb": _peak_mb()}
+
+
+PHASES = {name[6:]: fn for name, fn in globals().items() if name.startswith("phase_")}
+
+
+def _run_phase(name: str, **kwargs) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", name]
+    for key, value in kwargs.items():
+        cmd += [f"--{key.replace('_', '-')}", str(value)]
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {name} failed:\n{proc.stderr[-3000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["wall_s"] = time.perf_counter() - started
+    print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return result
+
+
+# --------------------------------------------------------------------------- parent
+
+def measure(args) -> dict:
+    """Every phase, in order; returns all results."""
+    size = args.size
+    results: dict = {"n": args.n, "size": size, "runs": args.runs, "incremental_n": args.incremental_n}
+    print("benchmark: generating corpora", file=sys.stderr)
+    small = corpus("throughput", args.n, size)
+    imports = [_run_phase("import") for _ in range(args.runs + 2)]
+    results["import_s"] = statistics.median(r["import_s"] for r in imports)
+    results["first_extract_s"] = statistics.median(r["first_extract_s"] for r in imports)
+    results["throughput"] = _run_phase("throughput", corpus=small, runs=args.runs)
+    results["scaling"] = _run_phase("scaling", corpus=small)
+    results["profile"] = _run_phase("profile", corpus=corpus("throughput", min(args.n, 200), size))
+
+    big = corpus("incremental", args.incremental_n, size)
+    base = BUILD / f"dataset-{args.incremental_n}-{size}"
+    if not (base / ".complete").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        results["base_dataset"] = _run_phase("base_dataset", corpus=big, out=base, workers=os.cpu_count() or 1)
+    work_corpus, work_out = BUILD / "incremental-work", BUILD / "incremental-out"
+    shutil.rmtree(work_corpus, ignore_errors=True)
+    shutil.rmtree(work_out, ignore_errors=True)
+    shutil.copytree(big, work_corpus, symlinks=True)
+    shutil.copytree(base, work_out)
+    generate_corpus(work_corpus, 10, seed=7, size=size, start=args.incremental_n)  # 10 new articles
+    results["incremental"] = _run_phase("incremental", corpus=work_corpus, out=work_out)
+    cli = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("toolkit")), "parse", str(work_corpus), "-o", str(work_out),
+                    "--no-progress"], check=True, capture_output=True, cwd=ROOT)
+    results["incremental_cli_noop_s"] = time.perf_counter() - cli
+
+    if not args.skip_notebooks:
+        from toolkit.corpus import build_dataset  # the notebooks read data/processed
+
+        if not (ROOT / "data" / "processed" / "CURRENT").exists():
+            build_dataset(ROOT / "data" / "articles", ROOT / "data" / "processed", progress=False)
+        results["notebooks"] = _run_phase("notebooks")
+    return results
+
+
+def _status(value: float, target: float, higher_is_better: bool) -> str:
+    ok = value >= target if higher_is_better else value <= target
+    return "met" if ok else "**not met**"
+
+
+def render(results: dict, command: str) -> str:
+    """RESULTS.md text from the measured results."""
+    t, s, inc = results["throughput"], results["scaling"], results["incremental"]
+    ex1, ex2 = s["extract_s"]["1"], s["extract_s"].get("2")
+    b1, b2 = s["build_s"]["1"], s["build_s"].get("2")
+    speed_extract = ex1 / ex2 if ex2 else float("nan")
+    speed_build = b1 / b2 if b2 else float("nan")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on commit `{commit}` "
+        f"(working tree at that time), {platform.machine()} with {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}. Command: `{command}` (`make bench`).",
+        "",
+        f"Corpus: {t['articles']} generated articles of about {results['size']:,} characters "
+        f"({t['mb']:.2f} MB; `benchmarks/generate.py`, seed 7); medians of {results['runs']} runs after a "
+        "warm-up run. Every phase runs in its own process.",
+        "",
+        "| measure | result | target | |",
+        "| --- | --- | --- | --- |",
+        f"| parse throughput, one process (read + extract) | {t['articles_per_s']:.1f} articles/s, "
+        f"{t['mb_per_s']:.3f} MB/s | >= {TARGETS['articles_per_s']:.0f} articles/s | "
+        f"{_status(t['articles_per_s'], TARGETS['articles_per_s'], True)} |",
+        f"| floor: read + sentence-split only | {t['floor_articles_per_s']:.1f} articles/s "
+        f"({t['floor_s']:.2f} s) | | |",
+        f"| parse time / floor time | {t['floor_ratio']:.1f}x | <= {TARGETS['floor_ratio']:.0f}x | "
+        f"{_status(t['floor_ratio'], TARGETS['floor_ratio'], False)} |",
+        f"| extraction, 2 workers vs 1 (`extract_all`) | {speed_extract:.2f}x ({ex1:.1f} s -> {ex2:.1f} s) | "
+        f">= {TARGETS['speedup_2']}x | {_status(speed_extract, TARGETS['speedup_2'], True)} |",
+        f"| `build_dataset` end to end, 2 workers vs 1 | {speed_build:.2f}x ({b1:.1f} s -> {b2:.1f} s) | | |",
+        f"| incremental rerun: {results['incremental_n']:,} + 10 new articles (load + parse + save) | "
+        f"{inc['seconds']:.2f} s ({inc['parsed']} parsed, {inc['reused']:,} reused) | "
+        f"< {TARGETS['incremental_s']:.0f} s | {_status(inc['seconds'], TARGETS['incremental_s'], False)} |",
+        f"| same, as a `toolkit parse` process with nothing new | {results['incremental_cli_noop_s']:.2f} s "
+        "(interpreter start and imports included) | | |",
+        f"| `import toolkit` | {results['import_s'] * 1000:.0f} ms | < {TARGETS['import_s']:.0f} s | "
+        f"{_status(results['import_s'], TARGETS['import_s'], False)} |",
+        f"| import + first extraction (rule files loaded) | {results['first_extract_s']:.2f} s | | |",
+        f"| peak memory: one-process parse of {t['articles']} articles | {t['peak_mb']:.0f} MB | | |",
+        f"| peak memory: incremental rerun of {results['incremental_n']:,} articles | {inc['peak_mb']:.0f} MB | | |",
+        f"| peak memory: scaling phase (largest worker) | {s['peak_mb']:.0f} MB | | |",
+    ]
+    if "base_dataset" in results:
+        bd = results["base_dataset"]
+        lines.append(f"| initial parse of the {bd['articles']:,}-article dataset ({bd['workers']} workers) | "
+                     f"{bd['seconds']:.0f} s | | |")
+    for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
+        if isinstance(seconds, str):
+            lines.append(f"| notebook `{name}` | {seconds} | < {TARGETS['notebook_s']:.0f} s | **not met** |")
+        else:
+            lines.append(f"| notebook `{name}` (papermill, kernel start included) | {seconds:.1f} s | "
+                         f"< {TARGETS['notebook_s']:.0f} s | {_status(seconds, TARGETS['notebook_s'], False)} |")
+    p = results["profile"]
+    lines += ["", f"## Profile (cProfile, extraction of {p['articles']} articles, {p['total_s']:.1f} s "
+              "with profiling overhead)", "", "Cumulative time by function:", "",
+              "| function | calls | cumulative s | share |", "| --- | --- | --- | --- |"]
+    for row in p["by_cumtime"]:
+        lines.append(f"| `{row['where']}` | {row['calls']:,} | {row['cumtime']:.2f} | "
+                     f"{row['cumtime'] / p['total_s']:.0%} |")
+    lines += ["", "Own time (excluding callees):", "", "| function | calls | own s |", "| --- | --- | --- |"]
+    for row in p["by_tottime"]:
+        lines.append(f"| `{row['where']}` | {row['calls']:,} | {row['tottime']:.2f} |")
+    lines += ["", "Raw figures: `build/bench/results.json` after a run.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Toolkit benchmarks; writes benchmarks/RESULTS.md.")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=500, help="articles in the throughput corpus (default 500)")
+    parser.add_argument("--size", type=int, default=5_000, help="characters per article (default 5000)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per measure (median; default 3)")
+    parser.add_argument("--incremental-n", type=int, default=10_000, help="dataset size for the rerun test")
+    parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the runner")
+    parser.add_argument("--results", default=str(HERE / "RESULTS.md"), help="where to write the table")
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args)))
+        return
+    command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
+    if args.quick:
+        args.n, args.runs, args.incremental_n = 30, 1, 60
+    results = measure(args)
+    BUILD.mkdir(parents=True, exist_ok=True)
+    (BUILD / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = render(results, command)
+    Path(args.results).write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
