@@ -112,7 +112,7 @@ def compiled() -> CountRules:
         ukraine_cue=_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
-        over_russia=re.compile(rf"^[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
+        over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
         foreign=_words(data["foreign_theatre"]),
         foreign_cues=tuple(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),

@@ -41,6 +41,9 @@ _SUPERLATIVE = re.compile(r"\b(?:\w+est|most|first|record|worst|greatest|massive
 _NUMBER_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                           r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
                           r"sixty|seventy|eighty|ninety|dozen)\b")
+_ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those)|(?:the|these|those)\s+\w+|of\s+the\s+\w+|(?=were\b))",
+                          re.IGNORECASE)
+_ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
 _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
@@ -62,6 +65,7 @@ class _Item:
     post_event: str | None = None
     also_launched: bool = False
     fixed: bool = False  # the "M" of "N of M": launched by construction
+    follows: _Item | None = None  # "..., 11 over Kursk region": the list item it continues
 
 
 def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str, Any]]:
@@ -97,6 +101,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                     source = _source(sentence.text, state, rules)
                     for item in items:
                         rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
+        if state.previous_counted or state.current_counted:
+            rows.extend(_all_of_them(sentence, lower, state, rules, first_line_end))
         state.close(sentence, rules)
     return rows
 
@@ -179,6 +185,26 @@ def _foreign_stems(rules: CountRules) -> tuple[str, ...]:
     return tuple(c for c in cues if not any(o != c and c.startswith(o) for o in cues))
 
 
+def _all_of_them(sentence: Sentence, lower: str, state: _ArticleState, rules: CountRules,
+                 first_line_end: int) -> list[dict[str, Any]]:
+    """ "All of them were shot down" after a stated count gives that count (never "all but four")."""
+    found = _ALL_OF_THEM.search(sentence.text)
+    if not found:
+        return []
+    post = rules.after.match(sentence.text, found.end())
+    event = rules.after_event[normalise(post.group("t"))] if post else None
+    launched = [i for i in state.previous_counted + state.current_counted if i.event == "launched"]
+    if event in (None, "launched") or not launched:
+        return []
+    last = launched[-1]
+    item = _Item(last.count, found.start(), found.start(), found.end(), last.weapon_class, last.model,
+                 last.attacker, last.qualifier, event=event)
+    state.current_counted.append(item)
+    scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
+    return _rows(item, sentence, sentence.start < first_line_end, scope, _source(sentence.text, state, rules),
+                 state, rules)
+
+
 def _line_of(text: str, sentence: Sentence) -> str:
     start = text.rfind("\n", 0, sentence.start) + 1
     end = text.find("\n", sentence.end)
@@ -244,6 +270,9 @@ def _sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], sta
         if extra is not None:
             items.append(extra)
     _assign_events(s, items, rules, state)
+    for item in items:
+        if item.attacker is None:
+            item.attacker = item.follows.attacker if item.follows else _attacker(item, s, state, rules)
     state.counted.extend(items)
     state.current_counted.extend(items)
     return [i for i in items if i.event]
@@ -335,6 +364,8 @@ def _read_phrase(s: str, item: _Item, state: _ArticleState,
         _apply(item, phrase, definite, state, items, item.count)
         return None
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
+    if _ALL_BUT.search(_tail(s, item.start)):
+        return None  # "all but four were intercepted": arithmetic, not a stated count
     others = _OTHERS.match(s, end)
     post = compiled().after.match(s, end)
     if others or _PRONOUN_BEFORE.search(_tail(s, item.start)) or post:
@@ -347,7 +378,7 @@ def _read_phrase(s: str, item: _Item, state: _ArticleState,
         return None
     if items and _LIST_BEFORE.search(_tail(s, item.start)) and _LIST_AFTER.match(s, end):
         prev = items[-1]
-        item.weapon_class, item.model, item.attacker = prev.weapon_class, None, prev.attacker
+        item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
         item.event = prev.event or "inherit"
     return None
 
@@ -391,7 +422,7 @@ def _assign_events(s: str, items: list[_Item], rules: CountRules, state: _Articl
 def _rows(item: _Item, sentence: Sentence, headline: bool, scope: str, source: str | None,
           state: _ArticleState, rules: CountRules) -> list[dict[str, Any]]:
     s = sentence.text
-    attacker = item.attacker or _attacker(item, s, state, rules)
+    attacker = item.attacker or state.default_attacker
     events = [item.event] + (["launched"] if item.also_launched else [])
     return [{
         "scope": scope, "attacker": attacker, "event": event, "weapon_class": item.weapon_class,
