@@ -289,8 +289,9 @@ def compare_with_official(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFr
     the reports cover are compared. ``weapon_class`` takes our classes plus
     ``missile`` (all missile classes together: the stated mixed total, else the
     sum of the cruise and ballistic figures, as ``reported_basis`` says) and
-    ``weapon`` (drones and missiles together). Differences are reported minus
-    official; unknown stays null.
+    ``weapon`` (drones and missiles together, only where a report gives such a
+    total). A class only the official figures give has null reported figures.
+    Differences are reported minus official; unknown stays null.
 
     >>> from toolkit.attacks import tables_from_rows
     >>> tables = tables_from_rows(
@@ -317,6 +318,8 @@ def compare_with_official(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFr
     official_rows = official_attacks(official[official["attack_date"].isin(set(reported["attack_date"]))],
                                      national_only=national_only)
     merged = reported.merge(official_rows, on=["attack_date", "weapon_class"], how="outer")
+    # the drones-and-missiles roll-up is shown only where a report gives such a mixed total
+    merged = merged[(merged["weapon_class"] != "weapon") | merged["reported_basis"].notna()]
     for event in ("launched", "intercepted"):
         merged[f"{event}_difference"] = merged[f"reported_{event}"] - merged[f"official_{event}"]
     merged["official_sha256"] = sha256
