@@ -173,14 +173,23 @@ def validate_infrastructure(data: Any) -> None:
 
 
 @lru_cache(maxsize=1)
-def _targets_pattern() -> re.Pattern[str]:
-    """One pass for every category: at a given word the exclusions win, then categories in file order."""
+def _targets_pattern() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
+    """One pass for every target word; then, per match, the first group (exclusions, then the
+    categories in file order) the words belong to."""
     data = load_yaml(INFRASTRUCTURE_FILE)
     validate_infrastructure(data)
     groups = [("exclude", data["exclude"]), *data["categories"].items()]
     every = [f for _, fragments in groups for f in fragments]
-    body = "|".join(f"(?P<{name}>{_alternation(fragments)})" for name, fragments in groups)
-    return re.compile(rf"\b{first_chars(every)}(?:{body})(?![\w-])")
+    pattern = re.compile(rf"\b{first_chars(every)}(?:{_alternation(every)})(?![\w-])")
+    return pattern, tuple((name, re.compile(_alternation(fragments))) for name, fragments in groups)
+
+
+@lru_cache(maxsize=4096)
+def _category_of(words: str) -> str:
+    for name, pattern in _targets_pattern()[1]:
+        if pattern.fullmatch(words):
+            return name
+    return "exclude"
 
 
 def find_targets(text: str) -> list[tuple[str, str, int, int]]:
@@ -189,8 +198,12 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
     >>> [t[0] for t in find_targets("A drone hit a power plant and an apartment block.")]
     ['energy', 'residential']
     """
-    return [(m.lastgroup, text[m.start():m.end()], m.start(), m.end())
-            for m in _targets_pattern().finditer(lowered(text)) if m.lastgroup != "exclude"]
+    found = []
+    for m in _targets_pattern()[0].finditer(lowered(text)):
+        category = _category_of(m.group(0))
+        if category != "exclude":
+            found.append((category, text[m.start():m.end()], m.start(), m.end()))
+    return found
 
 
 def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article) -> list[dict[str, Any]]:
