@@ -130,7 +130,8 @@ _WORD = r"(?:%s)" % _prefix_tree(list(UNITS) + list(TENS))
 NUMBER_PATTERN = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:thousand|million))?"
     r"|(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten)\s+dozen)\b(?!s)"
-    rf"|(?:{_WORD}(?:[\s-]+(?:{_WORD}|hundred|thousand|and))*)\b"
+    # "and" only inside a number ("one hundred and five"), never between two ("seven and ten")
+    rf"|(?:{_WORD}(?:[\s-]+(?:{_WORD}|(?:hundred|thousand)(?:\s+and(?=[\s-]+{_WORD}))?))*)\b"
 )
 NUMBER_RE = re.compile(rf"\b(?:{NUMBER_PATTERN})", re.IGNORECASE)
 
