@@ -111,7 +111,7 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
         listed = prev_gap is not None and (
             re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", prev_gap)
             or (roles[-1] == "launch_site" and _LAUNCH_LIST_GAP.fullmatch(prev_gap)))
-        if listed and roles[-1] in ("launch_site", "mentioned"):
+        if listed and roles[-1] == "launch_site":
             roles.append(roles[-1])
         elif r.blockers_before.search(before) or r.blockers_after.match(after):
             roles.append("mentioned")
