@@ -85,6 +85,11 @@ def normalise_text(text: str) -> str:
     return text.translate(_TRANSLATE)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")  # below space, except \t \n \v \f \r
+_LETTERS = re.compile(r"[^\W\d_]")
+_CYRILLIC_LETTERS = re.compile(r"[\u0400-\u04ff]")
+
+
 def decode_bytes(raw: bytes, source: str = "<bytes>") -> tuple[str, str | None]:
     """Decode a file's bytes; return (text, warning or None).
 
@@ -131,7 +136,7 @@ def decode_bytes(raw: bytes, source: str = "<bytes>") -> tuple[str, str | None]:
         warning = f"invalid UTF-8 at byte {exc.start}; decoded as cp1252"
     else:
         warning = None
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    controls = len(_CONTROL_CHARS.findall(text, 0, 4096))  # a regex: a per-character loop costs ~1 ms a file
     if controls > 0.1 * min(len(text), 4096):
         raise IngestError("binary file (mostly control characters), not text")
     return text, warning
@@ -569,11 +574,11 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[
 
 def language_warning(text: str) -> str | None:
     """A warning when the text is mostly Cyrillic: the rules read English only."""
-    letters = [c for c in text[:5000] if c.isalpha()]
-    if len(letters) < 20:
+    letters = len(_LETTERS.findall(text, 0, 5000))
+    if letters < 20:
         return None
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    if cyrillic > 0.3 * len(letters):
+    cyrillic = len(_CYRILLIC_LETTERS.findall(text, 0, 5000))
+    if cyrillic > 0.3 * letters:
         return "text is mostly Cyrillic (Ukrainian or Russian?); the extraction rules read English only"
     return None
 
