@@ -77,7 +77,10 @@ def test_corpus_every_table_matches_the_schema(tmp_path):
         exported = pd.read_csv(tmp_path / "ds" / "csv" / f"{table}.csv")
         assert list(exported.columns) == schema.TABLES[table]
         assert len(exported) == len(frame)
-    assert len(tables["articles"]) == len(list(SAMPLES.glob("*.txt")))
+    from toolkit.ingest import read_articles
+
+    assert len(tables["articles"]) == len(list(read_articles(SAMPLES)))
+    assert tables["problems"].empty  # every bundled sample reads cleanly
 
 
 def test_corpus_write_refuses_off_schema_frames_and_keeps_the_old_dataset(tmp_path, fake_extractor):
@@ -127,7 +130,9 @@ def test_corpus_rerun_parses_only_what_changed(tmp_path, fake_extractor):
 def test_corpus_toolkit_change_reparses_everything(tmp_path, fake_extractor, monkeypatch):
     _write(tmp_path / "in", "a", TEXTS[0])
     corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    assert list(corpus.reusable_hashes(tmp_path / "ds")) == ["a"]
     monkeypatch.setattr(corpus, "extractor_fingerprint", lambda: "a-new-version")
+    assert corpus.reusable_hashes(tmp_path / "ds") == {}
     summary = corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
     assert (summary.parsed, summary.reused) == (1, 0)
 

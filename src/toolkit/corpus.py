@@ -224,6 +224,18 @@ def _manifest(snapshot: Path | None) -> dict[str, Any]:
         return {}
 
 
+def reusable_hashes(out_dir: str | Path) -> dict[str, str]:
+    """Content hashes of the articles whose cached facts a rerun may reuse (empty after a toolkit change).
+
+    For other writers (e.g. the distributed parse): the live snapshot's hashes,
+    or nothing when its format version or extractor fingerprint is not this toolkit's.
+    """
+    manifest = _manifest(current_snapshot(out_dir))
+    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("fingerprint") != extractor_fingerprint():
+        return {}
+    return dict(manifest.get("articles", {}))
+
+
 # --------------------------------------------------------------------------- parsing
 
 def _extract_batch(articles: list[Article]) -> list[Extraction]:
@@ -448,4 +460,4 @@ def problem_rows(problems: Iterable[Problem]) -> list[dict[str, Any]]:
 
 
 __all__ = ["ParseSummary", "build_dataset", "load_dataset", "write_dataset", "extract_all", "current_snapshot",
-           "FACT_TABLES"]
+           "dataset_lock", "DatasetLockedError", "reusable_hashes", "extractor_fingerprint", "FACT_TABLES"]
