@@ -18,7 +18,7 @@ from typing import Any
 from .casualties import TRIGGER as CASUALTY_TRIGGER
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
-from .impact_rules import SentenceKind, _alternation, classify_spans, first_chars, lowered, rules
+from .impact_rules import SentenceKind, _alternation, _kind_of as _kind_group, classify_spans, first_chars, lowered, rules
 from .outages import TRIGGER as OUTAGE_TRIGGER
 from .outages import outage_facts, outage_rows
 from .places import PlaceMention, find_places, lookup
@@ -29,6 +29,8 @@ INFRASTRUCTURE_FILE = "infrastructure.yaml"
 #: Capitals that stand for their governments ("Kyiv accused Moscow"): struck only when the text puts
 #: the attack there.
 CAPITALS = ("Kyiv", "Moscow")
+#: A target counts when a strike or weapon word stands within this many characters of it.
+TARGET_WINDOW = 80
 CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_other", "military", "water",
               "transport_other")
 _RUSSIAN_ATTACK = re.compile(
@@ -206,6 +208,12 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
     return found
 
 
+def _strike_positions(text: str) -> list[int]:
+    """Where the sentence says something was struck (strike or aerial-weapon words)."""
+    kinds = rules().kinds
+    return [m.start() for m in kinds.finditer(lowered(text)) if _kind_group(m.group(0)) in ("strike", "air")]
+
+
 def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article) -> list[dict[str, Any]]:
     """One row per target category per sentence that says targets were hit or attacked."""
     rows = []
@@ -213,8 +221,10 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
         if not item.kind.air_strike or not in_scope(item, attacker):
             continue
         seen: set[str] = set()
-        for category, target, _, _ in find_targets(item.sentence.text):
-            if category in seen:
+        targets = find_targets(item.sentence.text)
+        triggers = _strike_positions(item.sentence.text) if targets else []
+        for category, target, start, end in targets:
+            if category in seen or not any(start - TARGET_WINDOW <= pos <= end + TARGET_WINDOW for pos in triggers):
                 continue
             seen.add(category)
             rows.append({"infrastructure_category": category, "target_text": target,
