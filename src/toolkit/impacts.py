@@ -268,7 +268,9 @@ def extract_impacts(article: Article, sentences: list[Sentence],
     """``places``, ``infrastructure``, ``casualties`` and ``outages`` rows of one article."""
     low = lowered(article.text)
     analysed = analyse(sentences, article.text, low)
-    attacker = article_attacker(analysed, strike_counts, article.text)
+    # the attacker only matters where a sentence is about Russian soil alone
+    attacker = (article_attacker(analysed, strike_counts, article.text)
+                if any(item.russian_only for item in analysed) else "russia")
     starts = [s.start for s in sentences]
     casualty_sentences = _sentences_with(CASUALTY_TRIGGER, low, starts)
     outage_sentences = _sentences_with(OUTAGE_TRIGGER, low, starts)

@@ -23,8 +23,8 @@ _NOT_CUSTOMERS = re.compile(
     r"kilomet|drones?|missiles?|years?|days?|hours?|megawatts?|MW|tonnes?|tons?)\b")
 
 
-TRIGGER = re.compile(r"without|disconnect|energi|dark|no longer|had no|have no|has no|los[te]|losing|cut|knock|"
-                      r"disrupt|interrupt")
+TRIGGER = re.compile(r"\b(?:without|disconnect|de-?energi[sz]|in the dark|no longer|had no|have no|has no|lost|"
+                     r"lose|losing|cut|knock|disrupt|interrupt)")
 
 
 @lru_cache(maxsize=1)
