@@ -18,7 +18,9 @@ from .text import Sentence, find_numbers
 from .weapons import WeaponPhrase, parse_weapon_phrase, weapon_mentions
 
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
-_OF = re.compile(r"\s+of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
+_OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
+_LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\s+of(?=\s)", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
 _OF_PRONOUN = re.compile(r"(?P<w>them|which|these|those)\b", re.IGNORECASE)
 _PRONOUN_BEFORE = re.compile(r"\bof\s+(?:which|them|these|those)\s+$", re.IGNORECASE)
 _OTHERS = re.compile(r"\s+(?:others|more|other)\b(?!\s+(?:than|people|civilians|residents))", re.IGNORECASE)
@@ -33,6 +35,7 @@ _WITH = re.compile(r"\bwith\s+$", re.IGNORECASE)
 _ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault)\b",
                           re.IGNORECASE)
 _JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
+_LIST_SHARE = re.compile(r"^[\s,]*(?:and|as\s+well\s+as|plus|along\s+with)?\s*$", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
@@ -65,6 +68,7 @@ class Item:
     also_launched: bool = False
     fixed: bool = False  # the "M" of "N of M": launched by construction
     follows: Item | None = None  # "..., 11 over Kursk region": the list item it continues
+    relative: bool = False  # "24 of which", "15 others", "40 of them": no verb of its own to lend a list
 
 
 class ArticleState:
@@ -234,6 +238,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         pos = of.end()
         pronoun = _OF_PRONOUN.match(s, pos) if not of.group("det") else None
         if pronoun:
+            item.relative = True
             phrase = parse_weapon_phrase(s, pronoun.end())
             if phrase:
                 _apply(item, phrase, False, state, items, None)
@@ -262,6 +267,13 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         if phrase:
             _apply(item, phrase, bool(of.group("det")), state, items, None)
         return None
+    launches = _LAUNCHES_OF.match(s, end)
+    if launches:  # "52 launches of Shahed drones": launched, whatever verb is around
+        phrase = parse_weapon_phrase(s, launches.end())
+        if phrase:
+            _apply(item, phrase, False, state, items, item.count)
+            item.event, item.fixed = "launched", True
+        return None
     phrase = parse_weapon_phrase(s, end)
     if phrase:
         _apply(item, phrase, definite, state, items, item.count)
@@ -278,11 +290,30 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
             return None
         item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.phrase_end = others.end() if others else end
+        item.relative = True
+        return None
+    trigger = _immediate_trigger(s, item.start)
+    if trigger in ("intercepted", "lost", "hit") and _CLAUSE_END.match(s, end):
+        # "... Ukrainian forces downed 51." - the weapon is the one named just before
+        item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
+        item.relative = True
         return None
     if items and _LIST_BEFORE.search(_tail(s, item.start)) and _LIST_AFTER.match(s, end):
         prev = items[-1]
         item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
         item.event = prev.event or "inherit"
+    return None
+
+
+def _immediate_trigger(s: str, start: int) -> str | None:
+    """Event of a trigger word right before ``start`` ("shot down 51"), if there is one."""
+    rules = compiled()
+    tail = _tail(s, start)
+    found = None
+    for m in rules.before.finditer(tail):
+        found = m
+    if found and _IMMEDIATE.match(tail[found.end():]):
+        return rules.before_event[normalise(found.group("t"))]
     return None
 
 
@@ -295,7 +326,7 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
     # items joined into one list share a verb that follows the list ("one Kinzhal and one Kh-22 were downed")
     for a, b in zip(reversed(own[:-1]), reversed(own[1:])):
-        if a.post_event is None and b.post_event and _LIST_JOIN.match(s[a.phrase_end:b.start]):
+        if a.post_event is None and b.post_event and not b.relative and _LIST_JOIN.match(s[a.phrase_end:b.start]):
             a.post_event = b.post_event
     for index, item in enumerate(own):
         if item.event == "inherit":
@@ -313,6 +344,10 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
             item.event = "launched"
         elif state.header_event:
             item.event = state.header_event
+    # "with 93 missiles and about 200 drones": an item with no verb of its own shares its list's
+    for a, b in zip(own, own[1:]):
+        if b.event is None and a.event and _LIST_SHARE.match(s[a.phrase_end:b.start]):
+            b.event = a.event
     # a qualifier spreads over a plain "X and Y" list until an item has its own
     for index, (a, b) in enumerate(zip(own, own[1:])):
         head_of_list = index == 0 or not _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])

@@ -54,6 +54,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
             if numbers and not (state.foreign_war(text, rules) and _other_war(sentence, text, rules)):
                 headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
                 items = sentence_items(sentence, numbers, state, rules)
+                if items and state.foreign_war(text, rules):
+                    items = _drop_foreign_clauses(sentence.text, items, rules)
                 if items:
                     scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
                     source = _source(sentence.text, state, rules)
@@ -83,6 +85,17 @@ def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: Cou
     scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
     return _rows(item, sentence, sentence.start < first_line_end, scope, _source(sentence.text, state, rules),
                  state, rules)
+
+
+def _drop_foreign_clauses(s: str, items: list[Item], rules: CountRules) -> list[Item]:
+    """Items whose own stretch of the sentence is about another war ("Iran fired 180 missiles, and ...")."""
+    kept, start = [], 0
+    for item in items:
+        window = s[start:item.phrase_end]
+        if not (rules.foreign.search(window) and not rules.home.search(window)):
+            kept.append(item)
+        start = item.phrase_end
+    return kept
 
 
 def _line_of(text: str, sentence: Sentence) -> str:
