@@ -19,6 +19,7 @@ from .weapons import WeaponPhrase, parse_weapon_phrase, weapon_mentions
 
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
+_COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\s+of(?=\s)", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
 _OF_PRONOUN = re.compile(r"(?P<w>them|which|these|those)\b", re.IGNORECASE)
@@ -292,6 +293,12 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         item.phrase_end = others.end() if others else end
         item.relative = True
         return None
+    copula = _COPULA.match(s, end)
+    phrase = parse_weapon_phrase(s, copula.end() - 1) if copula else None
+    if phrase:  # "Of the 367, 266 were drones": a breakdown of the total before
+        _apply(item, phrase, False, state, items, None)
+        item.relative = True
+        return None
     trigger = _immediate_trigger(s, item.start)
     if trigger in ("intercepted", "lost", "hit") and _CLAUSE_END.match(s, end):
         # "... Ukrainian forces downed 51." - the weapon is the one named just before
@@ -319,7 +326,11 @@ def _immediate_trigger(s: str, start: int) -> str | None:
 
 def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleState) -> None:
     """Event of each item: a verb right before it, a verb after its phrase, else the nearest verb before."""
-    triggers = [(m.start(), m.end(), rules.before_event[normalise(m.group("t"))]) for m in rules.before.finditer(s)]
+    ends = {i.phrase_end for i in items}
+    # "drones launched overnight": a participle right after a counted phrase describes it; it is
+    # no verb for the items that follow
+    triggers = [(m.start(), m.end(), rules.before_event[normalise(m.group("t"))]) for m in rules.before.finditer(s)
+                if not (m.start() - 1 in ends or m.start() - 2 in ends)]
     own = [i for i in items if not i.fixed]
     for item in own:
         post = rules.after.match(s, item.phrase_end)
@@ -344,6 +355,8 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
             item.event = "launched"
         elif state.header_event:
             item.event = state.header_event
+        elif item.relative and state.previous_counted:
+            item.event = state.previous_counted[-1].event
     # "with 93 missiles and about 200 drones": an item with no verb of its own shares its list's
     for a, b in zip(own, own[1:]):
         if b.event is None and a.event and _LIST_SHARE.match(s[a.phrase_end:b.start]):

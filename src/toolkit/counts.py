@@ -17,7 +17,11 @@ from .records import Article
 from .text import Sentence, find_numbers
 from .weapons import weapon_words
 
-_SUPERLATIVE = re.compile(r"\b(?:\w+est|most|first|record|worst|greatest|massive|powerful)\b", re.IGNORECASE)
+_SUPERLATIVE = re.compile(r"\b(?:biggest|largest|heaviest|worst|greatest|deadliest|strongest|highest|longest|"
+                          r"most|first|record|massive|powerful|\d+(?:st|nd|rd|th)|second|third|fourth|fifth)\b",
+                          re.IGNORECASE)
+_ONE_ATTACK = re.compile(r"\bin\s+(?:a\s+single|one)\s+(?:day|night|attack|strike|wave)\b|\bin\s+24\s+hours\b",
+                         re.IGNORECASE)
 _NUMBER_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                           r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
                           r"sixty|seventy|eighty|ninety|dozen)\b")
@@ -142,9 +146,12 @@ def _rows(item: Item, sentence: Sentence, headline: bool, scope: str, source: st
 
 
 def _cumulative(s: str, rules: CountRules) -> bool:
-    """A period cue, except "since ..." that dates a superlative ("the biggest attack since 2022")."""
+    """A period cue, except one that dates a superlative ("the biggest attack since 2022", "the 12th
+    attack this year"), and never beside "in a single night"."""
+    if _ONE_ATTACK.search(s):
+        return False
     for m in rules.cumulative.finditer(s):
-        if m.group(0).lower().startswith("since") and _SUPERLATIVE.search(s[max(0, m.start() - 90):m.start()]):
+        if _SUPERLATIVE.search(s[max(0, m.start() - 60):m.start()]):
             continue
         return True
     return False
