@@ -153,6 +153,8 @@ def test_impacts_infrastructure_negatives(text):
     ("Debris fell on a house, hurting 12 people.", [("injured", 12, "exact")]),
     ("The death toll from the missile strike rose to 7.", [("killed", 7, "exact")]),
     ("Seventeen people were injured, among them two children.", [("injured", 17, "exact")]),
+    ("Two men and a woman were killed when a missile hit the block.", [("killed", 3, "exact")]),
+    ("The number of injured people in the city has risen to 21.", [("injured", 21, "exact")]),
     ("No one was injured, the governor said.", []),
     ("There were no casualties.", []),
     ("Two soldiers were killed and three wounded at the front.", []),

@@ -31,7 +31,10 @@ _AUX = (r"(?:were|was|have|has|had|been|being|are|is|also|so|far|reportedly|late
 
 
 def _kind(word: str) -> str:
-    return "killed" if word.lower() in _KILLED else "injured"
+    word = word.lower()
+    if word.startswith("number of"):
+        return "injured" if re.search(r"injur|wound", word) else "killed"
+    return "killed" if word in _KILLED else "injured"
 
 
 @lru_cache(maxsize=1)
@@ -52,11 +55,12 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{qual}{num}(?:\s+{noun})?(?!\s*(?:[-‑]|year|month|week|day|hour|minute|km|kilomet|per|%))"),
         # "the death toll rose to 7"
         "toll": re.compile(
-            r"\b(?P<kind>death toll)(?:\s+[\w-]+){0,5}?\s+(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|jumped|grew|"
+            r"\b(?P<kind>death toll|number of (?:the )?(?:dead|deaths|killed|fatalities|injured|wounded|injuries)"
+            r"(?: people)?)(?:\s+[\w-]+){0,5}?\s+(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|jumped|grew|"
             rf"stands at|stood at|is|was|of|to)\s+(?:to\s+)?{qual}{num}\b"),
         # "a 74-year-old woman was injured", "a father and his son were killed"
         "list": re.compile(
-            rf"\b(?P<list>(?:a|an|one)\s+(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
+            rf"\b(?P<list>(?:a|an|one|two|three|four|five|six|\d+)\s+(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
             rf"(?:\s*(?:,|,?\s*and)\s+(?:a|an|one|his|her|their|two|three|four|five|six)\s+(?:[\w'-]+\s+){{0,2}}?"
             rf"(?:{nouns}))*)\s+(?P<aux>(?:(?:was|were|has|have|had|been|is|are|also|reportedly)\s+){{1,3}})"
             r"(?P<kind>killed|injured|wounded|hurt)\b"),
@@ -68,7 +72,7 @@ _CHILDREN = re.compile(
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–)\s*\d")  # "70 or 80,000": a guess, not a count
 TRIGGER = re.compile(r"\b(?:kill|dead|died|injur|wound|hurt|death|lives)")
-_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six)\b")
+_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six|\d+)\b")
 
 
 def find_casualties(text: str) -> list[dict[str, Any]]:
