@@ -43,6 +43,10 @@ _SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
 _HOSTS_AFTER = re.compile(r"^\s+(?:is |was |will |has |had |have )?(?:been |be )?(?:hosting|hosted|hosts|host)\b"
                           r"(?=\s+(?:[\w-]+\s+){0,4}(?:talks|summit|meeting|negotiations|round|leaders|delegations))",
                           re.IGNORECASE)
+#: Mediators and organisers named after "by" are not at the table ("facilitated by President X").
+_ENABLER_BEFORE = re.compile(r"\b(?:facilitated|brokered|mediated|organi[sz]ed|arranged|sponsored)\s+by\s+"
+                             r"(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
+_VISIT = re.compile(r"visit", re.IGNORECASE)
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
 _ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
@@ -118,7 +122,8 @@ def _rules() -> dict[str, Any]:
     i = re.IGNORECASE
     aliases = sorted(venues(), key=len, reverse=True)
     return {
-        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"),
+        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"
+                            r"(?!\s+(?:region|oblast|province|district|governor|mayor))"),
         "trigger": re.compile(_alt(r["meeting_triggers"]), i),
         "trigger_words": tuple(r["trigger_words"]),
         "cue_words": tuple(r["cue_words"]),
@@ -193,7 +198,8 @@ def _placed_by_preposition(text: str, start: int) -> bool:
         return False
     # the text up to and including the preposition must not be "told reporters at", "war in"...
     upto = left[:_nth_word_end(left, words, k)]
-    return not _rules()["blocker"].search(upto[-50:])
+    # "met on the sidelines of a forum in Antalya": the forum is where a meeting was held
+    return not _rules()["blocker"].search(upto[-50:]) or "sideline" in upto.lower()
 
 
 def _nth_word_end(left: str, words: list[str], k: int) -> int:
@@ -288,7 +294,8 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
         after = text[m.end:m.end + 60]
         if m.possessive and not rules["poss_meeting"].match(after):
             continue  # "Trump's envoy", "Trump's plan": the owner is not at the table
-        if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]):
+        if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]) \
+                or _ENABLER_BEFORE.search(text[max(sentence.start, m.start - 45):m.start]):
             continue
         if _is_speaker(text, m, b, sentence):
             continue
@@ -308,8 +315,9 @@ def _acting_pronoun(after: str) -> bool:
     """True when "he"/"she" is the one meeting ("he met", "he would travel ... to meet"), not a mere speaker."""
     window = after[:70]
     trigger = _rules()["trigger"].search(window) or re.search(r"\b(?:travel|fly|flew|visit)", window)
-    return bool(trigger) and not re.search(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants)\b",
-                                           window[:trigger.start()])
+    # "he said he expected ... meetings" or "he bombed X, who was visiting": someone else's meeting
+    return bool(trigger) and not re.search(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants|"
+                                           r"who|which|whom)\b", window[:trigger.start()])
 
 
 def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
@@ -387,6 +395,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                 continue
             triggers = [t for t in rules["trigger"].finditer(clause) if not _in_call(clause, t)]
             people = None
+            if c_places and triggers and all(_VISIT.match(t.group(0)) for t in triggers) \
+                    and not _participants(text, (a, b), sentence, mentions, previous_mentions):
+                triggers = []  # "a visit to Ukraine" with nobody named: not a meeting
             if c_places and triggers:
                 status = _status(clause + " " + text[b:min(b + 40, sentence.end)])
                 phrase = find_date_phrase(clause)
