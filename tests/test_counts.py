@@ -162,6 +162,10 @@ NEGATIVES = [
     pytest.param("Germany will deliver 4 Patriot missiles and 300 anti-tank missiles.", id="not-strike-weapons"),
     pytest.param("A 74-year-old woman was injured and 12 people were killed by the drone.", id="ages-people"),
     pytest.param("The plan has 28 points, and five have been lost in the talks.", id="no-antecedent"),
+    pytest.param("Air defence was busy. Britain is sending more than 1,000 strike and air defence missiles.",
+                 id="arms-delivery"),
+    pytest.param("Russia now produces about 2,700 Shahed drones a month, intelligence officials said.",
+                 id="production-rate"),
 ]
 
 

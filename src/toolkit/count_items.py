@@ -19,6 +19,7 @@ from .weapons import WeaponPhrase, parse_weapon_phrase, weapon_mentions
 
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
+_NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\s+of(?=\s)", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -284,6 +285,8 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         return None  # "all but four were intercepted": arithmetic, not a stated count
     others = _OTHERS.match(s, end)
     post = compiled().after.match(s, end)
+    if post and normalise(post.group("t")) in _NOUNISH and post.start("t") - end < 3:
+        post = None  # "1,600 attack and air defence missiles": a bare present form is no verb for a bare number
     if others or _PRONOUN_BEFORE.search(_tail(s, item.start)) or post:
         if others and not post:
             post = compiled().after.match(s, others.end())

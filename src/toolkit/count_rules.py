@@ -16,7 +16,7 @@ EVENTS = ("launched", "intercepted", "hit", "lost")
 QUALIFIERS = ("at_least", "about", "up_to")
 _TOP_KEYS = {"heads", "class_modifiers", "modifiers", "not_strike_weapons", "events", "after_fillers",
              "qualifiers", "cumulative_cues", "attacker_cues", "russian_claim_sources", "russian_regions",
-             "foreign_theatre", "home_theatre", "sources"}
+             "foreign_theatre", "home_theatre", "sources", "aid_cues"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +34,7 @@ class CountRules:
     russia_cue: re.Pattern
     russian_claim: re.Pattern
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
+    aid: re.Pattern  # arms deliveries, stocks, production rates
     foreign: re.Pattern
     foreign_cues: tuple[str, ...]
     home: re.Pattern
@@ -113,6 +114,7 @@ def compiled() -> CountRules:
         russia_cue=_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
         over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
+        aid=_words(data["aid_cues"]),
         foreign=_words(data["foreign_theatre"]),
         foreign_cues=tuple(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),

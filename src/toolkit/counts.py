@@ -60,6 +60,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                 items = sentence_items(sentence, numbers, state, rules)
                 if items and state.foreign_war(text, rules):
                     items = _drop_foreign_clauses(sentence.text, items, rules)
+                if items and rules.aid.search(sentence.text):  # "the UK is sending 1,600 missiles"
+                    items = [i for i in items if i.event != "launched"]
                 if items:
                     scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
                     source = _source(sentence.text, state, rules)
