@@ -14,7 +14,8 @@ KNOWN_AFFILIATIONS = {
     "China", "India", "Saudi Arabia", "United Arab Emirates", "Qatar", "South Africa", "Senegal", "Zambia",
     "Egypt", "Comoros", "Brazil", "Israel", "Iran", "North Korea", "Kazakhstan", "Serbia", "Albania",
     "Uzbekistan", "Australia", "Belarus", "Portugal", "Armenia", "Azerbaijan", "Romania", "Czechia", "Ireland",
-    "Austria", "South Korea",
+    "Austria", "South Korea", "Kenya", "Venezuela", "Georgia", "Bulgaria", "Tajikistan", "Uganda",
+    "Republic of the Congo", "Colombia", "Mexico", "Argentina",
 }
 
 

@@ -269,7 +269,7 @@ def _gaps(text: str, tokens: list[tuple[str, int, int]]) -> list[str | None]:
 
 #: Letter groups of Polish and German transcriptions -> English ones (Wasyl -> Vasyl, Synahubow -> Synahubov).
 _TRANSLIT = (("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("rz", "zh"), ("ł", "l"), ("w", "v"), ("tz", "ts"),
-             ("j", "y"), ("ph", "f"), ("kh", "h"), ("nn", "n"), ("ll", "l"))
+             ("j", "y"), ("ph", "f"), ("kh", "h"), ("nn", "n"), ("ll", "l"), ("ss", "s"))
 #: Fuzzy full-name matching: whole-name similarity, and the surname's own similarity (0-100).
 FUZZY_NAME_CUTOFF = 85
 FUZZY_SURNAME_CUTOFF = 75
