@@ -126,7 +126,13 @@ def gazetteer() -> Gazetteer:
     for key in short:
         if len(key) >= 7 and key.isalpha():
             pool.setdefault(key[0], []).append(key)
-    return Gazetteer(tuple(people), full, short, frozenset(k.split()[0] for k in full),
+    firsts = set()
+    for row in rows:
+        for spelling in [row["name"], *split_aliases(row.get("variants", ""))]:
+            first = NAME_TOKEN_RE.search(spelling)
+            if first and " " in name_key(spelling):
+                firsts.add(fold_token(first.group(0)))
+    return Gazetteer(tuple(people), full, short, frozenset(firsts),
                      {k: tuple(v) for k, v in pool.items()})
 
 
@@ -139,6 +145,7 @@ def _rules() -> dict:
         "regions": [(aff, re.compile(p, flags)) for aff, p in rules["region_affiliation"].items()],
         "not_first": frozenset(rules["not_first_names"]),
         "role_words": frozenset(rules["unknown_person_role_words"]),
+        "not_official": re.compile(rules["not_official_context"], re.IGNORECASE),
         "role_before": re.compile(r"\b(?P<role>" + rules["unknown_person_roles"] + r")\s+$", re.IGNORECASE),
         "role_after": re.compile(r", (?:the |a |an )?(?:[\w'\u2019.-]+ ){0,3}(?P<role>" + rules["unknown_person_roles"]
                                  + r")\b", re.IGNORECASE),
@@ -297,6 +304,12 @@ def _first_names() -> frozenset[str]:
     return frozenset(k.split()[0] for k in _translit_full()[0])
 
 
+@lru_cache(maxsize=1)
+def _surname_stems() -> frozenset[str]:
+    """First three letters of every listed surname (transliterated): a cheap test before fuzzy matching."""
+    return frozenset(k.split()[-1][:3] for k in _translit_full()[0])
+
+
 @lru_cache(maxsize=65536)
 def fuzzy_full_name(key: str) -> Person | None:
     """The listed person whose full name is close to ``key`` (folded) after transliteration, else None.
@@ -307,8 +320,6 @@ def fuzzy_full_name(key: str) -> Person | None:
 
     keys, people = _translit_full()
     target = _translit(key)
-    if target.split()[0] not in _first_names():
-        return None
     hit = process.extractOne(target, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
     if hit is None:
         return None
@@ -321,11 +332,12 @@ def fuzzy_full_name(key: str) -> Person | None:
 
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
                       gaps: list[str | None], not_first: frozenset[str]) -> list[Mention]:
-    firsts = _first_names()
+    firsts, stems = _first_names(), _surname_stems()
     out = []
     for i in range(len(tokens) - 1):
-        if covered[i] or covered[i + 1] or gaps[i] != "" or tokens[i][0] in not_first \
-                or _translit(folded[i]) not in firsts:
+        if covered[i] or covered[i + 1] or gaps[i] != "" or tokens[i][0] in not_first:
+            continue
+        if _translit(folded[i]) not in firsts and _translit(folded[i + 1])[:3] not in stems:
             continue
         n = 3 if i + 2 < len(tokens) and gaps[i + 1] == "" and not covered[i + 2] else 2
         for size in range(n, 1, -1):
@@ -375,7 +387,8 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             role = rules["role_after"].match(text, end, min(len(text), end + 70))
             if role:
                 affiliation = affiliation_from_context(role.group(0))
-        if role is None or affiliation is None or _is_possessive(words[-1]):
+        if role is None or affiliation is None or _is_possessive(words[-1]) \
+                or rules["not_official"].search(before[-40:] if role.re is rules["role_before"] else role.group(0)):
             i += 1
             continue
         out.append(Mention(Person(" ".join(words), affiliation, role.group("role").lower()), start, end, "unknown",
