@@ -101,7 +101,7 @@ STOPLIST = {
     "Lenina", "Sovetskiy", "Zhovtneve", "Tsentralno-Miskyi", "Shakhtarske", "Soviets'kyi", "Sokol",
     "Horod", "Pechersk", "Obolon", "Vostok", "Solnechnoye", "Molodizhne", "Pionerske", "Sonyachne",
     "Stalin", "Stalino", "Zhdanov", "Voroshilov", "Kirov", "Lenin", "Ordzhonikidze", "Kuybyshev",
-    "Vladimir", "Chop", "Nove", "Bile", "Budy", "Iza", "Klov", "Okny", "Zuya", "Lenine", "Sonyachna", "Promin",
+    "Levada", "Donets", "Kurgan", "Vladimir", "Chop", "Nove", "Bile", "Budy", "Iza", "Klov", "Okny", "Zuya", "Lenine", "Sonyachna", "Promin",
 }
 EXTRA_ALIASES = {  # GeoNames name -> extra common spellings it lacks
     "Mykolayiv": "Nikolaev|Nikolayev", "Dnipro": "Dnepr|Dnipropetrovsk|Dnepropetrovsk",
