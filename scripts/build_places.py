@@ -104,7 +104,7 @@ STOPLIST = {
     "Levada", "Donets", "Kurgan", "Vladimir", "Chop", "Nove", "Bile", "Budy", "Iza", "Klov", "Okny", "Zuya", "Lenine", "Sonyachna", "Promin",
 }
 EXTRA_ALIASES = {  # GeoNames name -> extra common spellings it lacks
-    "Mykolayiv": "Nikolaev|Nikolayev", "Dnipro": "Dnepr|Dnipropetrovsk|Dnepropetrovsk",
+    "Mykolayiv": "Nikolaev|Nikolayev", "Dnipro": "Dnepr|Dnieper|Dnipropetrovsk|Dnepropetrovsk",
     "Kyiv": "Kiev", "Zaporizhzhya": "Zaporizhzhia|Zaporozhye|Zaporizhia", "Kharkiv": "Kharkov",
     "Odesa": "Odessa", "Lviv": "Lvov", "Kryvyy Rih": "Krivoy Rog|Kryvyi Rih", "Mariupol": "Mariupol",
     "Kropyvnytskyi": "Kirovograd|Kirovohrad", "Bila Tserkva": "Belaya Tserkov",
