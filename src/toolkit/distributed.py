@@ -96,7 +96,7 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
         if scheduler:
             client = Client(scheduler)
         else:
-            own_cluster = LocalCluster(threads_per_worker=1, dashboard_address=None)
+            own_cluster = LocalCluster(threads_per_worker=1, dashboard_address=None, worker_dashboard_address=None)
             client = Client(own_cluster)
     try:
         [hashes_future] = client.scatter([old_hashes], broadcast=True)  # a dict alone would be split by key
