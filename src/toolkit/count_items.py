@@ -46,10 +46,10 @@ _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _foreign_stems(rules: CountRules) -> tuple[str, ...]:
-    """Substrings one of which any foreign-war cue contains (a quick test before the regex)."""
-    cues = sorted({c.lower()[:4] for c in rules.foreign_cues})
-    return tuple(c for c in cues if not any(o != c and c.startswith(o) for o in cues))
+def _foreign_words(rules: CountRules) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Foreign-war cues: single words (for a set lookup) and phrases (for a substring test)."""
+    cues = [c.lower() for c in rules.foreign_cues]
+    return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
 
 
 @dataclass
@@ -84,6 +84,8 @@ class ArticleState:
         self._sentences = sentences
         self.current = 0  # index of the sentence being read
         self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
+        self.tokens: frozenset[str] = frozenset()  # the article's distinct words, bare and lower-cased
+        self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
         self.counted: list[Item] = []
         self.russian_ministry = False
         self.header_event: str | None = None  # "Launches were recorded of:" over the list that follows
@@ -91,11 +93,22 @@ class ArticleState:
         self.current_counted: list[Item] = []
 
     def foreign_war(self, text: str, rules: CountRules) -> bool:
-        """Does the article mention another war at all? (read once, on first need)"""
+        """Does the article mention another war at all? (read once, on first need)
+
+        Single-word cues are looked up among the article's words; only a hit runs the regex.
+        """
         if self._foreign is None:
+            single, multi = _foreign_words(rules)
             lower = text.lower()
-            self._foreign = any(cue in lower for cue in _foreign_stems(rules)) and bool(rules.foreign.search(text))
+            hit = bool(single & self.tokens) or any(cue in lower for cue in multi)
+            self._foreign = hit and bool(rules.foreign.search(text))
         return self._foreign
+
+    def side_cues(self, s: str, rules: CountRules) -> tuple[bool, bool]:
+        """(Ukrainian cue, Russian cue) of the current sentence, read once."""
+        if self.current not in self._cues:
+            self._cues[self.current] = (bool(rules.ukraine_cue.search(s)), bool(rules.russia_cue.search(s)))
+        return self._cues[self.current]
 
     @property
     def default_attacker(self) -> str:
@@ -379,7 +392,7 @@ def _attacker(item: Item, s: str, state: ArticleState, rules: CountRules) -> str
             return "ukraine"
         if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
             return "ukraine"
-    ukraine, russia = rules.ukraine_cue.search(s), rules.russia_cue.search(s)
+    ukraine, russia = state.side_cues(s, rules)
     if ukraine and not russia:
         return "ukraine"
     if russia and not ukraine:

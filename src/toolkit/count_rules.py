@@ -99,8 +99,8 @@ def compiled() -> CountRules:
         rf"(?P<t>{_alt(after_event)})(?![\w-])", re.IGNORECASE)
     qualifier_of = {str(p).lower(): q for q, ps in data["qualifiers"].items() for p in ps}
     source_labels = {f"s{n}": label for n, label in enumerate(data["sources"])}
-    source = re.compile("|".join(rf"\b(?<!-)(?P<s{n}>{_alt(phrases)})(?![\w-])"
-                                 for n, phrases in enumerate(data["sources"].values())), re.IGNORECASE)
+    groups = "|".join(rf"(?P<s{n}>{_alt(phrases)})" for n, phrases in enumerate(data["sources"].values()))
+    source = re.compile(rf"\b(?<!-)(?:{groups})(?![\w-])", re.IGNORECASE)
     regions = _alt(data["russian_regions"])
     return CountRules(
         before=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),

@@ -15,16 +15,18 @@ from .count_items import ArticleState, Item, sentence_items
 from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import Sentence, find_numbers
-from .weapons import weapon_words
+from .weapons import phrase_pattern, weapon_words
 
 _SUPERLATIVE = re.compile(r"\b(?:biggest|largest|heaviest|worst|greatest|deadliest|strongest|highest|longest|"
                           r"most|first|record|massive|powerful|\d+(?:st|nd|rd|th)|second|third|fourth|fifth)\b",
                           re.IGNORECASE)
 _ONE_ATTACK = re.compile(r"\bin\s+(?:a\s+single|one)\s+(?:day|night|attack|strike|wave)\b|\bin\s+24\s+hours\b",
                          re.IGNORECASE)
-_NUMBER_HINT = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
-                          r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
-                          r"sixty|seventy|eighty|ninety|dozen)\b")
+_NUMBER_HINT = re.compile(r"\d|\b(?:%s)\b" % phrase_pattern(
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+     "sixty", "seventy", "eighty", "ninety", "dozen"]))
+_PUNCTUATION = "\"'()[],.;:!?\u201c\u201d\u2018\u2019"
 _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those)|(?:the|these|those)\s+\w+|of\s+the\s+\w+|(?=were\b))",
                           re.IGNORECASE)
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
@@ -44,10 +46,12 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     first_line_end = text.find("\n") if "\n" in text else len(text)
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     rows: list[dict[str, Any]] = []
-    words = weapon_words(text.lower())
+    lower_text = text.lower()
+    tokens = frozenset(word.strip(_PUNCTUATION).split("'")[0] for word in set(lower_text.split()))
+    words = weapon_words(lower_text)
     if not words:
         return rows  # the article names no weapon at all
-    state.words = words
+    state.words, state.tokens = words, tokens
     for index, sentence in enumerate(sentences):
         state.current = index
         lower = sentence.text.lower()
