@@ -82,3 +82,19 @@ def test_parallel_incremental_rerun_with_workers_equals_full_serial(corpus, tmp_
     assert summary.parsed == 3 and summary.removed == 1
     build_dataset(work, tmp_path / "full", workers=1, progress=False, full=True)
     _tables_equal(load_dataset(tmp_path / "inc"), load_dataset(tmp_path / "full"))
+
+
+@pytest.mark.slow
+def test_parallel_benchmark_runner_quick_mode(tmp_path):
+    """`benchmarks/run.py --quick` runs every phase and writes the results table."""
+    import subprocess
+    import sys
+
+    results = tmp_path / "RESULTS.md"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--skip-notebooks",
+                           "--results", str(results)], capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    text = results.read_text(encoding="utf-8")
+    for measure in ("parse throughput", "floor", "2 workers vs 1", "incremental rerun", "import toolkit",
+                    "peak memory", "Profile"):
+        assert measure in text
