@@ -43,6 +43,7 @@ def _plan_rules() -> dict[str, Any]:
             r"|\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b", i),
         "versions": [(v, re.compile(p, i)) for v, p in r["plan_versions"].items()],
         "proposers": [(v, re.compile(p, i)) for v, p in r["plan_proposers"].items()],
+        "position_words": tuple(r["position_words"]),
         "positions": re.compile("|".join(f"(?P<{t}>{p})" for t, p in r["positions"].items()), i),
     }
 
@@ -123,8 +124,10 @@ def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
     """Positions and sticking points (territory, NATO membership, army size...) in diplomacy sentences."""
     rows = []
     pattern = _plan_rules()["positions"]
+    words = _plan_rules()["position_words"]
     for sentence in sentences:
-        if not _DIPLOMACY_WORDS.search(sentence.text):
+        low = sentence.text.lower()
+        if not any(w in low for w in words) or not _DIPLOMACY_WORDS.search(sentence.text):
             continue
         topics = dict.fromkeys(m.lastgroup for m in pattern.finditer(sentence.text))
         rows.extend({"topic": topic, **_evidence(sentence)} for topic in topics)

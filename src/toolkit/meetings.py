@@ -366,12 +366,18 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     starts = [m.start for m in mentions]
     sentence_starts = [s.start for s in sentences]
     with_trigger = sentences_containing(low, sentence_starts, trigger_words)
-    with_cue = sentences_containing(low, sentence_starts, cue_words)
+    if not with_trigger:
+        return []  # every meeting starts from a sentence with a meeting word
+    with_cue: set[int] | None = None  # continuation cues matter only once a meeting exists
     for index, sentence in enumerate(sentences):
         s_mentions = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings
         may_trigger = index in with_trigger
-        may_continue = current is not None and index - current_index <= CONTINUATION_REACH and index in with_cue
+        may_continue = current is not None and index - current_index <= CONTINUATION_REACH
+        if may_continue:
+            if with_cue is None:
+                with_cue = sentences_containing(low, sentence_starts, cue_words)
+            may_continue = index in with_cue
         may_caption = bool(meetings) and not may_trigger and _is_caption(text, sentence)
         s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
         if not s_places and not may_continue:

@@ -71,6 +71,7 @@ def fold_token(token: str) -> str:
     return " ".join(_ENDING_RE.sub("i", part) for part in text.split("-") if part)
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """Match key of a whole name, built as the matcher builds it from text: capitalised words folded,
     particles kept ("Mohammed bin Salman" -> "mohammed bin salman", "J.D. Vance" -> "j d vance")."""
