@@ -75,6 +75,15 @@ def test_attacks_one_figure_per_article(rows, expected):
     assert attacks(tables)["launched"].tolist() == [expected]
 
 
+def test_attacks_summed_models_carry_the_weakest_qualifier_and_every_fact():
+    rows = [count("a", 1, "launched", "cruise_missile", 40, "at_least", model="Kh-101"),
+            count("a", 2, "launched", "cruise_missile", 9, model="Kalibr")]
+    tables = tables_from_rows(articles=[{"article_id": "a", "published_date": "2025-10-05"}], strike_counts=rows)
+    frame = conflicts(tables)
+    assert frame[["count", "qualifier", "fact_ids"]].values.tolist() == [
+        [49, "at_least", "a:strike_counts:1,a:strike_counts:2"]]
+
+
 def test_attacks_row_attack_date_overrides_the_published_date():
     tables = tables_from_rows(articles=[{"article_id": "a", "published_date": "2025-10-06"}],
                               strike_counts=[count("a", 1, "launched", "drone", 10)])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 from itertools import combinations
-from typing import Any
 
 import pandas as pd
 
@@ -200,18 +199,16 @@ def infrastructure_over_time(tables: dict[str, pd.DataFrame], freq: str = "M") -
                        {"period": "datetime64[ns]", "n_attacks": "Int64"})
 
 
-def _attack_figure(rows: pd.DataFrame, value: str) -> Any:
-    """One attack's figure from many articles' rows: the larger of the largest overall figure and the sum,
-    over oblasts, of each oblast's largest figure (tolls rise over a day; regions add up)."""
-    known = rows[rows[value].notna()]
-    if known.empty:
-        return pd.NA
-    overall = known.loc[known["oblast_code"].isna(), value]
-    regional = known[known["oblast_code"].notna()].groupby("oblast_code")[value].max()
-    candidates = [int(overall.max())] if len(overall) else []
-    if len(regional):
-        candidates.append(int(regional.sum()))
-    return max(candidates)
+def _attack_figures(rows: pd.DataFrame, kind: str, value: str) -> pd.DataFrame:
+    """Per attack and ``kind`` value: the larger of the largest overall figure (no oblast) and the sum, over
+    oblasts, of each oblast's largest figure (tolls rise over a day; regions add up). Columns: attack_id, kind,
+    figure."""
+    known = rows[rows[value].notna() & rows[kind].notna()]
+    overall = known[known["oblast_code"].isna()].groupby(["attack_id", kind])[value].max()
+    regional = (known[known["oblast_code"].notna()].groupby(["attack_id", kind, "oblast_code"])[value].max()
+                .groupby(level=["attack_id", kind]).sum())
+    both = pd.concat([overall.rename("overall"), regional.rename("regional")], axis=1)
+    return both.max(axis=1).rename("figure").reset_index()
 
 
 def impacts_per_attack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -239,17 +236,17 @@ def impacts_per_attack(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if not ids:
         return typed_frame([], columns, {c: "Int64" for c in value_columns})
     meta = links.drop_duplicates("attack_id").set_index("attack_id")
-    out = []
-    for attack_id in ids:
-        row: dict[str, Any] = {"attack_id": attack_id, "attack_date": meta.at[attack_id, "attack_date"],
-                               "attacker": meta.at[attack_id, "attacker"]}
-        mine = casualties[casualties["attack_id"] == attack_id]
-        for kind in ("killed", "injured"):
-            row[kind] = _attack_figure(mine[mine["casualty_kind"] == kind], "count")
-        mine = outages[outages["attack_id"] == attack_id]
-        for service in SERVICES:
-            row[f"{service}_customers"] = _attack_figure(mine[mine["service"] == service], "customers")
-        out.append(row)
+    out = pd.DataFrame({"attack_id": ids}).set_index("attack_id")
+    out["attack_date"] = meta["attack_date"].reindex(out.index)
+    out["attacker"] = meta["attacker"].reindex(out.index)
+    for kind, column, rows, names in (("casualty_kind", "count", casualties, ("killed", "injured")),
+                                      ("service", "customers", outages, SERVICES)):
+        figures = _attack_figures(rows, kind, column).pivot(index="attack_id", columns=kind, values="figure") \
+            if len(rows) else pd.DataFrame()
+        for name in names:
+            target = name if kind == "casualty_kind" else f"{name}_customers"
+            out[target] = figures[name].reindex(out.index) if name in figures.columns else pd.NA
+    out = out.reset_index()
     frame = typed_frame(out, columns, {c: "Int64" for c in value_columns})
     return frame.sort_values(["attack_date", "attack_id"], kind="stable", na_position="last", ignore_index=True)
 

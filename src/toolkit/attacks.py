@@ -145,61 +145,81 @@ def _attack_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return counts
 
 
-def _ranking(candidate: dict[str, Any], rule: str) -> tuple:
-    qualifier = QUALIFIER_RANK.get(candidate["qualifier"] or "exact", 3)
-    if rule == "conservative":
-        return (candidate["count"], candidate["source_rank"], qualifier, candidate["article_id"])
-    return (candidate["source_rank"], qualifier, -candidate["count"], candidate["article_id"])
+_GROUP = ["attack_id", "weapon_class", "event"]
+_ARTICLE_GROUP = [*_GROUP, "article_id"]
 
 
-def _article_candidate(rows: pd.DataFrame) -> dict[str, Any]:
-    """The one figure an article offers for an attack, class and event."""
-    first = rows.iloc[0]
-    base = {"attack_id": first["attack_id"], "attack_date": first["attack_date"], "attacker": first["attacker"],
-            "weapon_class": first["weapon_class"], "event": first["event"], "article_id": first["article_id"]}
-    records = [{"count": int(r["count"]), "qualifier": r["qualifier"] if pd.notna(r["qualifier"]) else None,
-                "source": r["source"] if pd.notna(r["source"]) else None, "source_rank": source_rank(r["source"]),
-                "fact_id": r["fact_id"], "evidence": r["evidence"], "article_id": r["article_id"],
-                "model": r["weapon_model"] if pd.notna(r["weapon_model"]) else None}
-               for _, r in rows.iterrows()]
-    class_level = [r for r in records if r["model"] is None]
-    if class_level:
-        # national figures before regional sub-counts: official_first ranking within the article
-        best = min(class_level, key=lambda r: _ranking(r, "official_first"))
-        return {**base, **{k: best[k] for k in ("count", "qualifier", "source", "source_rank", "evidence")},
-                "fact_ids": best["fact_id"]}
-    per_model: dict[str, dict[str, Any]] = {}
-    for record in records:  # one figure per named model (a restated model is not counted twice)
-        key = str(record["model"]).lower()
-        if key not in per_model or _ranking(record, "official_first") < _ranking(per_model[key], "official_first"):
-            per_model[key] = record
-    parts = list(per_model.values())
-    qualifiers = {p["qualifier"] or "exact" for p in parts}
-    return {**base, "count": sum(p["count"] for p in parts),
-            "qualifier": "exact" if qualifiers == {"exact"} else sorted(qualifiers - {"exact"})[0],
-            "source": parts[0]["source"], "source_rank": min(p["source_rank"] for p in parts),
-            "evidence": " | ".join(dict.fromkeys(str(p["evidence"]) for p in parts)),
-            "fact_ids": ",".join(str(p["fact_id"]) for p in parts)}
+def _with_ranks(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with the sort keys of the ranking: source_rank, qualifier_rank, minus_count."""
+    sources = rows["source"].astype(object).where(rows["source"].notna(), None)
+    ranks = {s: source_rank(s) for s in set(sources)}
+    return rows.assign(source_rank=sources.map(ranks).astype("int64"),
+                       qualifier_rank=rows["qualifier"].astype(object).map(QUALIFIER_RANK).fillna(
+                           QUALIFIER_RANK["exact"]).astype("int64"),
+                       minus_count=-rows["count"].astype("int64"))
 
 
-def _candidates(tables: dict[str, pd.DataFrame], rule: str) -> list[dict[str, Any]]:
+def _join_by(frame: pd.DataFrame, keys: list[str], column: str, sep: str) -> pd.Series:
+    """Distinct values of ``column`` joined per group of ``keys`` in row order (one pass, no per-group pandas)."""
+    joined: dict[tuple, dict[str, None]] = {}
+    for key, value in zip(frame[keys].itertuples(index=False, name=None), frame[column].astype(object)):
+        joined.setdefault(key, {})[str(value)] = None
+    index = pd.MultiIndex.from_tuples(list(joined), names=keys) if joined else None
+    return pd.Series([sep.join(v) for v in joined.values()], index=index, dtype=object)
+
+
+_OFFICIAL_FIRST = ["source_rank", "qualifier_rank", "minus_count", "article_id", "fact_ids"]
+_CONSERVATIVE = ["count", "source_rank", "qualifier_rank", "article_id", "fact_ids"]
+
+
+def _article_candidates(rows: pd.DataFrame) -> pd.DataFrame:
+    """The one figure each article offers per attack, class and event.
+
+    Its class-level figure (no model named; national before regional: the
+    official_first order within the article), else the sum of its distinct
+    per-model figures (a restated model counted once).
+    """
+    rows = _with_ranks(rows).rename(columns={"fact_id": "fact_ids"})
+    rows["fact_ids"] = rows["fact_ids"].astype(object)
+    class_level = rows[rows["weapon_model"].isna()]
+    best = (class_level.sort_values([*_ARTICLE_GROUP, *_OFFICIAL_FIRST[:3], "fact_ids"], kind="stable")
+            .drop_duplicates(_ARTICLE_GROUP))
+    keys = pd.MultiIndex.from_frame(best[_ARTICLE_GROUP]) if len(best) else None
+    model_rows = rows[rows["weapon_model"].notna()]
+    if keys is not None and len(model_rows):
+        model_rows = model_rows[~pd.MultiIndex.from_frame(model_rows[_ARTICLE_GROUP]).isin(keys)]
+    if len(model_rows):
+        model_rows = (model_rows.assign(model_key=model_rows["weapon_model"].astype(str).str.casefold())
+                      .sort_values([*_ARTICLE_GROUP, "model_key", *_OFFICIAL_FIRST[:3], "fact_ids"], kind="stable")
+                      .drop_duplicates([*_ARTICLE_GROUP, "model_key"]))
+        grouped = model_rows.groupby(_ARTICLE_GROUP, sort=False)
+        summed = grouped.agg(attack_date=("attack_date", "first"), attacker=("attacker", "first"),
+                             count=("count", "sum"), qualifier_rank=("qualifier_rank", "max"),
+                             source=("source", "first"), source_rank=("source_rank", "min"))
+        # the weakest qualifier of the parts qualifies their sum ("at least 40 Kh-101 and 9 Kalibr")
+        weakest = (model_rows.sort_values("qualifier_rank", ascending=False, kind="stable")
+                   .drop_duplicates(_ARTICLE_GROUP).set_index(_ARTICLE_GROUP)["qualifier"])
+        summed["qualifier"] = weakest.reindex(summed.index).fillna("exact")
+        summed["evidence"] = _join_by(model_rows, _ARTICLE_GROUP, "evidence", " | ").reindex(summed.index)
+        summed["fact_ids"] = _join_by(model_rows, _ARTICLE_GROUP, "fact_ids", ",").reindex(summed.index)
+        summed = summed.reset_index()
+        summed["minus_count"] = -summed["count"].astype("int64")
+        best = pd.concat([best, summed], ignore_index=True) if len(best) else summed
+    return best
+
+
+def _candidates(tables: dict[str, pd.DataFrame], rule: str) -> pd.DataFrame:
+    """Every article's figure per attack, class and event, with ``is_chosen`` set by ``rule``."""
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; choose one of {RULES}")
     rows = _attack_rows(tables)
     if rows.empty:
-        return []
-    candidates = []
-    for (attack_id, weapon_class, event, article_id), group in rows.groupby(
-            ["attack_id", "weapon_class", "event", "article_id"], sort=True):
-        candidates.append(_article_candidate(group))
-    groups: dict[tuple, list[dict[str, Any]]] = {}
-    for candidate in candidates:
-        groups.setdefault((candidate["attack_id"], candidate["weapon_class"], candidate["event"]), []).append(candidate)
-    for group in groups.values():
-        chosen = min(group, key=lambda c: _ranking(c, rule))
-        for candidate in group:
-            candidate["is_chosen"] = candidate is chosen
-    return candidates
+        return typed_frame([], CONFLICT_COLUMNS)
+    candidates = _article_candidates(rows)
+    order = _CONSERVATIVE if rule == "conservative" else _OFFICIAL_FIRST
+    candidates = candidates.sort_values([*_GROUP, *order], kind="stable")
+    candidates["is_chosen"] = ~candidates.duplicated(_GROUP)
+    return typed_frame(candidates, CONFLICT_COLUMNS)
 
 
 def conflicts(tables: dict[str, pd.DataFrame], rule: str = "official_first") -> pd.DataFrame:
@@ -216,9 +236,8 @@ def conflicts(tables: dict[str, pd.DataFrame], rule: str = "official_first") -> 
     >>> conflicts(tables)[["article_id", "count", "is_chosen"]].values.tolist()
     [['early', 50, False], ['final', 188, True]]
     """
-    frame = typed_frame(_candidates(tables, rule), CONFLICT_COLUMNS)
-    return frame.sort_values(["attack_id", "weapon_class", "event", "article_id"], kind="stable",
-                             ignore_index=True)
+    return _candidates(tables, rule).sort_values(["attack_id", "weapon_class", "event", "article_id"],
+                                                 kind="stable", ignore_index=True)
 
 
 def attacks(tables: dict[str, pd.DataFrame], rule: str = "official_first") -> pd.DataFrame:
@@ -237,19 +256,15 @@ def attacks(tables: dict[str, pd.DataFrame], rule: str = "official_first") -> pd
     [['2025-12-06', 'drone', 653, 585, <NA>]]
     """
     candidates = _candidates(tables, rule)
-    rows: dict[tuple, dict[str, Any]] = {}
-    for candidate in candidates:
-        key = (candidate["attack_id"], candidate["weapon_class"])
-        row = rows.setdefault(key, {"attack_id": candidate["attack_id"], "attack_date": candidate["attack_date"],
-                                    "attacker": candidate["attacker"], "weapon_class": candidate["weapon_class"],
-                                    "articles": set()})
-        row["articles"].add(candidate["article_id"])
-        if candidate["is_chosen"]:
-            row[candidate["event"]] = candidate["count"]
-    out = []
-    for row in rows.values():
-        articles = sorted(row.pop("articles"))
-        out.append({**row, "n_reports": len(articles), "article_ids": ",".join(articles)})
+    if candidates.empty:
+        return typed_frame([], ATTACK_COLUMNS)
+    keys = ["attack_id", "weapon_class"]
+    chosen = candidates[candidates["is_chosen"]].pivot(index=keys, columns="event", values="count")
+    reports = candidates.groupby(keys, sort=False).agg(
+        attack_date=("attack_date", "first"), attacker=("attacker", "first"), n_reports=("article_id", "nunique"))
+    pairs = candidates[[*keys, "article_id"]].drop_duplicates().sort_values([*keys, "article_id"])
+    reports["article_ids"] = _join_by(pairs, keys, "article_id", ",").reindex(reports.index)
+    out = reports.join(chosen, how="left").reset_index()
     frame = typed_frame(out, ATTACK_COLUMNS)
     return frame.sort_values(["attack_date", "attacker", "weapon_class"], kind="stable", na_position="last",
                              ignore_index=True)
