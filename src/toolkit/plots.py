@@ -73,7 +73,7 @@ def launched_vs_intercepted(frame: pd.DataFrame, title: str = "Weapons launched,
     data["period"] = data["period"].astype(str).str[:10]
     data["count"] = data["count"].astype(float)
     order = [e for e in EVENT_COLOURS if e in set(data["event"])] + sorted(set(data["event"]) - set(EVENT_COLOURS))
-    fig, ax = _figure(max(8.0, 0.5 * data["period"].nunique() + 4), 4)
+    fig, ax = _figure(min(14.0, max(8.0, 0.3 * data["period"].nunique() + 4)), 4)
     sns.barplot(data=data, x="period", y="count", hue="event", hue_order=order, ax=ax,
                 palette={e: EVENT_COLOURS.get(e, "#bdbdbd") for e in order})
     ax.tick_params(axis="x", rotation=45)

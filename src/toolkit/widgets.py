@@ -19,6 +19,8 @@ from typing import Any
 import pandas as pd
 
 ALL = "(all)"
+#: Columns that locate a fact rather than state it (left out of the per-article fact tables).
+_LOCATION_COLUMNS = ("article_id", "fact_id", "meeting_id", "evidence", "start_char", "end_char")
 _STYLE = {"description_width": "initial"}
 
 
@@ -53,7 +55,7 @@ def image(label: str) -> Any:
     """An empty PNG ``Image`` widget with an accessible label."""
     import ipywidgets as w
 
-    widget = w.Image(format="png", layout=w.Layout(max_width="100%"))
+    widget = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
     widget.description = label  # carried in the widget state, named by the browser test
     widget.add_class("toolkit-chart")
     return widget
@@ -185,8 +187,12 @@ class Dashboard:
         self.outputs = outputs
         self.state: dict[str, Any] = {}
         header = w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>")
+        charts = [o for o in outputs.values() if isinstance(o, w.Image)]
+        others = [o for o in outputs.values() if not isinstance(o, w.Image)]
+        grid = [w.GridBox(charts, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
+                                                  grid_gap="8px"))] if len(charts) > 1 else charts
         self.view = w.VBox([header, w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap")),
-                            *outputs.values()])
+                            *others, *grid])
         self.view.add_class("toolkit-dashboard")
         for control in controls.values():
             control.observe(lambda _change: self.refresh(), names="value")
@@ -309,7 +315,7 @@ class ArticleViewer(Dashboard):
                                         style=_STYLE, layout=w.Layout(width="60%", height="6em")),
                     "use_paste": w.ToggleButton(description="Read pasted text", value=False,
                                                 tooltip="Show the pasted text instead of the file")}
-        outputs = {"summary": w.HTML(), "facts": w.HTML(), "text": w.HTML()}
+        outputs = {"summary": w.HTML(), "text": w.HTML(), "facts": w.HTML()}
         super().__init__("Read one article", controls, outputs)
         self.refresh()
 
@@ -337,7 +343,7 @@ class ArticleViewer(Dashboard):
         facts = {t: pd.DataFrame(rows) for t, rows in self.extraction.tables.items() if rows}
         n_facts = sum(len(f) for f in facts.values())
         shown = "".join(f"<h4>{html.escape(t)} ({len(f)})</h4>"
-                        + frame_html(f.drop(columns=[c for c in ("article_id", "evidence") if c in f.columns]))
+                        + frame_html(f.drop(columns=[c for c in _LOCATION_COLUMNS if c in f.columns]))
                         for t, f in facts.items())
         self.outputs["summary"].value = message_html(f"{article.article_id}: {n_facts} facts" if n_facts
                                                      else f"{article.article_id}: no facts found yet")
