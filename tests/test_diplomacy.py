@@ -252,3 +252,4 @@ def test_diplomacy_trigger_words_cover_triggers(sentence):
     low = sentence.lower()
     assert rules["trigger"].search(sentence)
     assert any(w in low for w in rules["trigger_words"])
+

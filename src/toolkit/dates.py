@@ -57,7 +57,10 @@ def resolve_date(phrase: str, published: str | None, prefer: str = "past") -> st
     if clean in ("this weekend", "last weekend"):
         delta = (base.weekday() - 5) % 7 if clean == "last weekend" or base.weekday() >= 5 else -(5 - base.weekday())
         return base.fromordinal(base.toordinal() - delta).date().isoformat()
-    import dateparser  # lazy: a slow import, needed only for meeting dates
+    simple = _relative(clean, base)
+    if simple is not None:
+        return simple
+    import dateparser  # lazy: a slow import, needed only for calendar dates ("on 23 November")
 
     settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": prefer, "RETURN_AS_TIMEZONE_AWARE": False}
     try:
@@ -65,3 +68,28 @@ def resolve_date(phrase: str, published: str | None, prefer: str = "past") -> st
     except Exception:  # dateparser raises on odd input; an unknown date is None
         return None
     return parsed.date().isoformat() if parsed else None
+
+
+_UNITS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _relative(clean: str, base: datetime) -> str | None:
+    """Common relative phrases without dateparser: today, yesterday, N days/weeks ago, last/next week,
+    last/next weekday. None when the phrase is of another kind."""
+    day = base.toordinal()
+    fixed = {"today": 0, "yesterday": -1, "tomorrow": 1, "last week": -7, "next week": 7, "this week": 0}
+    if clean in fixed:
+        return datetime.fromordinal(day + fixed[clean]).date().isoformat()
+    m = re.fullmatch(r"(a|one|two|three|four|five|six|\d+) (days?|weeks?) ago", clean)
+    if m:
+        count = _COUNTS.get(m.group(1)) or int(m.group(1))
+        return datetime.fromordinal(day - count * _UNITS[m.group(2)]).date().isoformat()
+    m = re.fullmatch(r"(last|next|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)", clean)
+    if m:
+        target = _WEEKDAYS.index(m.group(2))
+        if m.group(1) == "last":
+            return datetime.fromordinal(day - ((base.weekday() - target - 1) % 7 + 1)).date().isoformat()
+        return datetime.fromordinal(day + ((target - base.weekday() - 1) % 7 + 1)).date().isoformat()
+    return None
+

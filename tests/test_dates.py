@@ -1,0 +1,36 @@
+"""Dates of events, resolved against the article's published date."""
+from __future__ import annotations
+
+import pytest
+
+from toolkit.dates import find_date_phrase, resolve_date
+
+
+@pytest.mark.parametrize("phrase, published, prefer, expected", [
+    ("on Tuesday", "2025-12-04", "past", "2025-12-02"),
+    ("on Thursday", "2025-12-02", "future", "2025-12-04"),
+    ("today", "2025-12-06", "past", "2025-12-06"),
+    ("yesterday", "2025-12-06", "past", "2025-12-05"),
+    ("two weeks ago", "2025-12-06", "past", "2025-11-22"),
+    ("three days ago", "2025-12-06", "past", "2025-12-03"),
+    ("last week", "2025-12-06", "past", "2025-11-29"),
+    ("last Friday", "2025-12-03", "past", "2025-11-28"),
+    ("last Tuesday", "2025-12-02", "past", "2025-11-25"),
+    ("last month", "2025-12-06", "past", "2025-11-06"),
+    ("on 23 November", "2025-12-06", "past", "2025-11-23"),
+    ("on June 2", "2025-07-22", "past", "2025-06-02"),
+    ("this weekend", "2025-12-21", "past", "2025-12-20"),
+    ("on Tuesday", None, "past", None),
+])
+def test_dates_resolve_against_published(phrase, published, prefer, expected):
+    assert resolve_date(phrase, published, prefer) == expected
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("The envoys met Putin at the Kremlin on Tuesday to discuss it.", "on Tuesday"),
+    ("The meetings in Geneva took place two weeks ago.", "two weeks ago"),
+    ("The ministers met in Ankara on 23 November.", "on 23 November"),
+    ("No date here.", None),
+])
+def test_dates_find_phrase(text, phrase):
+    assert find_date_phrase(text) == phrase
