@@ -138,6 +138,12 @@ PHRASINGS = [
                  {A("launched", "missile", 60)}, id="ordinal-this-year-is-not-a-period"),
     pytest.param("The air force said 12 drones disappeared from radar, likely jammed.", {A("lost", "drone", 12)},
                  id="disappeared-from-radar"),
+    pytest.param("The General Staff said 12 Shahed drones out of 15 were destroyed.",
+                 {A("intercepted", "drone", 12), A("launched", "drone", 15)}, id="phrase-out-of-total"),
+    pytest.param('Gunners shot down 18 Russian "kamikaze" drones overnight.',
+                 {A("intercepted", "drone", 18)}, id="quoted-modifier"),
+    pytest.param("A total of 1,900 Shahed drones were launched in a month.",
+                 {A("launched", "drone", 1900, scope="cumulative")}, id="in-a-month"),
     pytest.param("At least five HIMARS rockets slammed into the depot, the occupation authorities said.",
                  {A("hit", "missile", 5, "at_least", attacker="ukraine")}, id="ukrainian-model"),
 ]

@@ -292,7 +292,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     phrase = parse_weapon_phrase(s, end)
     if phrase:
         _apply(item, phrase, definite, state, items, item.count)
-        return None
+        return _of_total(s, item, skip)
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
     if _ALL_BUT.search(_tail(s, item.start)):
         return None  # "all but four were intercepted": arithmetic, not a stated count
@@ -326,6 +326,24 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
         item.event = prev.event or "inherit"
     return None
+
+
+def _of_total(s: str, item: Item, skip: set[int]) -> Item | None:
+    """ "12 Shahed drones out of 15 were destroyed": the total after the phrase, launched."""
+    of = _OF.match(s, item.phrase_end)
+    if not of or of.group("det"):
+        return None
+    numbers = [n for n in find_numbers(s[of.end():of.end() + 30]) if n[1] == 0]
+    if not numbers:
+        return None
+    total, _, length = numbers[0]
+    total_end = of.end() + length
+    if not (_REDUCED.match(s, total_end) or compiled().after.match(s, total_end) or _CLAUSE_END.match(s, total_end)):
+        return None
+    skip.add(of.end())
+    item.phrase_end = total_end
+    return Item(total, of.end(), of.end(), total_end, item.weapon_class, item.model, item.attacker, None,
+                event="launched", fixed=True)
 
 
 def _immediate_trigger(s: str, start: int) -> str | None:

@@ -18,6 +18,8 @@ from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
 WEAPON_CLASSES = ("drone", "cruise_missile", "ballistic_missile", "guided_bomb", "missile", "weapon")
 _MISSILE_CLASSES = {"cruise_missile", "ballistic_missile", "missile"}
 _RULES_FILE = "count_rules.yaml"
+#: a gap between words, quotes allowed around it ('18 Russian "kamikaze" drones')
+_GAP = r"[\"'\u201c\u201d\u2018\u2019]?\s+[\"'\u201c\u201d\u2018\u2019]?"
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def _patterns() -> dict[str, re.Pattern]:
                                  re.IGNORECASE),
         "conj": re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s+(?:and|or|&)\s+)"),
         "paren": re.compile(r"\s*\(([^()]{1,40})\)"),
-        "space": re.compile(r"\s+"),
+        "space": re.compile(_GAP),
         "of_types": re.compile(r"\s+of\s+(?:the\s+)?(?P<list>[\w\s,/-]{1,80}?)\s+(?:and\s+other\s+)?types\b",
                                re.IGNORECASE),
         "_heads": heads,  # type: ignore[dict-item]
