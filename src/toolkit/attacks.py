@@ -200,8 +200,9 @@ def _article_candidates(rows: pd.DataFrame) -> pd.DataFrame:
         weakest = (model_rows.sort_values("qualifier_rank", ascending=False, kind="stable")
                    .drop_duplicates(_ARTICLE_GROUP).set_index(_ARTICLE_GROUP)["qualifier"])
         summed["qualifier"] = weakest.reindex(summed.index).fillna("exact")
-        summed["evidence"] = _join_by(model_rows, _ARTICLE_GROUP, "evidence", " | ").reindex(summed.index)
-        summed["fact_ids"] = _join_by(model_rows, _ARTICLE_GROUP, "fact_ids", ",").reindex(summed.index)
+        in_text_order = model_rows.sort_values([*_ARTICLE_GROUP, "start_char", "fact_ids"], kind="stable")
+        summed["evidence"] = _join_by(in_text_order, _ARTICLE_GROUP, "evidence", " | ").reindex(summed.index)
+        summed["fact_ids"] = _join_by(in_text_order, _ARTICLE_GROUP, "fact_ids", ",").reindex(summed.index)
         summed = summed.reset_index()
         summed["minus_count"] = -summed["count"].astype("int64")
         best = pd.concat([best, summed], ignore_index=True) if len(best) else summed
