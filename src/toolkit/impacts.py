@@ -45,6 +45,8 @@ _UKRAINIAN_ATTACK = re.compile(
 _LAUNCH_LIST_GAP = re.compile(r"(?:[\s,]|\b(?:and|the|of|occupied|temporarily|parts?|areas?|[A-Z][a-z]+|Sea|regions?|"
                               r"oblasts?|Oblast)\b)*")
 _CAPITAL = re.compile(r"\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b(?!,? [A-Z]| of (?!Ukraine))")
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
 
@@ -108,30 +110,26 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
     r = rules()
     roles: list[str] = []
     for i, mention in enumerate(mentions):
-        before, after = text[max(0, mention.start - 80):mention.start], text[mention.end:mention.end + 60]
+        before = text[max(0, mention.start - 60):mention.start]
         prev_gap = text[mentions[i - 1].end:mention.start] if i else None
-        listed = prev_gap is not None and (
-            re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)", prev_gap)
-            or (roles[-1] == "launch_site" and _LAUNCH_LIST_GAP.fullmatch(prev_gap)))
-        if listed and roles[-1] == "launch_site":
-            roles.append(roles[-1])
-        elif r.blockers_before.search(before) or r.blockers_after.match(after):
-            roles.append("mentioned")
-        elif r.launch_before.search(before):
+        if prev_gap is not None and roles[-1] == "launch_site" and (
+                _LIST_GAP.fullmatch(prev_gap) or _LAUNCH_LIST_GAP.fullmatch(prev_gap)):
+            roles.append("launch_site")  # "from Kursk and Bryansk regions"
+        elif _LAUNCH_HINT.search(before) and r.launch_before.search(before):
             roles.append("launch_site")
-        elif kind.air_strike and mention.place.oblast_code == "UA-30" and mention.text.isupper() \
-                and not text[:mention.start].strip():
-            roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
-        elif kind.air_strike and mention.place.canonical in CAPITALS and mention.place.kind != "region" \
-                and mention.place.kind != "oblast" \
-                and not (r.capital_before.search(before) or r.capital_after.match(after)):
-            roles.append("mentioned")  # the capital as the government: "accused Kyiv", "Moscow launched"
-        elif kind.air_strike:
-            roles.append("struck")
-        elif _OUTAGE_HINT.search(text):
-            roles.append("outage_only")
-        else:
+        elif not kind.air_strike:
+            roles.append("outage_only" if _OUTAGE_HINT.search(text) else "mentioned")
+        elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before):
             roles.append("mentioned")
+        elif mention.place.canonical in CAPITALS and mention.place.kind not in ("region", "oblast"):
+            if mention.text.isupper() and not text[:mention.start].strip():
+                roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
+            elif r.capital_before.search(before) or r.capital_after.match(text, mention.end):
+                roles.append("struck")
+            else:
+                roles.append("mentioned")  # the capital as the government: "accused Kyiv", "Moscow launched"
+        else:
+            roles.append("struck")
     return roles
 
 

@@ -104,35 +104,49 @@ def _known(index: _Index, name: str) -> str | None:
 
 
 def _name_matches(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, gazetteer name) of every place name in ``text``, longest names first."""
+    """(start, end, gazetteer name) of every place name in ``text``, longest names first.
+
+    The capitalised words of the text are collected once; only those the gazetteer knows
+    are then looked for (a handful per article), which keeps this cheap on long texts.
+    """
     index = _gazetteer()
+    spellings, starts = index.spellings, index.multiword_starts
+    known = [w for w in set(_CAPITALISED.findall(text)) if w in spellings or w in starts]
+    if not known:
+        return []
+    positions = []
+    for word in known:
+        at = text.find(word)
+        while at != -1:
+            end = at + len(word)
+            after = text[end:end + 2]
+            before = text[at - 1] if at else " "
+            glued_ok = not before.isalpha() or (len(word) >= 6 and before.islower())
+            if glued_ok and not before.isdigit() and before != "-" and not (after[:1].isalnum() or (
+                    after[:1] == "-" and after[1:2].isalpha())):
+                positions.append((at, word))
+            at = text.find(word, end)
+    positions.sort()
     found = []
     resume = 0
-    spellings, starts = index.spellings, index.multiword_starts
-    for m in _CAPITALISED.finditer(text):
-        word = m.group(0)
-        if word not in spellings and word not in starts:
-            continue
-        start = m.start()
-        before = text[start - 1] if start else " "
-        # a name glued to the word before it ("includingMikołajowski", lost spaces) still counts
-        if start < resume or before.isdigit() or before == "-" or (before.isalpha() and len(word) < 6):
+    for start, word in positions:
+        if start < resume:
             continue
         hit = None
         if word in starts:
-            more = _NEXT_WORDS.match(text, m.end())
+            more = _NEXT_WORDS.match(text, start + len(word))
             if more:
                 words = more.group(0).split(" ")[1:]
                 for n in range(len(words), 0, -1):
                     candidate = " ".join([word, *words[:n]])
-                    name = _known(index, candidate)
+                    name = spellings.get(candidate)
                     if name:
                         hit = (start, start + len(candidate), name)
                         break
         if hit is None:
             name = spellings.get(word)
             if name:
-                hit = (start, m.end(), name)
+                hit = (start, start + len(word), name)
         if hit:
             found.append(hit)
             resume = hit[1]
