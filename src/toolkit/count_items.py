@@ -2,20 +2,22 @@
 
 :func:`sentence_items` turns the numbers of a sentence into :class:`Item` records, using
 :mod:`toolkit.weapons` for the counted phrase and the compiled rules of
-:mod:`toolkit.count_rules` for verbs and qualifiers; :class:`ArticleState` carries what
-earlier sentences established (antecedents, list headers, the last ministry named).
+:mod:`toolkit.count_rules` for verbs and qualifiers; :class:`toolkit.count_state.ArticleState`
+carries what earlier sentences established (antecedents, list headers, the last ministry named).
 :mod:`toolkit.counts` turns the items into rows.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING
 
 from .count_rules import CountRules, normalise, compiled
 from .text import Sentence, find_numbers
-from .weapons import WeaponPhrase, parse_weapon_phrase, weapon_mentions
+from .weapons import WeaponPhrase, parse_weapon_phrase
+
+if TYPE_CHECKING:
+    from .count_state import ArticleState
 
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
@@ -42,14 +44,6 @@ _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
-_MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _foreign_words(rules: CountRules) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Foreign-war cues: single words (for a set lookup) and phrases (for a substring test)."""
-    cues = [c.lower() for c in rules.foreign_cues]
-    return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
 
 
 @dataclass
@@ -73,90 +67,6 @@ class Item:
     relative: bool = False  # "24 of which", "15 others", "40 of them": no verb of its own to lend a list
 
 
-class ArticleState:
-    """What earlier sentences established: weapon mentions, counted items, the last ministry."""
-
-    def __init__(self, sentences: list[Sentence], default_attacker: Callable[[], str]) -> None:
-        self._default = default_attacker
-        self._default_value: str | None = None
-        self._foreign: bool | None = None
-        self._mentions: dict[int, list[WeaponPhrase]] = {}  # by sentence index, computed on demand
-        self._sentences = sentences
-        self.current = 0  # index of the sentence being read
-        self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
-        self.tokens: frozenset[str] = frozenset()  # the article's distinct words, bare and lower-cased
-        self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
-        self.counted: list[Item] = []
-        self.russian_ministry = False
-        self.header_event: str | None = None  # "Launches were recorded of:" over the list that follows
-        self.previous_counted: list[Item] = []  # antecedents reach back one sentence only
-        self.current_counted: list[Item] = []
-
-    def foreign_war(self, text: str, rules: CountRules) -> bool:
-        """Does the article mention another war at all? (read once, on first need)
-
-        Single-word cues are looked up among the article's words; only a hit runs the regex.
-        """
-        if self._foreign is None:
-            single, multi = _foreign_words(rules)
-            lower = text.lower()
-            hit = bool(single & self.tokens) or any(cue in lower for cue in multi)
-            self._foreign = hit and bool(rules.foreign.search(text))
-        return self._foreign
-
-    def side_cues(self, s: str, rules: CountRules) -> tuple[bool, bool]:
-        """(Ukrainian cue, Russian cue) of the current sentence, read once."""
-        if self.current not in self._cues:
-            self._cues[self.current] = (bool(rules.ukraine_cue.search(s)), bool(rules.russia_cue.search(s)))
-        return self._cues[self.current]
-
-    @property
-    def default_attacker(self) -> str:
-        """The article's attacker when a sentence gives no cue (read once, on first need)."""
-        if self._default_value is None:
-            self._default_value = self._default()
-        return self._default_value
-
-    def note_ministry(self, sentence: str, lower: str, rules: CountRules) -> None:
-        if "minist" not in lower and " mod" not in lower:
-            return
-        if rules.russian_claim.search(sentence):
-            self.russian_ministry = True
-        elif _MINISTRY.search(sentence):
-            self.russian_ministry = False
-
-    def named(self, index: int) -> bool:
-        """Does sentence ``index`` hold one of the article's weapon words?"""
-        lower = self._sentences[index].text.lower()
-        return any(word in lower for word in self.words)
-
-    def mentions_of(self, index: int) -> list[WeaponPhrase]:
-        """Weapon phrases of one sentence (computed once, only for sentences that need them)."""
-        if index not in self._mentions:
-            self._mentions[index] = weapon_mentions(self._sentences[index].text) if self.named(index) else []
-        return self._mentions[index]
-
-    @property
-    def previous_mentions(self) -> list[WeaponPhrase]:
-        """Weapon phrases of the sentence before the current one."""
-        return self.mentions_of(self.current - 1) if self.current > 0 else []
-
-    @property
-    def mentions(self) -> list[WeaponPhrase]:
-        """Weapon phrases of every sentence before the current one (rarely needed, so lazy)."""
-        return [m for index in range(self.current) for m in self.mentions_of(index)]
-
-    def close(self, sentence: Sentence, rules: CountRules) -> None:
-        """End of a sentence: shift the one-sentence memory, follow list headers ("... of:")."""
-        self.previous_counted, self.current_counted = self.current_counted, []
-        text = sentence.text
-        if text.endswith(":"):
-            triggers = list(rules.before.finditer(text))
-            self.header_event = rules.before_event[normalise(triggers[-1].group("t"))] if triggers else None
-        elif text[:1] not in "-\u2013\u2014*\u2022":
-            self.header_event = None
-
-
 def _tail(s: str, end: int) -> str:
     """The 40 characters before ``end``: enough for any end-anchored cue, cheap to scan."""
     return s[max(0, end - 40):end]
@@ -172,7 +82,9 @@ def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
 
 
 def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], state: ArticleState,
-                    rules: CountRules) -> list[Item]:
+                   rules: CountRules) -> list[Item]:
+    """The counted numbers of one sentence (``numbers`` as :func:`toolkit.text.find_numbers` gives them),
+    each with its weapon, event, qualifier and side; numbers that count no weapon are left out."""
     s = sentence.text
     items: list[Item] = []
     skip: set[int] = set()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .count_items import ArticleState, Item, sentence_items
+from .count_items import Item, sentence_items
+from .count_state import ArticleState
 from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import Sentence, find_numbers
