@@ -75,6 +75,9 @@ def test_places_no_spelling_names_two_ukrainian_places():
     ("Drones attacked Lutsk.", [("Lutsk", "UA-07")]),
     ("An attack on Volyn.", [("Volyn", "UA-07")]),
     ("IVANO-FRANKIVSK - a drone hit a depot.", [("IVANO-FRANKIVSK", "UA-26")]),
+    ("The Kyiv regional governor spoke.", [("Kyiv regional", "UA-32")]),
+    # a name cut off at the end of a text counts when only one oblast fits
+    ("Drones also hit targets in Dnipropetro", [("Dnipropetro", "UA-12")]),
 ])
 def test_places_spellings_map_to_iso_codes(text, expected):
     assert [(m.text, m.place.oblast_code) for m in find_places(text)] == expected

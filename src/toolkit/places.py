@@ -21,7 +21,7 @@ OBLAST_COLUMNS = ("code", "name", "iso_name", "country_code", "region_names", "s
                   "latitude", "longitude")
 _REGION_SUFFIX = re.compile(
     r"\s+(?:(?P<plural>regions|oblasts|provinces|circuits|Oblasts|Regions)|region|Region|oblast|Oblast|province"
-    r"|Province|krai|Krai|territory|Territory|circuit)(?![a-z])")
+    r"|Province|krai|Krai|territory|Territory|circuit|regional|Regional)(?![a-z])")
 _REGIONS_OF = re.compile(r"\b(?:regions|oblasts|provinces) of\s+(?:the\s+)?$")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&)\s+)$")
 
@@ -153,6 +153,28 @@ def _name_matches(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_LAST_WORD = re.compile(r"(?<![\w-])([A-Z][a-z]{4,}(?:-[A-Z][a-z]*)?)(?:…|\.\.\.)?\s*$")
+
+
+def _cut_off_name(text: str) -> tuple[int, int, str] | None:
+    """A place name cut off at the very end of a text ("... in Dnipropetro"), when only one
+    oblast fits what is visible."""
+    m = _LAST_WORD.search(text[-40:])
+    if not m:
+        return None
+    stem = m.group(1)
+    index = _gazetteer()
+    if stem in index.spellings:
+        return None
+    codes = {p.oblast_code or p.canonical for name, p in [*index.settlements.items(), *index.units.items()]
+             if name.startswith(stem)}
+    if len(codes) != 1:
+        return None
+    name = next(n for n in [*index.units, *index.settlements] if n.startswith(stem))
+    start = len(text) - 40 + m.start(1) if len(text) > 40 else m.start(1)
+    return start, start + len(stem), name
+
+
 def standalone_units() -> frozenset[str]:
     """Names that stand for a whole unit on their own ("Crimea", "Transcarpathia")."""
     return _gazetteer().standalone
@@ -194,6 +216,9 @@ def find_places(text: str) -> list[PlaceMention]:
     [('Kyiv', 'UA-30'), ('Kharkiv region', 'UA-63')]
     """
     matches = _name_matches(text)
+    cut = _cut_off_name(text)
+    if cut and (not matches or matches[-1][0] < cut[0]):
+        matches.append(cut)
     if not matches:
         return []
     # group names listed together: "Chernihiv, Zaporizhzhia, Lviv and Dnipropetrovsk regions"
