@@ -305,3 +305,16 @@ def test_corpus_module_doc_mentions_every_guarantee():
     doc = textwrap.dedent(corpus.__doc__ or "")
     for word in ("atomically", "lock", "fingerprint", "full rebuild"):
         assert word in doc
+
+
+def test_corpus_load_tolerates_schema_drift_and_a_bad_pointer(tmp_path, fake_extractor):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    snapshot = corpus.current_snapshot(tmp_path / "ds")
+    old = pd.read_parquet(snapshot / "articles.parquet").assign(retired_column="x")
+    old.to_parquet(snapshot / "articles.parquet", index=False)  # as if written by an older toolkit
+    articles = corpus.load_dataset(tmp_path / "ds")["articles"]
+    schema.check("articles", articles)
+    (tmp_path / "ds" / "CURRENT").write_text("../../elsewhere\n", encoding="utf-8")
+    assert corpus.current_snapshot(tmp_path / "ds") is None
+    assert corpus.load_dataset(tmp_path / "ds")["articles"].empty

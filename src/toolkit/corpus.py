@@ -193,22 +193,37 @@ def current_snapshot(out_dir: str | Path) -> Path | None:
     pointer = out_dir / "CURRENT"
     if not pointer.exists():
         return None
-    snapshot = out_dir / "snapshots" / pointer.read_text(encoding="utf-8").strip()
-    return snapshot if snapshot.is_dir() else None
+    name = pointer.read_text(encoding="utf-8").strip()
+    snapshot = out_dir / "snapshots" / name
+    if not name or "/" in name or "\\" in name or name.startswith(".") or not snapshot.is_dir():
+        log.warning("%s: CURRENT names no snapshot (%r); the dataset is treated as empty", out_dir, name)
+        return None
+    return snapshot
 
 
 def load_dataset(path: str | Path) -> dict[str, pd.DataFrame]:
     """Every table of a dataset folder as typed DataFrames (empty tables when none exists).
 
+    Columns the current schema no longer has are dropped (with a warning);
+    columns it added since the dataset was written are null.
+
     >>> tables = load_dataset("data/processed")  # doctest: +SKIP
     >>> tables["strike_counts"].head()  # doctest: +SKIP
     """
+    if not Path(path).exists():
+        log.warning("%s: no such dataset folder; returning empty tables", path)
     snapshot = current_snapshot(path)
     frames = {}
     for table in schema.TABLES:
         file = snapshot / f"{table}.parquet" if snapshot else None
         if file is not None and file.exists():
-            frames[table] = schema.conform(table, pd.read_parquet(file))
+            frame = pd.read_parquet(file)
+            extra = [c for c in frame.columns if c not in schema.TABLES[table]]
+            if extra:
+                log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)",
+                            file, extra)
+                frame = frame.drop(columns=extra)
+            frames[table] = schema.conform(table, frame)
         else:
             frames[table] = schema.empty_frame(table)
     return frames
