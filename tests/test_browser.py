@@ -47,6 +47,10 @@ def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     shutil.copytree(ROOT / "data" / "articles", work / "data" / "articles")
+    official = ROOT.parent / "shared" / "data" / "official" / "missile_attacks_daily.csv"
+    if official.exists():  # 05_official_figures looks for it beside the articles first
+        (work / "data" / "official").mkdir()
+        shutil.copy(official, work / "data" / "official" / official.name)
     settings = work / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     # no news or update pop-up over the page

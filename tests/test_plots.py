@@ -100,3 +100,10 @@ def test_plots_who_met_whom_is_symmetric():
     fig = plots.who_met_whom(PAIRS)
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert ticks == sorted(ticks) and len(ticks) == 3
+
+
+def test_plots_who_met_whom_keeps_the_busiest_people():
+    pairs = pd.DataFrame({"person_a": ["A", "A", "B", "C"], "person_b": ["B", "C", "C", "D"], "n_meetings": [5, 4, 1, 1]})
+    fig = plots.who_met_whom(pairs, max_people=2)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["A", "B"]
+    assert "2 people" in fig.axes[0].get_title()

@@ -210,8 +210,12 @@ def meetings_timeline(frame: pd.DataFrame, title: str = "Meetings by place and d
     return _finish(fig, ax, title, "date (meeting date, else article date)", "place")
 
 
-def who_met_whom(frame: pd.DataFrame, title: str = "Who met whom", people: Sequence[str] | None = None) -> Figure:
-    """A symmetric matrix of meetings shared by each pair of participants (``aggregate.who_met_whom``)."""
+def who_met_whom(frame: pd.DataFrame, title: str = "Who met whom", people: Sequence[str] | None = None,
+                 max_people: int = 20) -> Figure:
+    """A symmetric matrix of meetings shared by each pair of participants (``aggregate.who_met_whom``).
+
+    Only the ``max_people`` people with the most shared meetings are drawn (all of ``people`` when given).
+    """
     import seaborn as sns
 
     if not _has(frame, "person_a", "person_b", "n_meetings"):
@@ -222,6 +226,10 @@ def who_met_whom(frame: pd.DataFrame, title: str = "Who met whom", people: Seque
     names = sorted(set(matrix.index) | set(matrix.columns))
     if people:
         names = [n for n in names if n in set(people)] or names
+    if len(names) > max_people:
+        busiest = matrix.sum(axis=1).reindex(names, fill_value=0).sort_values(ascending=False, kind="stable")
+        names = sorted(busiest.index[:max_people])
+        title = f"{title} (the {max_people} people with most meetings)"
     matrix = matrix.reindex(index=names, columns=names, fill_value=0).astype(int)
     fig, ax = _figure(0.45 * len(names) + 4, 0.4 * len(names) + 2.5)
     sns.heatmap(matrix, annot=len(names) <= 20, fmt="d", cmap="Blues", ax=ax,

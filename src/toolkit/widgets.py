@@ -271,8 +271,8 @@ class DiplomacyExplorer(Dashboard):
         plans = tables["plans"]["points"].dropna().astype(int).unique()
         controls = {"person": dropdown("Follow person", sorted(names.unique())),
                     "plan": dropdown("Follow plan (points)", [f"{p}-point plan" for p in sorted(plans)])}
-        outputs = {"summary": w.HTML(), "meetings": w.HTML(), "matrix": image("Who met whom"),
-                   "plans": w.HTML()}
+        outputs = {"summary": w.HTML(), "plans": w.HTML(), "matrix": image("Who met whom"),
+                   "meetings": w.HTML()}
         super().__init__("Follow a person or a plan", controls, outputs)
         self.refresh()
 
@@ -290,7 +290,9 @@ class DiplomacyExplorer(Dashboard):
         pairs = aggregate.who_met_whom(self.tables)
         if person != ALL and not pairs.empty:
             pairs = pairs[(pairs["person_a"] == person) | (pairs["person_b"] == person)]
-        self.outputs["meetings"].value = "<h4>Meetings</h4>" + frame_html(timeline, empty="No meetings yet.")
+        shown = timeline.drop(columns=[c for c in ("meeting_id", "date_is_article_date") if c in timeline.columns])
+        self.outputs["meetings"].value = "<h4>Meetings</h4>" + frame_html(shown, max_rows=15,
+                                                                           empty="No meetings yet.")
         self.outputs["matrix"].value = figure_png(plots.who_met_whom(pairs))
         self.outputs["plans"].value = "<h4>Plans and versions</h4>" + frame_html(versions, empty="No plans yet.")
         text = f"{len(timeline)} meetings, {len(versions)} plan versions" + (
