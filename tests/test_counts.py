@@ -144,6 +144,10 @@ PHRASINGS = [
                  {A("intercepted", "drone", 18)}, id="quoted-modifier"),
     pytest.param("A total of 1,900 Shahed drones were launched in a month.",
                  {A("launched", "drone", 1900, scope="cumulative")}, id="in-a-month"),
+    pytest.param("Eight missiles hit targets near the capital. Some of them were intercepted, officials said.",
+                 {A("launched", "missile", 8)}, id="hits-then-some-intercepted-are-launches"),
+    pytest.param("Radar posts recorded 32 launches of missiles, and 20 launches were tracked later.",
+                 {A("launched", "missile", 32), A("launched", "missile", 20)}, id="launches"),
     pytest.param("At least five HIMARS rockets slammed into the depot, the occupation authorities said.",
                  {A("hit", "missile", 5, "at_least", attacker="ukraine")}, id="ukrainian-model"),
 ]

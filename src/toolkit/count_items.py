@@ -23,7 +23,7 @@ _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
-_LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\s+of(?=\s)", re.IGNORECASE)
+_LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
 _OF_PRONOUN = re.compile(r"(?P<w>them|which|these|those)\b", re.IGNORECASE)
 _PRONOUN_BEFORE = re.compile(r"\bof\s+(?:which|them|these|those)\s+$", re.IGNORECASE)
@@ -195,11 +195,14 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
             _apply(item, phrase, bool(of.group("det")), state, items, None)
         return None
     launches = _LAUNCHES_OF.match(s, end)
-    if launches:  # "52 launches of Shahed drones": launched, whatever verb is around
-        phrase = parse_weapon_phrase(s, launches.end())
+    if launches:  # "52 launches of Shahed drones", "32 launches were recorded": launched, whatever verb is around
+        phrase = parse_weapon_phrase(s, launches.end()) if launches.group("of") else None
         if phrase:
             _apply(item, phrase, False, state, items, item.count)
-            item.event, item.fixed = "launched", True
+        else:
+            item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
+            item.phrase_end = launches.end()
+        item.event, item.fixed = "launched", True
         return None
     phrase = parse_weapon_phrase(s, end)
     if phrase:

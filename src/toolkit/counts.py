@@ -30,6 +30,9 @@ _NUMBER_HINT = re.compile(r"\d|\b(?:%s)\b" % phrase_pattern(
 _PUNCTUATION = "\"'()[],.;:!?\u201c\u201d\u2018\u2019"
 _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those)|(?:the|these|those)\s+\w+|of\s+the\s+\w+|(?=were\b))",
                           re.IGNORECASE)
+_SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)\b(?:\s+of\s+them)?\s+"
+                          r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
+                          re.IGNORECASE)
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
 
@@ -74,6 +77,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                         rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
         if state.previous_counted or state.current_counted:
             rows.extend(_all_of_them(sentence, lower, state, rules, first_line_end))
+            if _SOME_DOWNED.search(sentence.text):
+                _hits_were_launches(rows, sentences[max(0, index - 1)].start)
         state.close(sentence, rules)
     return rows
 
@@ -107,6 +112,13 @@ def _drop_foreign_clauses(s: str, items: list[Item], rules: CountRules) -> list[
             kept.append(item)
         start = item.phrase_end
     return kept
+
+
+def _hits_were_launches(rows: list[dict[str, Any]], since: int) -> None:
+    """ "Five missiles hit the city ... some were intercepted": the five were launched, not hits."""
+    for row in rows:
+        if row["event"] == "hit" and row["start_char"] >= since:
+            row["event"] = "launched"
 
 
 def _line_of(text: str, sentence: Sentence) -> str:
