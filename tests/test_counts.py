@@ -142,6 +142,8 @@ PHRASINGS = [
                  {A("intercepted", "drone", 12), A("launched", "drone", 15)}, id="phrase-out-of-total"),
     pytest.param('Gunners shot down 18 Russian "kamikaze" drones overnight.',
                  {A("intercepted", "drone", 18)}, id="quoted-modifier"),
+    pytest.param("Over 2 days, Russia launched 150 drones.", {A("launched", "drone", 150, scope="cumulative")},
+                 id="over-n-days"),
     pytest.param("A total of 1,900 Shahed drones were launched in a month.",
                  {A("launched", "drone", 1900, scope="cumulative")}, id="in-a-month"),
     pytest.param("Eight missiles hit targets near the capital. Some of them were intercepted, officials said.",
