@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 
 import pytest
@@ -234,6 +235,17 @@ def test_counts_never_raise_on_strike_like_text(words):
     for row in _rows(text):
         assert text[row["start_char"]:row["end_char"]] == row["evidence"]
         assert row["count"] > 0 and row["event"] in {"launched", "intercepted", "hit", "lost"}
+
+
+@pytest.mark.parametrize("text", ["Russia launched 5 drones" + " " * 1900 + "x",
+                                  "Russia launched 5 drones (" + " " * 1900,
+                                  "shot down 5 drones " + "and " * 500,
+                                  "Russia launched " + " and ".join(["5 Kh-101"] * 150) + " missiles"])
+def test_counts_pathological_sentences_stay_fast(text):
+    _rows("Russia launched 5 drones.")  # rules compiled outside the timing
+    started = time.perf_counter()
+    _rows(text)
+    assert time.perf_counter() - started < 1.0
 
 
 def test_counts_seed_article_gives_its_five_counts(shared):

@@ -91,10 +91,10 @@ def compiled() -> CountRules:
     heads = [h for hs in data["heads"].values() for h in hs]
     fillers = _alt(data["after_fillers"])
     # "... and several missiles had targeted": an uncounted weapon phrase may sit before the verb
-    skip_weapons = (rf"(?:\s*,?\s+(?:and|or)\s+(?:several|some|many|a\s+few|dozens\s+of|other|more)?\s*"
+    skip_weapons = (rf"(?:,?\s+(?:and|or)\s+(?:several|some|many|a\s+few|dozens\s+of|other|more)?\s*"
                     rf"(?:[\w-]+\s+){{0,2}}?(?:{_alt(heads)}))?")
     after = re.compile(
-        rf"{skip_weapons}(?:[\s\"'\u201c\u201d]|\s*\((?:[^()]{{1,40}})\))*"
+        rf"{skip_weapons}(?:[\s\"'\u201c\u201d]|\((?:[^()]{{1,40}})\))*"
         rf"(?:(?:{fillers})(?:\s+|[\"'\u201c\u201d]+\s*))*[\"'\u201c\u201d]?"
         rf"(?P<t>{_alt(after_event)})(?![\w-])", re.IGNORECASE)
     qualifier_of = {str(p).lower(): q for q, ps in data["qualifiers"].items() for p in ps}
