@@ -183,6 +183,9 @@ def test_impacts_casualties_children_counted():
     # a national total beside its regional parts
     ("At least 20 people were injured across the country. In Lviv, a drone strike injured four.",
      [{"kind": "injured", "count": 20, "qualifier": "at_least"}]),
+    # a total over several places is not one region's figure
+    ("Russian drones and missiles killed five people across Kharkiv and Odesa regions. In Odesa, two "
+     "people were killed when a drone hit a house.", [{"kind": "killed", "count": 5, "qualifier": "exact"}]),
     # shelling is not the air attack
     ("A drone hit a house in Sumy, injuring two. Artillery shelling killed three people in Nikopol.",
      [{"kind": "injured", "count": 2, "qualifier": "exact"}]),

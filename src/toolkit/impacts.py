@@ -45,6 +45,7 @@ _UKRAINIAN_ATTACK = re.compile(
 _LAUNCH_LIST_GAP = re.compile(r"(?:[\s,]|\b(?:and|the|of|occupied|temporarily|parts?|areas?|[A-Z][a-z]+|Sea|regions?|"
                               r"oblasts?|Oblast)\b)*")
 _CAPITAL = re.compile(r"\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b(?!,? [A-Z]| of (?!Ukraine))")
+_TOTAL_HINT = re.compile(r"\b(?:across|nationwide|in total|in all|overall|throughout)\b", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
@@ -246,6 +247,14 @@ def place_rows(analysed: list[Analysed], article: Article) -> list[dict[str, Any
     return rows
 
 
+def _casualty_code(item: Analysed) -> str | None:
+    """The oblast a casualty figure belongs to: the first one the sentence strikes, unless the
+    sentence gives a total over the country or several places ("across Ukraine")."""
+    if _TOTAL_HINT.search(item.sentence.text):
+        return None
+    return _first_code(item)
+
+
 def _first_code(item: Analysed) -> str | None:
     for mention, role in zip(item.places, item.roles):
         if role == "struck" and mention.place.oblast_code:
@@ -275,7 +284,7 @@ def extract_impacts(article: Article, sentences: list[Sentence],
     return {
         "places": place_rows(analysed, article),
         "infrastructure": infrastructure_rows(analysed, attacker, article),
-        "casualties": casualty_rows([(item.sentence, item.kind, _first_code(item)) for i, item in enumerate(analysed)
+        "casualties": casualty_rows([(item.sentence, item.kind, _casualty_code(item)) for i, item in enumerate(analysed)
                                      if i in casualty_sentences and in_scope(item, attacker)], article),
         "outages": outage_rows([item.sentence for i, item in enumerate(analysed)
                                 if i in outage_sentences and not item.kind.foreign], article),
