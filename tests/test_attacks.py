@@ -122,3 +122,16 @@ def test_attacks_source_ranks_file_validates():
 def test_attacks_docstring_examples_run():
     result = doctest.testmod(attacks_module)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2025-11-28T23:30:00Z", "2025-11-29"),       # winter, UTC+2: after midnight in Kyiv
+    ("2025-06-30T21:30:00+00:00", "2025-07-01"),  # summer, UTC+3
+    ("2025-06-30T20:30:00Z", "2025-06-30"),
+    ("2025-12-06 10:00", "2025-12-06"),           # naive: already Kyiv time
+    ("2025-12-06", "2025-12-06"),
+    ("yesterday", None),
+    (None, None),
+])
+def test_attacks_kyiv_date(value, expected):
+    assert attacks_module.kyiv_date(value) == expected

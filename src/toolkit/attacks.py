@@ -102,6 +102,39 @@ def source_rank(source: Any) -> int:
     return min(ranks) if ranks else 9
 
 
+def _kyiv_zone():
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    for name in ("Europe/Kyiv", "Europe/Kiev"):  # old tz data only knows "Europe/Kiev"
+        try:
+            return ZoneInfo(name)
+        except ZoneInfoNotFoundError:
+            continue
+    return None
+
+
+def kyiv_date(value: Any) -> str | None:
+    """ISO date in Kyiv of a date or timestamp; a timestamp with a UTC offset is converted to Europe/Kyiv.
+
+    Naive timestamps are taken as Kyiv local time (as the Air Force reports are).
+
+    >>> kyiv_date("2025-11-28T23:30:00Z"), kyiv_date("2025-12-06 10:00"), kyiv_date("not a date")
+    ('2025-11-29', '2025-12-06', None)
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    try:
+        stamp = pd.Timestamp(str(value).strip())
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(stamp):
+        return None
+    if stamp.tzinfo is not None:
+        zone = _kyiv_zone()
+        stamp = stamp.tz_convert(zone) if zone is not None else stamp.tz_convert("UTC") + pd.Timedelta(hours=2)
+    return stamp.date().isoformat()
+
+
 def article_attacks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per article: article_id, published_date, attack_date, attacker, attack_id.
 

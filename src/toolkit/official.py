@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from .attacks import EVENTS, attacks as reconcile_attacks, typed_frame
+from .attacks import EVENTS, attacks as reconcile_attacks, kyiv_date, typed_frame
 from .gazetteer import load_csv
 
 REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed")
@@ -137,10 +137,13 @@ def file_sha256(path: str | Path) -> str:
 
 
 def _morning_date(value: Any) -> str | None:
-    """ISO date of a Kyiv-local ``YYYY-MM-DD[ HH:MM]`` time (the dataset's times are already local)."""
+    """ISO date (Kyiv) of a report window's end: ``YYYY-MM-DD[ HH:MM]`` local time, or an ISO time with offset."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
-    m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", str(value))
+    text = str(value).strip()
+    if re.search(r"(?:Z|[+-]\d\d:?\d\d)$", text) and "T" in text:
+        return kyiv_date(text)
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     if not m:
         return None
     try:
