@@ -25,7 +25,8 @@ QUALIFIERS = {
 #: More victims than any single air attack has caused: such a figure is a war total, not an attack's.
 MAX_ATTACK_CASUALTIES = 1_000
 _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
-_KILLED = {"killed", "died", "dead", "kill", "kills", "killing", "lost their lives", "death toll", "fatally"}
+_KILLED = {"killed", "died", "dead", "kill", "kills", "killing", "lost their lives", "death toll", "fatally",
+           "claimed the lives of"}
 _AUX = (r"(?:were|was|have|has|had|been|being|are|is|also|so|far|reportedly|later|all|both|subsequently|"
         r"seriously|severely|slightly|critically|lightly|fatally|confirmed|now|then)")
 
@@ -43,6 +44,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     num = rf"(?<!\bno )(?P<n>(?:{NUMBER_PATTERN})(?<!\band))"  # "one and wounding six": the number is "one"
     qual = rf"(?:(?P<q>{_QUAL})\s+)?"
     noun = rf"(?P<noun>(?:[\w'-]+\s+){{0,2}}?(?:{nouns}))"
+    # a list of people: "a man", "a father and his son", "two women and a child"
+    person = rf"(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
+    people = (rf"(?:a|an|one|two|three|four|five|six|\d+)\s+{person}"
+              rf"(?:\s*(?:,|,?\s*and)\s+(?:a|an|one|his|her|their|two|three|four|five|six)\s+{person})*")
     return {
         # "at least five people were killed", "18 injured", "10 people dead"
         "subject": re.compile(
@@ -60,10 +65,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"stands at|stood at|is|was|of|to)\s+(?:to\s+)?{qual}{num}\b"),
         # "a 74-year-old woman was injured", "a father and his son were killed"
         "list": re.compile(
-            rf"\b(?P<list>(?:a|an|one|two|three|four|five|six|\d+)\s+(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
-            rf"(?:\s*(?:,|,?\s*and)\s+(?:a|an|one|his|her|their|two|three|four|five|six)\s+(?:[\w'-]+\s+){{0,2}}?"
-            rf"(?:{nouns}))*)\s+(?P<aux>(?:(?:was|were|has|have|had|been|is|are|also|reportedly)\s+){{1,3}})"
+            rf"\b(?P<list>{people})\s+(?P<aux>(?:(?:was|were|has|have|had|been|is|are|also|reportedly)\s+){{1,3}})"
             r"(?P<kind>killed|injured|wounded|hurt)\b"),
+        # "the strike killed a 12-year-old boy", "left a woman dead"
+        "verb_list": re.compile(
+            rf"\b(?P<kind>killing|killed|kills|injuring|injured|injures|wounding|wounded|wounds|claimed the lives of)"
+            rf"\s+(?P<list>{people})\b"),
+        "left_list": re.compile(rf"\bleft\s+(?P<list>{people})\s+(?P<kind>dead|injured|wounded)\b"),
     }
 
 
@@ -88,7 +96,7 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     found: list[tuple[int, int, dict[str, Any], str]] = []
     for name, pattern in _patterns().items():
         for m in pattern.finditer(text):
-            if name == "list":
+            if name.endswith("list"):
                 count = sum(parse_number(w) or 1 for w in _LIST_ITEM.findall(m.group("list")))
                 qualifier = "exact"
             else:
@@ -98,7 +106,7 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
             if count is None or not 0 < count <= MAX_ATTACK_CASUALTIES or military.search(noun) \
                     or military.search(text[m.end():m.end() + 25]) \
                     or (not noun and military.search(text[max(0, m.start() - 100):m.start()])) \
-                    or _ALTERNATIVE.match(text, m.end("n") if name != "list" else m.end()):
+                    or _ALTERNATIVE.match(text, m.end() if name.endswith("list") else m.end("n")):
                 continue
             children = count if re.search(r"\b(?:children|child|kids?)\b", noun) else None
             tail = _CHILDREN.match(text, m.end())
