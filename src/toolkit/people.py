@@ -207,6 +207,7 @@ def find_mentions(text: str) -> list[Mention]:
     gaps = _gaps(text, tokens)
     mentions: list[Mention] = []
     covered = [False] * len(tokens)
+    other_person: set[int] = set()  # listed surnames after another first name ("Dmitry Patrushev")
     i = 0
     while i < len(tokens):
         found = None
@@ -225,7 +226,10 @@ def find_mentions(text: str) -> list[Mention]:
         if found is None:
             person = g.short.get(folded[i])
             if person is not None:
-                found = (person, 1)
+                if _other_first_name(text, tokens, gaps, covered, i):
+                    other_person.add(i)
+                else:
+                    found = (person, 1)
         if found:
             person, n = found
             start, end = tokens[i][1], tokens[i + n - 1][2]
@@ -242,7 +246,7 @@ def find_mentions(text: str) -> list[Mention]:
         surnames.setdefault(key, m.person)
     not_first = _rules()["not_first"]
     for i, (word, start, end) in enumerate(tokens):
-        if covered[i] or word in not_first:
+        if covered[i] or word in not_first or i in other_person:
             continue
         person = surnames.get(folded[i])
         kind = "surname"
@@ -255,6 +259,18 @@ def find_mentions(text: str) -> list[Mention]:
     mentions.extend(_unknown_people(text, tokens, covered, gaps))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _other_first_name(text: str, tokens: list[tuple[str, int, int]], gaps: list[str | None], covered: list[bool],
+                      i: int) -> bool:
+    """True when a listed surname follows another known first name ("Dmitry Patrushev" when only
+    Nikolai is listed): the surname alone must not name the listed person then."""
+    if i == 0 or gaps[i - 1] != "" or covered[i - 1]:
+        return False
+    word = tokens[i - 1][0]
+    if word in _rules()["not_first"] or _is_possessive(word):
+        return False
+    return _translit(fold_token(word)) in _first_names()
 
 
 def _gaps(text: str, tokens: list[tuple[str, int, int]]) -> list[str | None]:
