@@ -24,7 +24,7 @@ _NOT_CUSTOMERS = re.compile(
 
 
 TRIGGER = re.compile(r"\b(?:without|disconnect|de-?energi[sz]|in the dark|no longer|had no|have no|has no|lost|"
-                     r"lose|losing|cut|knock|disrupt|interrupt)")
+                     r"lose|losing|cut|knock|disrupt|interrupt|outage|blackout)")
 
 
 @lru_cache(maxsize=1)
@@ -40,13 +40,15 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         rf"\s+(?:any\s+)?{services}")
     disconnected = re.compile(
         rf"\b{num}\s+(?P<unit>[\w-]+\s+)?(?P<mid>(?:(?!\d)[^.;]){{0,60}}?)\b(?:were|are|was|remain(?:ed)?|remain)\s+"
-        r"(?:still\s+)?(?:disconnected|de-?energi[sz]ed|in the dark)")
+        r"(?:still\s+)?(?:left\s+)?(?:disconnected|de-?energi[sz]ed|in the dark)")
     # "power was cut to around 400,000 customers"; "cut power and heat to 160,000"
     verb_first = (rf"(?:cut|cutting|knocked out|knocking out|disrupted|disrupting)\s+"
                   rf"{services.replace('svc', 'svc2')}\s+(?:supply\s+)?")
     verb_after = (rf"{services}\s+(?:supply\s+)?(?:was\s+|were\s+|had been\s+|has been\s+)?"
                   rf"(?:cut|knocked out|lost|disrupted|interrupted|cut off|off)\s+")
-    cut = re.compile(rf"(?:{verb_first}|{verb_after})(?:to|for)\s+{num}(?P<unit>\s+[\w-]+)?")
+    # "de-energised 3,000 consumers", "outages affected 40,000 households": power, with a unit
+    verb_number = r"(?:de-?energi[sz]ed|disconnected|(?:outages?|blackouts?)\s+(?:affected|hit|left))\s+"
+    cut = re.compile(rf"(?:(?:{verb_first}|{verb_after})(?:to|for)\s+|{verb_number}){num}(?P<unit>\s+[\w-]+)?")
     return without, disconnected, cut
 
 
