@@ -401,9 +401,10 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                 continue
             triggers = [t for t in rules["trigger"].finditer(clause) if not _in_call(clause, t)]
             people = None
-            if c_places and triggers and all(_VISIT.match(t.group(0)) for t in triggers) \
-                    and not _participants(text, (a, b), sentence, mentions, previous_mentions):
-                triggers = []  # "a visit to Ukraine" with nobody named: not a meeting
+            if c_places and triggers and all(_VISIT.match(t.group(0)) for t in triggers) and (
+                    not _participants(text, (a, b), sentence, mentions, previous_mentions)
+                    or not _visit_reaches_place(text, a, triggers, s_places)):
+                triggers = []  # a visit with nobody named, or far from the place: not a meeting
             if c_places and triggers:
                 status = _status(clause + " " + text[b:min(b + 40, sentence.end)])
                 phrase = find_date_phrase(clause)
@@ -439,6 +440,16 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                 current, current_index = target, index
         previous_mentions = s_mentions or previous_mentions
     return _merge_regions(list(meetings.values()))
+
+
+def _visit_reaches_place(text: str, clause_start: int, triggers: list[re.Match[str]],
+                         places: list[PlaceMention]) -> bool:
+    """True when a place follows a visit word closely ("visited Kyiv", "his visit to Ukraine")."""
+    for t in triggers:
+        end = clause_start + t.end()
+        if any(0 <= p.start - end <= 25 for p in places):
+            return True
+    return False
 
 
 def _in_call(clause: str, trigger: re.Match[str]) -> bool:
