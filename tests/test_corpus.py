@@ -127,6 +127,23 @@ def test_corpus_rerun_parses_only_what_changed(tmp_path, fake_extractor):
     _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
 
 
+def test_corpus_article_moved_to_another_file_is_reused_with_its_new_place(tmp_path, fake_extractor):
+    src = tmp_path / "in"
+    src.mkdir()
+    item = json.dumps({"id": "brief-1", "title": "Night attack", "published": "2025-12-06", "text": TEXTS[0]})
+    (src / "first.jsonl").write_text(item + "\n", encoding="utf-8")
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    (src / "first.jsonl").unlink()
+    (src / "second.jsonl").write_text(json.dumps({"id": "other", "text": TEXTS[1]}) + "\n" + item + "\n",
+                                      encoding="utf-8")
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (summary.parsed, summary.reused) == (1, 1)
+    articles = corpus.load_dataset(tmp_path / "ds")["articles"].set_index("article_id")
+    assert articles.loc["brief-1", "source_path"].endswith("second.jsonl") and articles.loc["brief-1", "source_row"] == 2
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
 def test_corpus_toolkit_change_reparses_everything(tmp_path, fake_extractor, monkeypatch):
     _write(tmp_path / "in", "a", TEXTS[0])
     corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
@@ -155,7 +172,7 @@ def _check_incremental_equals_full(base, operations) -> None:
     _assert_same(corpus.load_dataset(incremental), corpus.load_dataset(full))
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(operations=st.lists(_operation, min_size=1, max_size=5))
 def test_corpus_incremental_equals_full_rebuild(tmp_path_factory, fake_extractor, operations):
     _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations)

@@ -317,6 +317,8 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
         extractions = extract_all(to_parse, workers=workers, progress=progress)
         fresh = build_tables(extractions, summary.problems)
         tables = _merge_unchanged(fresh, previous, unchanged) if unchanged else fresh
+        # article metadata is always re-read, never cached: an unchanged text may have moved to another file or row
+        tables["articles"] = sort_table("articles", schema.conform("articles", [article_row(a) for a in articles]))
         summary.articles = len(articles)
         summary.parsed = len(to_parse)
         summary.reused = len(unchanged)
