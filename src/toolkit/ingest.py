@@ -316,17 +316,19 @@ def parse_html(html: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tup
         body = (doc.text if hasattr(doc, "text") else doc.get("text")) or ""
         get = (lambda k: getattr(doc, k, None)) if hasattr(doc, "text") else doc.get
         title, url, outlet = get("title"), get("url"), get("sitename")
-    if not body.strip() and _nesting_depth(html) > _LIBXML_MAX_DEPTH:
-        # libxml2 drops everything below 256 levels unless asked for a "huge" tree
-        import lxml.html
+    depth = _nesting_depth(html) if not body.strip() else 0
+    if depth > _LIBXML_MAX_DEPTH:
+        # libxml2 drops everything below 256 levels unless asked for a "huge" tree (up to ~2,000 levels)
+        if depth <= _LIBXML_HUGE_MAX_DEPTH:
+            import lxml.html
 
-        tree = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True, remove_comments=True))
-        doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
-                                          include_tables=False, favor_precision=True)
-        body = (getattr(doc, "text", None) or "") if doc is not None else ""
+            tree = lxml.html.fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True, remove_comments=True))
+            doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
+                                              include_tables=False, favor_precision=True)
+            body = (getattr(doc, "text", None) or "") if doc is not None else ""
         if not body.strip():
-            raise IngestError(f"HTML page is nested {_nesting_depth(html):,} elements deep; no article text "
-                              "could be read from it")
+            raise IngestError(f"HTML page is nested {depth:,} elements deep; no article text could be read "
+                              f"from it (the parser reads up to {_LIBXML_HUGE_MAX_DEPTH:,} levels)")
     if len(_WORDS.findall(body)) < _MIN_HTML_WORDS:
         raise IngestError("HTML page has no article text (only scripts, navigation or markup)")
     # original_date + no extensive search: only dates the page states in its metadata
@@ -349,6 +351,7 @@ def parse_html(html: str, path: Path, max_bytes: int = MAX_ARTICLE_BYTES) -> tup
 
 
 _LIBXML_MAX_DEPTH = 255
+_LIBXML_HUGE_MAX_DEPTH = 2_000
 #: Fewer words than this in the extracted main text of a page is navigation, not an article.
 _MIN_HTML_WORDS = 5
 _WORDS = re.compile(r"\w+")
