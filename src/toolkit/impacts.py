@@ -45,6 +45,8 @@ _UKRAINIAN_ATTACK = re.compile(
 _LAUNCH_LIST_GAP = re.compile(r"(?:[\s,]|\b(?:and|the|of|occupied|temporarily|parts?|areas?|[A-Z][a-z]+|Sea|regions?|"
                               r"oblasts?|Oblast)\b)*")
 _CAPITAL = re.compile(r"\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b(?!,? [A-Z]| of (?!Ukraine))")
+# another war or another century: "in World War II", "in 1943"
+_HISTORY = re.compile(r"\b(?:World War|Second World|First World|Great Patriotic|1[89]\d\d)\b")
 _TOTAL_HINT = re.compile(r"\b(?:across|nationwide|in total|in all|overall|throughout)\b", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
@@ -217,7 +219,7 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
     """One row per target category per sentence that says targets were hit or attacked."""
     rows = []
     for item in analysed:
-        if not item.kind.air_strike or not in_scope(item, attacker):
+        if not item.kind.air_strike or not in_scope(item, attacker) or _HISTORY.search(item.sentence.text):
             continue
         seen: set[str] = set()
         targets = find_targets(item.sentence.text)
