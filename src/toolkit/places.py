@@ -10,6 +10,7 @@ happen to be village names are not places.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,6 +66,7 @@ class _Index:
     multiword_starts: frozenset[str]  # first words of names of several words
     standalone: frozenset[str]  # names that stand for a whole unit ("Crimea")
     spellings: dict[str, str]  # every name as it may be written (also in capitals) -> gazetteer name
+    sorted_names: tuple[str, ...] = ()  # every name, sorted (prefix search for names cut off)
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +97,8 @@ def _gazetteer() -> _Index:
     standalone = frozenset(n for r in oblast_rows for n in split_aliases(r["standalone_names"]))
     spellings = {n.upper(): n for n in [*settlements, *units] if len(n) > 3}
     spellings.update({n: n for n in [*settlements, *units]})
-    return _Index(settlements, units, starts | frozenset(w.upper() for w in starts), standalone, spellings)
+    return _Index(settlements, units, starts | frozenset(w.upper() for w in starts), standalone, spellings,
+                  tuple(sorted({*settlements, *units})))
 
 
 def _known(index: _Index, name: str) -> str | None:
@@ -166,11 +169,15 @@ def _cut_off_name(text: str) -> tuple[int, int, str] | None:
     index = _gazetteer()
     if stem in index.spellings:
         return None
-    codes = {p.oblast_code or p.canonical for name, p in [*index.settlements.items(), *index.units.items()]
-             if name.startswith(stem)}
-    if len(codes) != 1:
+    names = []
+    for name in index.sorted_names[bisect_left(index.sorted_names, stem):]:
+        if not name.startswith(stem):
+            break
+        names.append(name)
+    places = [index.units.get(n) or index.settlements[n] for n in names]
+    if not places or len({p.oblast_code or p.canonical for p in places}) != 1:
         return None
-    name = next(n for n in [*index.units, *index.settlements] if n.startswith(stem))
+    name = next((n for n in names if n in index.units), names[0])
     start = len(text) - 40 + m.start(1) if len(text) > 40 else m.start(1)
     return start, start + len(stem), name
 
