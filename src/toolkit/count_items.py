@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
+_COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -284,6 +285,8 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
     for item in own:
         post = rules.after.match(s, item.phrase_end)
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
+        if item.post_event == "hit" and _COUNTRY.match(s, post.end()):
+            item.post_event = "launched"  # "76 missiles hit Ukraine": fired at the country, not hits
     # items joined into one list share a verb that follows the list ("one Kinzhal and one Kh-22 were downed")
     for a, b in zip(reversed(own[:-1]), reversed(own[1:])):
         if a.post_event is None and b.post_event and not b.relative and _LIST_JOIN.match(s[a.phrase_end:b.start]):
