@@ -10,7 +10,7 @@ from toolkit import attacks as attacks_module
 from toolkit.attacks import article_attacks, attacks, conflicts, source_rank, tables_from_rows
 from toolkit.gazetteer import load_csv
 
-from attack_fixtures import NIGHT, count, same_night_tables  # noqa: F401
+from attack_fixtures import count, same_night_tables
 
 
 def _by_class(frame):

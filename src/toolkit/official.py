@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from .attacks import EVENTS, attacks as reconcile_attacks, kyiv_date, typed_frame
+from .attacks import attacks as reconcile_attacks, kyiv_date, typed_frame
 from .gazetteer import load_csv
 
 REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed")
@@ -350,4 +350,4 @@ def write_comparison(dataset: str | Path, official_csv: str | Path, out_csv: str
 
 
 __all__ = ["load_official", "compare_with_official", "official_attacks", "unmapped_models", "model_class",
-           "normalise_model", "write_comparison", "file_sha256", "OfficialFormatError", "EVENTS"]
+           "normalise_model", "write_comparison", "file_sha256", "OfficialFormatError"]
