@@ -50,6 +50,7 @@ _HISTORY = re.compile(r"\b(?:World War|Second World|First World|Great Patriotic|
 _TOTAL_HINT = re.compile(r"\b(?:across|nationwide|in total|in all|overall|throughout)\b", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
+_OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
 
@@ -104,8 +105,15 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
 
 def _capital_mentions(text: str) -> list[PlaceMention]:
     """"the capital" / "Ukraine's capital" standing for Kyiv (not "the capital, Riyadh")."""
+    if "capital" not in text:
+        return []
     kyiv = lookup("Kyiv")
     return [PlaceMention(m.group(0), m.start(), m.end(), kyiv) for m in _CAPITAL.finditer(text)] if kyiv else []
+
+
+def _outage_hint(text: str) -> bool:
+    low = text.lower()
+    return any(word in low for word in _OUTAGE_WORDS) and bool(_OUTAGE_HINT.search(text))
 
 
 def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> list[str]:
@@ -121,7 +129,7 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
         elif _LAUNCH_HINT.search(before) and r.launch_before.search(before):
             roles.append("launch_site")
         elif not kind.air_strike:
-            roles.append("outage_only" if _OUTAGE_HINT.search(text) else "mentioned")
+            roles.append("outage_only" if _outage_hint(text) else "mentioned")
         elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before):
             roles.append("mentioned")
         elif mention.place.canonical in CAPITALS and mention.place.kind not in ("region", "oblast"):

@@ -23,7 +23,7 @@ _NOT_CUSTOMERS = re.compile(
     r"kilomet|drones?|missiles?|years?|days?|hours?|megawatts?|MW|tonnes?|tons?)\b")
 
 
-TRIGGER = re.compile(r"\b(?:without|disconnect|de-?energi[sz]|in the dark|no longer|had no|have no|has no|lost|"
+TRIGGER = re.compile(r"(?:without|disconnect|de-?energi[sz]|in the dark|no longer|had no|have no|has no|lost|"
                      r"lose|losing|cut|knock|disrupt|interrupt|outage|blackout)")
 
 
