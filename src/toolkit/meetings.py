@@ -123,7 +123,7 @@ def _rules() -> dict[str, Any]:
     aliases = sorted(venues(), key=len, reverse=True)
     return {
         "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"
-                            r"(?!\s+(?:region|oblast|province|district|governor|mayor))"),
+                            r"(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"),
         "trigger": re.compile(_alt(r["meeting_triggers"]), i),
         "trigger_words": tuple(r["trigger_words"]),
         "cue_words": tuple(r["cue_words"]),
