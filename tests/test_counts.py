@@ -148,6 +148,8 @@ PHRASINGS = [
     pytest.param("Russia's Defence Ministry said Ukraine had fired 10 missiles, all of which were shot down.",
                  {A("launched", "missile", 10, attacker="ukraine"), A("intercepted", "missile", 10, attacker="ukraine")},
                  id="all-of-which"),
+    pytest.param("Trains ran late since November.Only 15 rockets flew on the city.There is no power.",
+                 {A("launched", "missile", 15)}, id="sentences-run-together"),
     pytest.param("Over 2 days, Russia launched 150 drones.", {A("launched", "drone", 150, scope="cumulative")},
                  id="over-n-days"),
     pytest.param("A total of 1,900 Shahed drones were launched in a month.",

@@ -33,6 +33,9 @@ _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|th
 _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)\b(?:\s+of\s+them)?\s+"
                           r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
                           re.IGNORECASE)
+_GLUED = re.compile(r"(?<=[a-z][a-z])[.!?]+(?=[A-Z](?:[a-z]|\s))")
+_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs",
+                  "ms", "dr", "gen", "col", "lt", "st", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jr", "sr"}
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
 
@@ -48,6 +51,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     rules = compiled()
     text = article.text
     first_line_end = text.find("\n") if "\n" in text else len(text)
+    if _GLUED.search(text):
+        sentences = _unglue(sentences)
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     rows: list[dict[str, Any]] = []
     lower_text = text.lower()
@@ -119,6 +124,24 @@ def _hits_were_launches(rows: list[dict[str, Any]], since: int) -> None:
     for row in rows:
         if row["event"] == "hit" and row["start_char"] >= since:
             row["event"] = "launched"
+
+
+def _unglue(sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences run together without a space ("since November.Only 15 rockets"), cut apart here so
+    that one sentence's period or side does not leak into the next (spans stay exact)."""
+    out: list[Sentence] = []
+    for sentence in sentences:
+        start = 0
+        for m in _GLUED.finditer(sentence.text):
+            word = sentence.text[max(0, m.start() - 8):m.start()].split()[-1:] or [""]
+            if word[0].lower().strip("(\"'") in _ABBREVIATIONS:
+                continue
+            out.append(Sentence(sentence.text[start:m.end()], sentence.start + start, sentence.start + m.end(),
+                                sentence.paragraph))
+            start = m.end()
+        out.append(Sentence(sentence.text[start:], sentence.start + start, sentence.end, sentence.paragraph)
+                   if start else sentence)
+    return out
 
 
 def _line_of(text: str, sentence: Sentence) -> str:
