@@ -131,6 +131,11 @@ def test_official_loader_accepts_any_path_and_reports_missing_columns(tmp_path):
     assert frame["destroyed"].tolist()[:2] == [100, pd.NA]          # empty stays unknown
     assert frame["is_national"].tolist() == [True, False, True, True]
     assert unmapped_models(frame)[["model", "n_rows"]].values.tolist() == [["Mystery-9", 1]]
+    tables = tables_from_rows(articles=[{"article_id": "a", "published_date": "2026-07-02"}],
+                              strike_counts=[count("a", 1, "launched", "drone", 125)])
+    compared = compare_with_official(tables, frame).set_index("weapon_class")
+    assert compared.loc["drone", ["reported_launched", "official_launched"]].tolist() == [125, 120]
+    assert compared.loc["drone", "official_unmapped_models"] == "Mystery-9"
     bad = tmp_path / "other.csv"
     bad.write_text("date,weapon,count\n2026-07-02,Shahed,5\n", encoding="utf-8")
     with pytest.raises(OfficialFormatError, match="missing column"):

@@ -38,14 +38,15 @@ OFFICIAL_COLUMNS = ["row_number", "time_start", "time_end", "attack_date", "mode
 COMPARISON_COLUMNS = ["attack_date", "weapon_class", "reported_launched", "official_launched",
                       "launched_difference", "reported_intercepted", "official_intercepted",
                       "intercepted_difference", "reported_basis", "article_ids", "official_models",
-                      "official_sha256"]
+                      "official_unmapped_models", "official_sha256"]
 _DTYPES = {"row_number": "Int64", "time_start": "string", "time_end": "string", "attack_date": "string",
            "model": "string", "weapon_class": "string", "unmapped_parts": "string", "target": "string",
            "is_national": "boolean", "launched": "Int64", "destroyed": "Int64", "not_reach_goal": "Int64",
            "still_attacking": "Int64", "source": "string", "reported_launched": "Int64",
            "official_launched": "Int64", "launched_difference": "Int64", "reported_intercepted": "Int64",
            "official_intercepted": "Int64", "intercepted_difference": "Int64", "reported_basis": "string",
-           "article_ids": "string", "official_models": "string", "official_sha256": "string"}
+           "article_ids": "string", "official_models": "string", "official_unmapped_models": "string",
+           "official_sha256": "string"}
 
 
 class OfficialFormatError(ValueError):
@@ -294,6 +295,8 @@ def compare_with_official(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFr
     sum of the cruise and ballistic figures, as ``reported_basis`` says) and
     ``weapon`` (drones and missiles together, only where a report gives such a
     total). A class only the official figures give has null reported figures.
+    ``official_unmapped_models`` names official rows of that night whose model
+    did not map (left out of the official sums).
     Differences are reported minus official; unknown stays null.
 
     >>> from toolkit.attacks import tables_from_rows
@@ -323,6 +326,12 @@ def compare_with_official(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFr
     merged = reported.merge(official_rows, on=["attack_date", "weapon_class"], how="outer")
     # the drones-and-missiles roll-up is shown only where a report gives such a mixed total
     merged = merged[(merged["weapon_class"] != "weapon") | merged["reported_basis"].notna()]
+    # official rows of the night whose model did not map: the official sums leave them out, so say so on every row
+    day_rows = official[official["attack_date"].isin(set(reported["attack_date"])) & official["weapon_class"].isna()]
+    if national_only:
+        day_rows = day_rows[day_rows["is_national"].fillna(False).astype(bool)]
+    unmapped = day_rows.groupby("attack_date")["model"].agg(lambda m: ", ".join(dict.fromkeys(m.astype(str))))
+    merged["official_unmapped_models"] = merged["attack_date"].map(unmapped)
     for event in ("launched", "intercepted"):
         merged[f"{event}_difference"] = merged[f"reported_{event}"] - merged[f"official_{event}"]
     merged["official_sha256"] = sha256
