@@ -28,7 +28,7 @@ _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
 _KILLED = {"killed", "died", "dead", "kill", "kills", "killing", "lost their lives", "death toll", "fatally",
            "claimed the lives of"}
 _AUX = (r"(?:were|was|have|has|had|been|being|are|is|also|so|far|reportedly|later|all|both|subsequently|"
-        r"seriously|severely|slightly|critically|lightly|fatally|confirmed|now|then)")
+        r"seriously|severely|slightly|critically|lightly|fatally|confirmed|now|then|known|reported|to)")
 
 
 def _kind(word: str) -> str:
