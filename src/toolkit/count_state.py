@@ -10,6 +10,7 @@ from .count_rules import CountRules, normalise
 from .text import Sentence
 from .weapons import WeaponPhrase, weapon_mentions
 
+_PUNCTUATION = "\"'()[],.;:!?\u201c\u201d\u2018\u2019"
 _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 
 
@@ -31,7 +32,7 @@ class ArticleState:
         self._sentences = sentences
         self.current = 0  # index of the sentence being read
         self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
-        self.tokens: frozenset[str] = frozenset()  # the article's distinct words, bare and lower-cased
+        self.distinct_words: set[str] = set()  # the article's distinct lower-cased words, as split
         self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
         self.counted: list[Item] = []
         self.russian_ministry = False
@@ -47,7 +48,8 @@ class ArticleState:
         if self._foreign is None:
             single, multi = _foreign_words(rules)
             lower = text.lower()
-            hit = bool(single & self.tokens) or any(cue in lower for cue in multi)
+            tokens = {word.strip(_PUNCTUATION).split("'")[0] for word in self.distinct_words}
+            hit = bool(single & tokens) or any(cue in lower for cue in multi)
             self._foreign = hit and bool(rules.foreign.search(text))
         return self._foreign
 

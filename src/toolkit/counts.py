@@ -27,13 +27,12 @@ _NUMBER_HINT = re.compile(r"\d|\b(?:%s)\b" % phrase_pattern(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
      "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
      "sixty", "seventy", "eighty", "ninety", "dozen"]))
-_PUNCTUATION = "\"'()[],.;:!?\u201c\u201d\u2018\u2019"
 _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|these|those)\s+\w+|of\s+the\s+\w+|(?=were\b))",
                           re.IGNORECASE)
 _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)\b(?:\s+of\s+them)?\s+"
                           r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
                           re.IGNORECASE)
-_GLUED = re.compile(r"(?<=[a-z][a-z])[.!?]+(?=[A-Z](?:[a-z]|\s))")
+_GLUED = re.compile(r"[a-z][a-z][.!?]+(?=[A-Z](?:[a-z]|\s))")
 _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs",
                   "ms", "dr", "gen", "col", "lt", "st", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jr", "sr"}
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
@@ -56,11 +55,11 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     rows: list[dict[str, Any]] = []
     lower_text = text.lower()
-    tokens = frozenset(word.strip(_PUNCTUATION).split("'")[0] for word in set(lower_text.split()))
-    words = weapon_words(lower_text)
+    distinct = set(lower_text.split())
+    words = weapon_words(distinct)
     if not words:
         return rows  # the article names no weapon at all
-    state.words, state.tokens = words, tokens
+    state.words, state.distinct_words = words, distinct
     for index, sentence in enumerate(sentences):
         state.current = index
         lower = sentence.text.lower()
@@ -133,7 +132,7 @@ def _unglue(sentences: list[Sentence]) -> list[Sentence]:
     for sentence in sentences:
         start = 0
         for m in _GLUED.finditer(sentence.text):
-            word = sentence.text[max(0, m.start() - 8):m.start()].split()[-1:] or [""]
+            word = sentence.text[max(0, m.start() - 6):m.start() + 2].split()[-1:] or [""]
             if word[0].lower().strip("(\"'") in _ABBREVIATIONS:
                 continue
             out.append(Sentence(sentence.text[start:m.end()], sentence.start + start, sentence.start + m.end(),
