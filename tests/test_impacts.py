@@ -69,6 +69,8 @@ def test_impacts_bad_infrastructure_file_is_refused(bad):
     ("A fire at the site of a drone attack in Odesa regionCredit: Reuters", ["UA-51"]),
     ("Russia hit Kyiv with cruise missiles on Thursday.", ["UA-30"]),
     ("Two missiles crashed into an office block in Kherson.", ["UA-65"]),
+    ("Shahed drones over the Kharkiv region overnight.", ["UA-63"]),
+    ("A group of drones is moving towards Chernihiv.", ["UA-74"]),
 ])
 def test_impacts_places_struck(text, codes):
     assert facts(text)["oblasts_struck"] == codes

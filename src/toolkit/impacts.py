@@ -50,6 +50,8 @@ _HISTORY = re.compile(r"\b(?:World War|Second World|First World|Great Patriotic|
 _TOTAL_HINT = re.compile(r"\b(?:across|nationwide|in total|in all|overall|throughout)\b", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
+_OVER = re.compile(r"\b(?:over|above|towards?|in the direction of|in the skies? (?:over|of))\s+(?:the\s+)?$",
+                   re.IGNORECASE)
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
@@ -111,6 +113,12 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
     return [PlaceMention(m.group(0), m.start(), m.end(), kyiv) for m in _CAPITAL.finditer(text)] if kyiv else []
 
 
+def _weapons_over(kind: SentenceKind) -> bool:
+    """Aerial weapons named with no strike verb ("Shaheds over Kyiv"): the place right after
+    "over"/"towards" is where they were."""
+    return kind.air and not (kind.foreign or kind.hypothetical or kind.ground or kind.rollup)
+
+
 def _outage_hint(text: str) -> bool:
     low = text.lower()
     return any(word in low for word in _OUTAGE_WORDS) and bool(_OUTAGE_HINT.search(text))
@@ -128,7 +136,7 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
             roles.append("launch_site")  # "from Kursk and Bryansk regions"
         elif _LAUNCH_HINT.search(before) and r.launch_before.search(before):
             roles.append("launch_site")
-        elif not kind.air_strike:
+        elif not kind.air_strike and not (_weapons_over(kind) and _OVER.search(before)):
             roles.append("outage_only" if _outage_hint(text) else "mentioned")
         elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before):
             roles.append("mentioned")
