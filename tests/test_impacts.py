@@ -71,6 +71,7 @@ def test_impacts_bad_infrastructure_file_is_refused(bad):
     ("Two missiles crashed into an office block in Kherson.", ["UA-65"]),
     ("Shahed drones over the Kharkiv region overnight.", ["UA-63"]),
     ("A group of drones is moving towards Chernihiv.", ["UA-74"]),
+    ("Kyiv, Kharkiv and Odesa were hit overnight.", ["UA-30", "UA-63", "UA-51"]),
 ])
 def test_impacts_places_struck(text, codes):
     assert facts(text)["oblasts_struck"] == codes

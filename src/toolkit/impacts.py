@@ -149,6 +149,15 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
                 roles.append("mentioned")  # the capital as the government: "accused Kyiv", "Moscow launched"
         else:
             roles.append("struck")
+    # a capital listed with places struck is struck too: "Kyiv, Kharkiv and Odesa were hit"
+    for i, mention in enumerate(mentions):
+        if roles[i] == "mentioned" and mention.place.canonical in CAPITALS and kind.air_strike:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(mentions) and roles[j] == "struck" \
+                        and mentions[j].place.country_code == mention.place.country_code:
+                    gap = text[min(mention.end, mentions[j].end):max(mention.start, mentions[j].start)]
+                    if _LIST_GAP.fullmatch(gap):
+                        roles[i] = "struck"
     return roles
 
 
