@@ -23,6 +23,8 @@ _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
 _COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
+_DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|remains|parts)\s+(?:from|of)\s+(?:the\s+)?$",
+                            re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -90,7 +92,7 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
     items: list[Item] = []
     skip: set[int] = set()
     for value, start, end in numbers:
-        if start in skip or not _good_number(s, start, end, value):
+        if start in skip or not _good_number(s, start, end, value) or _DEBRIS_BEFORE.search(_tail(s, start)):
             continue
         before = s[max(0, start - 40):start]  # tail only: end-anchored patterns scan what they get
         q = rules.qualifier_tail.search(before)

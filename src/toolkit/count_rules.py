@@ -16,7 +16,7 @@ EVENTS = ("launched", "intercepted", "hit", "lost")
 QUALIFIERS = ("at_least", "about", "up_to")
 _TOP_KEYS = {"heads", "class_modifiers", "modifiers", "not_strike_weapons", "events", "after_fillers",
              "qualifiers", "cumulative_cues", "attacker_cues", "russian_claim_sources", "russian_regions",
-             "foreign_theatre", "home_theatre", "sources", "aid_cues"}
+             "foreign_theatre", "home_theatre", "sources", "aid_cues", "not_munitions"}
 
 
 @dataclass(frozen=True, eq=False)

@@ -102,7 +102,7 @@ def _patterns() -> dict[str, re.Pattern]:
     model_alt = phrase_pattern(models())
     return {
         # a model name, its plural, and "-type"/"-like" suffixes ("Shahed-type", "Kinzhals")
-        "model": re.compile(rf"\b(?<!-)(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w])",
+        "model": re.compile(rf"\b(?<!-)(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w-])",
                             re.IGNORECASE),
         "head": re.compile(rf"\b(?<!-)(?P<h>{phrase_pattern(heads)})(?![\w-])", re.IGNORECASE),
         "classmod": re.compile(rf"\b(?<!-)(?P<c>{phrase_pattern(classmods)})(?![\w])", re.IGNORECASE),
@@ -110,6 +110,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "not_strike": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['not_strike_weapons'])})(?![\w])",
                                  re.IGNORECASE),
         "conj": re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s+(?:and|or|&)\s+)"),
+        "platform": re.compile(rf"{_GAP}(?:{phrase_pattern(data['not_munitions'])})(?![\w-])", re.IGNORECASE),
         "paren": re.compile(r"\s*\(([^()]{1,40})\)"),
         "space": re.compile(_GAP),
         "of_types": re.compile(r"\s+of\s+(?:the\s+)?(?P<list>[\w\s,/-]{1,80}?)\s+(?:and\s+other\s+)?types\b",
@@ -123,8 +124,11 @@ def _model_of(alias: str) -> Model:
     return models()[alias.lower()]
 
 
-def parse_weapon_phrase(text: str, pos: int) -> WeaponPhrase | None:
+def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhrase | None:
     """The weapon phrase starting at ``pos`` (after a number), or None if none starts there.
+
+    With ``counted`` (the default) a phrase followed by a platform noun ("10 HIMARS launchers",
+    "5 missile strikes") is no count of munitions; a mere mention ("cruise missile strikes") is kept.
 
     >>> p = parse_weapon_phrase("53 hypersonic and ballistic missiles", 2)
     >>> p.weapon_class, p.end
@@ -182,6 +186,8 @@ def parse_weapon_phrase(text: str, pos: int) -> WeaponPhrase | None:
             break
         cursor = sp.end()
     end = _last_end(text, start, cursor, last)
+    if counted and pat["platform"].match(text, end):
+        return None  # "10 HIMARS launchers", "5 missile strikes", "3 drone units": not munitions
     if not heads and not found_models:
         return None
     if heads:
@@ -308,9 +314,9 @@ def weapon_mentions(text: str) -> list[WeaponPhrase]:
         before = text[max(0, m.start() - 40):m.start()]
         cm = _classmod_tail_re().search(before)
         begin = m.start() - (len(before) - cm.start()) if cm else m.start()
-        phrase = parse_weapon_phrase(text, begin - 1) if begin > 0 and text[begin - 1].isspace() else None
+        phrase = parse_weapon_phrase(text, begin - 1, False) if begin > 0 and text[begin - 1].isspace() else None
         if phrase is None:
-            phrase = parse_weapon_phrase(" " + text[begin:], 0)
+            phrase = parse_weapon_phrase(" " + text[begin:], 0, False)
             if phrase is None:
                 continue
             phrase = WeaponPhrase(begin + phrase.start - 1, begin + phrase.end - 1, phrase.weapon_class,
