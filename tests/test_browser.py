@@ -103,7 +103,8 @@ def browser(lab):
 def _run_notebook(browser, lab: str, name: str):
     """Open a notebook in JupyterLab, wait for its kernel, run all cells; returns the page."""
     page = browser.new_page(viewport={"width": 1400, "height": 1300})
-    page.goto(f"{lab}/lab/tree/notebooks/{name}.ipynb")
+    # a workspace of its own: no tab restored from an earlier test hides this notebook's cells
+    page.goto(f"{lab}/lab/workspaces/{name}/tree/notebooks/{name}.ipynb?reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_function(
         """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -127,6 +128,12 @@ def _screenshot(page, name: str) -> Path:
     path = SHOTS / f"{name}_dashboard.png"
     page.screenshot(path=str(path))
     return path
+
+
+def _close(page) -> None:
+    """Shut the notebook's kernel down (the server outlives the page) and close the page."""
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.shutdown()")
+    page.close()
 
 
 def _chart_sources(page) -> list[str]:
@@ -155,7 +162,7 @@ def test_browser_strike_dashboard_reacts_to_a_widget(browser, lab):
     after = _chart_sources(page)
     assert after != before
     assert _screenshot(page, "02_strikes").stat().st_size > 10_000
-    page.close()
+    _close(page)
 
 
 @pytest.mark.parametrize("name", ["01_quickstart", "03_diplomacy", "05_official_figures"])
@@ -166,4 +173,4 @@ def test_browser_other_dashboards_render(browser, lab, name):
     labels = [t.strip() for t in dashboard.locator(".widget-label").all_inner_texts() if t.strip()]
     assert len(labels) >= 2
     assert _screenshot(page, name).stat().st_size > 10_000
-    page.close()
+    _close(page)

@@ -176,6 +176,27 @@ def oblast_options(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
 
 # --------------------------------------------------------------------------- dashboards
 
+def _arrange(outputs: list[Any]) -> list[Any]:
+    """Outputs in order, with each run of two or more charts laid out in a two-column grid."""
+    import ipywidgets as w
+
+    arranged: list[Any] = []
+    run: list[Any] = []
+    for output in [*outputs, None]:
+        if isinstance(output, w.Image):
+            run.append(output)
+            continue
+        if len(run) > 1:
+            arranged.append(w.GridBox(run, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
+                                                           grid_gap="8px")))
+        else:
+            arranged += run
+        run = []
+        if output is not None:
+            arranged.append(output)
+    return arranged
+
+
 class Dashboard:
     """Controls, outputs and the last state shown; ``view`` is the box to display."""
 
@@ -187,12 +208,8 @@ class Dashboard:
         self.outputs = outputs
         self.state: dict[str, Any] = {}
         header = w.HTML(f"<h3 style='margin:4px 0'>{html.escape(title)}</h3>")
-        charts = [o for o in outputs.values() if isinstance(o, w.Image)]
-        others = [o for o in outputs.values() if not isinstance(o, w.Image)]
-        grid = [w.GridBox(charts, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
-                                                  grid_gap="8px"))] if len(charts) > 1 else charts
         self.view = w.VBox([header, w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap")),
-                            *others, *grid])
+                            *_arrange(list(outputs.values()))])
         self.view.add_class("toolkit-dashboard")
         for control in controls.values():
             control.observe(lambda _change: self.refresh(), names="value")
@@ -271,7 +288,7 @@ class DiplomacyExplorer(Dashboard):
         plans = tables["plans"]["points"].dropna().astype(int).unique()
         controls = {"person": dropdown("Follow person", sorted(names.unique())),
                     "plan": dropdown("Follow plan (points)", [f"{p}-point plan" for p in sorted(plans)])}
-        outputs = {"summary": w.HTML(), "plans": w.HTML(), "matrix": image("Who met whom"),
+        outputs = {"summary": w.HTML(), "matrix": image("Who met whom"), "plans": w.HTML(),
                    "meetings": w.HTML()}
         super().__init__("Follow a person or a plan", controls, outputs)
         self.refresh()
@@ -381,7 +398,7 @@ class ComparisonExplorer(Dashboard):
         controls = {"weapon_class": dropdown("Weapon class", classes),
                     "only_differing": w.Checkbox(description="Only rows where reports differ", value=False,
                                                  style=_STYLE)}
-        outputs = {"summary": w.HTML(), "table": w.HTML(), "chart": image("Reported vs official launched")}
+        outputs = {"summary": w.HTML(), "chart": image("Reported vs official launched"), "table": w.HTML()}
         super().__init__("Reported vs official figures", controls, outputs)
         self.refresh()
 
@@ -395,7 +412,7 @@ class ComparisonExplorer(Dashboard):
             rows = rows[rows["weapon_class"] == chosen]
         if self.controls["only_differing"].value:
             rows = differing(rows)
-        self.outputs["table"].value = frame_html(rows, max_rows=50, empty="Nothing to compare for this selection.")
+        self.outputs["table"].value = frame_html(rows, max_rows=20, empty="Nothing to compare for this selection.")
         self.outputs["chart"].value = figure_png(plots.reported_vs_official(rows, event="launched"))
         text = f"{len(rows)} attack and weapon-class rows"
         self.outputs["summary"].value = message_html(text)
