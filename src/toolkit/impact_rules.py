@@ -28,7 +28,8 @@ def lower_fragment(fragment: str) -> str:
     return re.sub(r"(\\.)|([A-Z])", lambda m: m.group(1) or m.group(2).lower(), fragment)
 
 
-def _alternation(fragments: list[str]) -> str:
+def alternation(fragments: list[str]) -> str:
+    """The fragments, lower-cased, as one factored regex alternation (longest first)."""
     expanded = [e for f in fragments for e in expand_leading(lower_fragment(f))]
     return factored(sorted(dict.fromkeys(expanded), key=len, reverse=True))
 
@@ -114,7 +115,7 @@ def first_chars(fragments: list[str]) -> str:
 def words_pattern(fragments: list[str]) -> re.Pattern[str]:
     """One regex matching any fragment as whole words (longest first), for LOWER-CASED text
     (see :func:`lowered`): matching lower-cased text case-sensitively is several times faster."""
-    return re.compile(rf"\b{first_chars(fragments)}(?:{_alternation(fragments)})(?![\w-])")
+    return re.compile(rf"\b{first_chars(fragments)}(?:{alternation(fragments)})(?![\w-])")
 
 
 def lowered(text: str) -> str:
@@ -174,8 +175,8 @@ def rules() -> Rules:
     services = {w.lower(): svc for svc, words in data["outage_services"].items() for w in words}
     kind_words = [f for g in _KIND_GROUPS for f in data[g + "_words"]]
     return Rules(
-        kinds=re.compile(r"\b" + first_chars(kind_words) + f"(?:{_alternation(kind_words)})" + r"(?![\w-])"),
-        kind_of=tuple((g, re.compile(_alternation(data[g + "_words"]))) for g in _KIND_GROUPS),
+        kinds=re.compile(r"\b" + first_chars(kind_words) + f"(?:{alternation(kind_words)})" + r"(?![\w-])"),
+        kind_of=tuple((g, re.compile(alternation(data[g + "_words"]))) for g in _KIND_GROUPS),
         background=words_pattern(data["background_words"]),
         launch_before=re.compile(rf"(?:{'|'.join(data['launch_before'])})\s*$", re.IGNORECASE),
         capital_before=re.compile(rf"\b(?:{'|'.join(data['capital_struck_before'])})$", re.IGNORECASE),
@@ -223,7 +224,7 @@ def classify(text: str) -> SentenceKind:
 
 
 @lru_cache(maxsize=4096)
-def _kind_of(trigger: str) -> str:
+def kind_of(trigger: str) -> str:
     """The group of a matched trigger word (the first group, in priority order, it belongs to)."""
     for group, pattern in rules().kind_of:
         if pattern.fullmatch(trigger):
@@ -239,6 +240,6 @@ def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = No
     for m in rules().kinds.finditer(low if low is not None else lowered(text)):
         i = bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < spans[i][1]:
-            flags[i].add(_kind_of(m.group(0)))
+            flags[i].add(kind_of(m.group(0)))
     return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f,
                          "rollup" in f, "hypothetical" in f) for f in flags]

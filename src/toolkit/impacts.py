@@ -18,7 +18,7 @@ from typing import Any
 from .casualties import TRIGGER as CASUALTY_TRIGGER
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
-from .impact_rules import SentenceKind, _alternation, _kind_of as _kind_group, classify_spans, first_chars, lowered, rules
+from .impact_rules import SentenceKind, alternation, classify_spans, first_chars, kind_of, lowered, rules
 from .outages import TRIGGER as OUTAGE_TRIGGER
 from .outages import outage_facts, outage_rows
 from .places import PlaceMention, find_places, lookup
@@ -208,8 +208,8 @@ def _targets_pattern() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str
     validate_infrastructure(data)
     groups = [("exclude", data["exclude"]), *data["categories"].items()]
     every = [f for _, fragments in groups for f in fragments]
-    pattern = re.compile(rf"\b{first_chars(every)}(?:{_alternation(every)})(?![\w-])")
-    return pattern, tuple((name, re.compile(_alternation(fragments))) for name, fragments in groups)
+    pattern = re.compile(rf"\b{first_chars(every)}(?:{alternation(every)})(?![\w-])")
+    return pattern, tuple((name, re.compile(alternation(fragments))) for name, fragments in groups)
 
 
 @lru_cache(maxsize=4096)
@@ -237,7 +237,7 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
 def _strike_positions(text: str) -> list[int]:
     """Where the sentence says something was struck (strike or aerial-weapon words)."""
     kinds = rules().kinds
-    return [m.start() for m in kinds.finditer(lowered(text)) if _kind_group(m.group(0)) in ("strike", "air")]
+    return [m.start() for m in kinds.finditer(lowered(text)) if kind_of(m.group(0)) in ("strike", "air")]
 
 
 def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article) -> list[dict[str, Any]]:
