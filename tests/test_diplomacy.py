@@ -52,6 +52,9 @@ def meetings(text: str, published: str | None = "2025-12-02") -> dict[str, list[
     # two places in one sentence: each person goes to their own meeting
     ("Headline\n\nThe Riyadh meeting came a day after Emmanuel Macron gathered European leaders in Paris.",
      {"Riyadh": [], "Paris": ["Emmanuel Macron"]}),
+    # a title stands for the person the article names ("the Ukrainian president")
+    ("Headline\n\nVolodymyr Zelensky spoke on Monday. Antonio Guterres met the Ukrainian president in Lviv.",
+     {"Lviv": ["Antonio Guterres", "Volodymyr Zelensky"]}),
     # a pronoun that does the meeting is resolved
     ("Headline\n\nDan Driscoll briefed reporters. He is due to fly to Abu Dhabi to meet Russian officials.",
      {"Abu Dhabi": ["Dan Driscoll"]}),
@@ -224,7 +227,10 @@ def test_diplomacy_rules_file_is_valid():
     from toolkit import meetings
     from toolkit.gazetteer import load_yaml
 
-    rules = load_yaml("diplomacy_rules.yaml")
+    rules = dict(load_yaml("diplomacy_rules.yaml"))  # a copy: the loader caches its result
+    for pattern, names in rules.pop("role_references").items():
+        re.compile(pattern)
+        assert names and all(isinstance(n, str) for n in names)
     for key, value in rules.items():
         items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]
         for item in items:

@@ -135,6 +135,7 @@ def _rules() -> dict[str, Any]:
         "report": re.compile(_alt(r["reporting_verbs"]), i),
         "sep": re.compile(_alt(r["clause_separators"]), i),
         "always_sep": re.compile(_alt(r["always_separators"]), i),
+        "role_refs": [(re.compile(p, i), tuple(names)) for p, names in r["role_references"].items()],
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
         "cont_trigger": re.compile(_alt(r["continuation_triggers"]), i),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
@@ -300,6 +301,7 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
         if _is_speaker(text, m, b, sentence):
             continue
         out.append(m)
+    out.extend(_role_references(clause, a, mentions))
     pronoun = _PRONOUN.search(clause)
     if pronoun and _acting_pronoun(clause[pronoun.end():]) \
             and not any(x <= a + pronoun.start() < y for x, y in excluded):
@@ -308,6 +310,18 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
             out.append(before[-1])
         elif previous:
             out.append(previous[0])
+    return out
+
+
+def _role_references(clause: str, offset: int, mentions: list[Mention]) -> list[Mention]:
+    """People a clause names by title only ("the Ukrainian president"), when the article names them."""
+    named = {m.person.name: m.person for m in mentions}
+    out = []
+    for pattern, candidates in _rules()["role_refs"]:
+        for m in pattern.finditer(clause):
+            person = next((named[c] for c in candidates if c in named), None)
+            if person is not None:
+                out.append(Mention(person, offset + m.start(), offset + m.end(), "role"))
     return out
 
 
