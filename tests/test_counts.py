@@ -152,6 +152,9 @@ PHRASINGS = [
                  {A("launched", "missile", 15)}, id="sentences-run-together"),
     pytest.param("Russia launched 40 Shahed drones; debris from 3 drones fell on houses.",
                  {A("launched", "drone", 40)}, id="debris-is-no-count"),
+    pytest.param("The barrage included three Kinzhal missiles - none of which were intercepted - and 35 Kalibr "
+                 "cruise missiles.", {A("launched", "ballistic_missile", 3), A("launched", "cruise_missile", 35)},
+                 id="negated-verb-is-no-verb"),
     pytest.param("Over 2 days, Russia launched 150 drones.", {A("launched", "drone", 150, scope="cumulative")},
                  id="over-n-days"),
     pytest.param("A total of 1,900 Shahed drones were launched in a month.",

@@ -25,6 +25,8 @@ _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercep
 _COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
 _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|remains|parts)\s+(?:from|of)\s+(?:the\s+)?$",
                             re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\s+been)|not|no|never|without|"
+                      r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -282,7 +284,7 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
     # "drones launched overnight": a participle right after a counted phrase describes it; it is
     # no verb for the items that follow
     triggers = [(m.start(), m.end(), rules.before_event[normalise(m.group("t"))]) for m in rules.before.finditer(s)
-                if not (m.start() - 1 in ends or m.start() - 2 in ends)]
+                if not (m.start() - 1 in ends or m.start() - 2 in ends) and not _NEGATED.search(_tail(s, m.start()))]
     own = [i for i in items if not i.fixed]
     for item in own:
         post = rules.after.match(s, item.phrase_end)
