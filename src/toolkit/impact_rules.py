@@ -18,7 +18,8 @@ RULES_FILE = "impact_rules.yaml"
 _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", "foreign_words",
                "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
                "restored_words", "person_nouns", "military_nouns", "rollup_words", "hypothetical_words", "capital_struck_before",
-               "capital_struck_after")
+               "capital_struck_after", "russian_attack_words", "ukrainian_attack_words", "total_words",
+               "history_words", "weapons_over_words")
 _SERVICES = ("power", "heat", "water", "gas")
 _KIND_GROUPS = ("foreign", "hypothetical", "background", "rollup", "ground", "strike", "air")
 
@@ -144,6 +145,11 @@ class Rules:
     service_words: str  # regex alternation of service words
     person_nouns: str  # regex alternation
     military_nouns: re.Pattern[str]
+    russian_attack: re.Pattern[str]
+    ukrainian_attack: re.Pattern[str]
+    total: re.Pattern[str]
+    history: re.Pattern[str]
+    weapons_over: re.Pattern[str]
 
 
 def validate(data: Any) -> None:
@@ -189,6 +195,11 @@ def rules() -> Rules:
         service_words="|".join(re.escape(w) for w in sorted(services, key=len, reverse=True)),
         person_nouns="|".join(f"(?:{p})" for p in sorted(data["person_nouns"], key=len, reverse=True)),
         military_nouns=words_pattern(data["military_nouns"]),
+        russian_attack=re.compile(rf"\b(?:{'|'.join(data['russian_attack_words'])})\b"),
+        ukrainian_attack=re.compile(rf"\b(?:{'|'.join(data['ukrainian_attack_words'])})\b"),
+        total=re.compile(rf"\b(?:{'|'.join(data['total_words'])})\b", re.IGNORECASE),
+        history=re.compile(rf"\b(?:{'|'.join(data['history_words'])})\b"),
+        weapons_over=re.compile(rf"\b(?:{'|'.join(data['weapons_over_words'])})\s+(?:the\s+)?$", re.IGNORECASE),
     )
 
 

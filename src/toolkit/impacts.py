@@ -33,25 +33,13 @@ CAPITALS = ("Kyiv", "Moscow")
 TARGET_WINDOW = 80
 CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_other", "military", "water",
               "transport_other")
-_RUSSIAN_ATTACK = re.compile(
-    r"\bRussia(?:n|'s|’s)?\s+(?:forces\s+|troops\s+|military\s+|army\s+)?(?:overnight\s+)?(?:launched|attacked|struck|"
-    r"fired|hit|targeted|bombed|pounded|drones?|missiles?|strikes?|attacks?|air\s?strikes?|Shaheds?|bombs?)\b")
-_UKRAINIAN_ATTACK = re.compile(
-    r"\b(?:Ukrainian|Ukraine's|Ukraine’s|Kyiv's|Kyiv’s)\s+(?:drones?|UAVs?|missiles?|strikes?|attacks?|"
-    r"forces\s+(?:launched|attacked|struck|fired|hit))\b|\bUkraine\s+(?:launched|attacked|struck|fired|hit)\b"
-    r"|\b(?:Russian|Russia's|Russia’s)\s+(?:Defen[cs]e\s+Ministry|Ministry\s+of\s+Defen[cs]e|MoD)\b")
 # what may stand between two launch sites of one list: "from Kursk region, the Caspian Sea and occupied
 # parts of Donetsk region"
 _LAUNCH_LIST_GAP = re.compile(r"(?:[\s,]|\b(?:and|the|of|occupied|temporarily|parts?|areas?|[A-Z][a-z]+|Sea|regions?|"
                               r"oblasts?|Oblast)\b)*")
 _CAPITAL = re.compile(r"\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b(?!,? [A-Z]| of (?!Ukraine))")
-# another war or another century: "in World War II", "in 1943"
-_HISTORY = re.compile(r"\b(?:World War|Second World|First World|Great Patriotic|1[89]\d\d)\b")
-_TOTAL_HINT = re.compile(r"\b(?:across|nationwide|in total|in all|overall|throughout)\b", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
-_OVER = re.compile(r"\b(?:over|above|towards?|in the direction of|in the skies? (?:over|of))\s+(?:the\s+)?$",
-                   re.IGNORECASE)
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
@@ -136,7 +124,7 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
             roles.append("launch_site")  # "from Kursk and Bryansk regions"
         elif _LAUNCH_HINT.search(before) and r.launch_before.search(before):
             roles.append("launch_site")
-        elif not kind.air_strike and not (_weapons_over(kind) and _OVER.search(before)):
+        elif not kind.air_strike and not (_weapons_over(kind) and rules().weapons_over.search(before)):
             roles.append("outage_only" if _outage_hint(text) else "mentioned")
         elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before):
             roles.append("mentioned")
@@ -168,8 +156,8 @@ def article_attacker(analysed: list[Analysed], strike_counts: list[dict[str, Any
     if "russia" in attackers:
         return "russia"
     text = text or " ".join(item.sentence.text for item in analysed)
-    russian = bool(_RUSSIAN_ATTACK.search(text))
-    ukrainian = "ukraine" in attackers or bool(_UKRAINIAN_ATTACK.search(text)) or any(
+    russian = bool(rules().russian_attack.search(text))
+    ukrainian = "ukraine" in attackers or bool(rules().ukrainian_attack.search(text)) or any(
         item.kind.air_strike and "struck" in item.roles and item.russian_only for item in analysed)
     return "ukraine" if ukrainian and not russian else "russia"
 
@@ -244,7 +232,7 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
     """One row per target category per sentence that says targets were hit or attacked."""
     rows = []
     for item in analysed:
-        if not item.kind.air_strike or not in_scope(item, attacker) or _HISTORY.search(item.sentence.text):
+        if not item.kind.air_strike or not in_scope(item, attacker) or rules().history.search(item.sentence.text):
             continue
         seen: set[str] = set()
         targets = find_targets(item.sentence.text)
@@ -277,7 +265,7 @@ def place_rows(analysed: list[Analysed], article: Article) -> list[dict[str, Any
 def _casualty_code(item: Analysed) -> str | None:
     """The oblast a casualty figure belongs to: the first one the sentence strikes, unless the
     sentence gives a total over the country or several places ("across Ukraine")."""
-    if _TOTAL_HINT.search(item.sentence.text):
+    if rules().total.search(item.sentence.text):
         return None
     return _first_code(item)
 
