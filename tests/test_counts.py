@@ -155,6 +155,13 @@ PHRASINGS = [
     pytest.param("The barrage included three Kinzhal missiles - none of which were intercepted - and 35 Kalibr "
                  "cruise missiles.", {A("launched", "ballistic_missile", 3), A("launched", "cruise_missile", 35)},
                  id="negated-verb-is-no-verb"),
+    pytest.param("Russia fired five missiles: three Kinzhals and two Iskander-M. Air defence downed four of the "
+                 "missiles.", {A("launched", "missile", 5), A("launched", "ballistic_missile", 3),
+                               A("launched", "ballistic_missile", 2), A("intercepted", "missile", 4)},
+                 id="the-missiles-points-to-plain-missiles"),
+    pytest.param("Cruise missile strikes shook the city. One of the two missiles launched hit a tower.",
+                 {A("launched", "cruise_missile", 2), A("hit", "cruise_missile", 1)},
+                 id="the-missiles-points-to-named-class"),
     pytest.param("Over 2 days, Russia launched 150 drones.", {A("launched", "drone", 150, scope="cumulative")},
                  id="over-n-days"),
     pytest.param("A total of 1,900 Shahed drones were launched in a month.",

@@ -145,7 +145,12 @@ def _resolve_generic(phrase: WeaponPhrase, count: int | None, state: ArticleStat
         if count is not None and item.count == count and item.weapon_class in _MISSILES:
             return item.weapon_class, item.model
     if phrase.weapon_class == "missile":
-        for m in reversed(state.mentions):
+        earlier = state.mentions
+        # "the missiles" points back to plain "missiles" when the text used that word, else to the
+        # missiles named before ("cruise missile strikes ... one of the two missiles")
+        if any(m.generic and m.weapon_class == "missile" for m in earlier):
+            return phrase.weapon_class, phrase.model
+        for m in reversed(earlier):
             if m.weapon_class in _MISSILES:
                 return m.weapon_class, m.model
     return phrase.weapon_class, phrase.model
