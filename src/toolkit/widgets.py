@@ -254,10 +254,22 @@ class StrikeDashboard(Dashboard):
         self.refresh()
 
     def refresh(self) -> None:
-        """Filter the tables by the controls and redraw every chart."""
+        """Filter the tables by the controls and redraw every chart (a selection seen before is reused)."""
+        s = self.selection()
+        key = tuple(sorted((k, str(v)) for k, v in s.items()))
+        cache: dict[tuple, tuple[dict[str, Any], dict[str, Any]]] = self.__dict__.setdefault("_cache", {})
+        if key not in cache:
+            cache[key] = self._draw(s)
+            while len(cache) > 16:  # the oldest selections go first
+                cache.pop(next(iter(cache)))
+        values, state = cache[key]
+        for name, value in values.items():
+            self.outputs[name].value = value
+        self.state = dict(state)
+
+    def _draw(self, s: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         from . import aggregate, plots
 
-        s = self.selection()
         chosen = filter_tables(self.tables, s["start"], s["end"], s["attacker"], s["weapon_class"], s["oblast"])
         attacks = aggregate.attacks(chosen)
         charts: dict[str, Callable[[], Any]] = {
@@ -267,14 +279,14 @@ class StrikeDashboard(Dashboard):
             "impacts": lambda: plots.impacts_per_attack(aggregate.impacts_per_attack(chosen)),
             "map": lambda: plots.struck_places_map(aggregate.struck_places(chosen)),
         }
-        for name, draw in charts.items():
-            self.outputs[name].value = figure_png(draw())
+        values: dict[str, Any] = {name: figure_png(draw()) for name, draw in charts.items()}
         n_articles = len(chosen["articles"])
         text = (f"{len(attacks)} attack rows from {n_articles} articles in this selection" if len(attacks)
                 else f"No strike facts yet for this selection ({n_articles} articles)")
-        self.outputs["summary"].value = message_html(text)
-        self.state = {"selection": s, "n_articles": n_articles, "n_attack_rows": len(attacks), "summary": text,
-                      "charts": {name: len(self.outputs[name].value) for name in charts}}
+        values["summary"] = message_html(text)
+        state = {"selection": s, "n_articles": n_articles, "n_attack_rows": len(attacks), "summary": text,
+                 "charts": {name: len(values[name]) for name in charts}}
+        return values, state
 
 
 class DiplomacyExplorer(Dashboard):
