@@ -259,3 +259,13 @@ def test_diplomacy_trigger_words_cover_triggers(sentence):
     assert rules["trigger"].search(sentence)
     assert any(w in low for w in rules["trigger_words"])
 
+
+
+def test_diplomacy_positions_link_to_plan_and_meeting():
+    text = ("Headline\n\nNegotiators held talks in Geneva on Sunday on the 28-point plan.\n\n"
+            "The talks stalled over the Donbas region.\n\nThe original draft would cap the army at 600,000 troops.")
+    tables = extract_diplomacy(article_from_text(text, published="2025-11-24"))
+    rows = {r["topic"]: r for r in tables["positions"]}
+    meeting_id = tables["meetings"][0]["meeting_id"]
+    assert rows["territory"]["points"] == 28 and rows["territory"]["meeting_id"] == meeting_id
+    assert rows["army_size"]["points"] == 28 and rows["army_size"]["meeting_id"] is None

@@ -82,6 +82,7 @@ def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
         meetings_mod.sentences_containing(low, starts, ("point",)))])
     tables["positions"] = extract_positions([sentences[i] for i in sorted(
         meetings_mod.sentences_containing(low, starts, _DIPLOMACY_HINTS))])
+    _link_positions(tables["positions"], tables["plans"], tables["meetings"])
     return tables
 
 
@@ -132,6 +133,30 @@ def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
         topics = dict.fromkeys(m.lastgroup for m in pattern.finditer(sentence.text))
         rows.extend({"topic": topic, **_evidence(sentence)} for topic in topics)
     return rows
+
+
+#: A position is about a plan or meeting named in its sentence or this many characters before it.
+LINK_REACH_CHARS = 600
+_ORIGINAL = re.compile(r"\b(?:original|initial|first|earlier)\b", re.IGNORECASE)
+_MEETING_WORDS = re.compile(r"\b(?:talks|meetings?|summit|negotiat\w*|session|round)\b", re.IGNORECASE)
+
+
+def _link_positions(positions: list[dict[str, Any]], plans: list[dict[str, Any]],
+                    meetings: list[dict[str, Any]]) -> None:
+    """Fill ``points`` (the plan) and ``meeting_id`` of each position from the nearest plan or meeting
+    sentence at or before it; a meeting only when the position's sentence speaks of talks."""
+    for row in positions:
+        start = row["start_char"]
+        plan = max((p for p in plans if start - LINK_REACH_CHARS <= p["start_char"] <= start),
+                   key=lambda p: p["start_char"], default=None)
+        if plans and _ORIGINAL.search(row["evidence"]) and not (plan and plan["start_char"] == row["start_char"]):
+            plan = min(plans, key=lambda p: p["start_char"])  # "the original draft": the first plan named
+        row["points"] = plan["points"] if plan else None
+        meeting = None
+        if _MEETING_WORDS.search(row["evidence"]):
+            meeting = max((m for m in meetings if m["start_char"] <= start), key=lambda m: m["start_char"],
+                          default=meetings[0] if meetings else None)
+        row["meeting_id"] = meeting["meeting_id"] if meeting else None
 
 
 def diplomacy_facts(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:

@@ -108,7 +108,7 @@ TABLES: dict[str, list[str]] = {
     "participants": ["article_id", "meeting_id", "place", "person_name", "affiliation", *_EVIDENCE],
     "plans": ["article_id", "fact_id", "points", "plan_version", "proposer", *_EVIDENCE],
     "people": ["article_id", "person_name", "affiliation", "role", "in_gazetteer", *_EVIDENCE],
-    "positions": ["article_id", "fact_id", "topic", *_EVIDENCE],
+    "positions": ["article_id", "fact_id", "topic", "meeting_id", "points", *_EVIDENCE],
     "problems": ["source_path", "source_row", "reason", "severity"],
 }
 
@@ -124,7 +124,8 @@ TABLE_DOCS: dict[str, str] = {
     "participants": "One row per person taking part in a meeting.",
     "plans": "One row per peace plan or proposal with a number of points.",
     "people": "One row per official or public figure named in an article.",
-    "positions": "One row per position or sticking point named in the text.",
+    "positions": "One row per position or sticking point named in the text, with the meeting (`meeting_id`) "
+                 "or plan (`points`) it is about when the text links them.",
     "problems": "One row per file or row that was skipped, or read with a warning.",
 }
 
