@@ -35,6 +35,7 @@ _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)
 _GLUED = re.compile(r"[a-z][a-z][.!?]+(?=[A-Z](?:[a-z]|\s))")
 _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs",
                   "ms", "dr", "gen", "col", "lt", "st", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jr", "sr"}
+_HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
 
@@ -50,6 +51,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     rules = compiled()
     text = article.text
     first_line_end = text.find("\n") if "\n" in text else len(text)
+    if first_line_end > _HEADLINE_MAX and not article.title:
+        first_line_end = 0  # a body paragraph, not a headline (collections without titles)
     if _GLUED.search(text):
         sentences = _unglue(sentences)
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
