@@ -106,6 +106,18 @@ def test_impacts_places_not_struck(text, codes):
     assert facts(text)["oblasts_struck"] == codes
 
 
+@pytest.mark.parametrize("text, roles", [
+    ("The missiles were fired from occupied Crimea at the Odesa region.",
+     [("Crimea", "launch_site"), ("Odesa region", "struck")]),
+    ("Thousands of homes in Chernivtsi remained without power.", [("Chernivtsi", "outage_only")]),
+    ("Moscow has accused Kyiv of attacking civilian targets.", [("Moscow", "mentioned"), ("Kyiv", "mentioned")]),
+    ("Drones were launched from the Kursk and Bryansk regions at Sumy.",
+     [("Kursk", "launch_site"), ("Bryansk regions", "launch_site"), ("Sumy", "struck")]),
+])
+def test_impacts_place_roles(text, roles):
+    assert [(r["place_name"], r["place_role"]) for r in tables(text)["places"]] == roles
+
+
 def test_impacts_russian_places_are_kept_as_russian():
     rows = tables("Drones were shot down over the Bryansk region and Belgorod.")["places"]
     assert {r["country_code"] for r in rows} == {"RU"}
