@@ -306,3 +306,11 @@ def test_counts_few_counts_on_unlabelled_news(shared):
         rows += extract_counts(article, split_sentences(article.text))
     assert len(rows) < 40
     assert all(0 < r["count"] < 100_000 for r in rows)
+
+
+def test_counts_period_hints_cover_every_period_cue():
+    """The cheap pre-test of periods must never hide a cue of count_rules.yaml."""
+    from toolkit.counts import _PERIOD_HINTS
+    from toolkit.weapons import rules
+    for cue in rules()["cumulative_cues"]:
+        assert any(hint in cue.lower() for hint in _PERIOD_HINTS), cue

@@ -35,6 +35,9 @@ _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)
 _GLUED = re.compile(r"[a-z][a-z][.!?]+(?=[A-Z](?:[a-z]|\s))")
 _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs",
                   "ms", "dr", "gen", "col", "lt", "st", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jr", "sr"}
+#: every period cue in count_rules.yaml contains one of these (a cheap test before the regex)
+_PERIOD_HINTS = ("week", "month", "year", "since", "war", "days", "19", "20", "uary", "march", "april", "may",
+                 "june", "july", "august", "ber")
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
@@ -192,6 +195,9 @@ def _rows(item: Item, sentence: Sentence, headline: bool, scope: str, source: st
 def _cumulative(s: str, rules: CountRules) -> bool:
     """A period cue, except one that dates a superlative ("the biggest attack since 2022", "the 12th
     attack this year"), and never beside "in a single night"."""
+    lower = s.lower()
+    if not any(hint in lower for hint in _PERIOD_HINTS):
+        return False  # no period cue can match: skip the regexes
     if _ONE_ATTACK.search(s):
         return False
     for m in rules.cumulative.finditer(s):
