@@ -195,6 +195,9 @@ def test_impacts_casualties_children_counted():
     # regions add up
     ("In the Kharkiv region, two people were injured by a drone. In Odesa, a drone strike injured three people.",
      [{"kind": "injured", "count": 5, "qualifier": "exact"}]),
+    # a figure in the sentence after the place it belongs to
+    ("Drones hit Odesa. Two people were injured. In Kharkiv, a bomb injured two people.",
+     [{"kind": "injured", "count": 4, "qualifier": "exact"}]),
     # the larger, updated figure of the same victims wins
     ("A missile strike in Dnipro injured 12 people. Later the number of injured in Dnipro rose: 15 people were "
      "injured, the mayor said.", [{"kind": "injured", "count": 15, "qualifier": "exact"}]),

@@ -262,12 +262,17 @@ def place_rows(analysed: list[Analysed], article: Article) -> list[dict[str, Any
     return rows
 
 
-def _casualty_code(item: Analysed) -> str | None:
-    """The oblast a casualty figure belongs to: the first one the sentence strikes, unless the
-    sentence gives a total over the country or several places ("across Ukraine")."""
+def _casualty_code(analysed: list[Analysed], i: int) -> str | None:
+    """The oblast a casualty figure belongs to: the first one its sentence strikes, else the one the
+    sentence before it in the same paragraph strikes ("Drones hit Odesa. Two people were injured.");
+    None when the sentence gives a total over the country or several places ("across Ukraine")."""
+    item = analysed[i]
     if rules().total.search(item.sentence.text):
         return None
-    return _first_code(item)
+    code = _first_code(item)
+    if code is None and not item.places and i and analysed[i - 1].sentence.paragraph == item.sentence.paragraph:
+        code = _first_code(analysed[i - 1])
+    return code
 
 
 def _first_code(item: Analysed) -> str | None:
@@ -299,7 +304,8 @@ def extract_impacts(article: Article, sentences: list[Sentence],
     return {
         "places": place_rows(analysed, article),
         "infrastructure": infrastructure_rows(analysed, attacker, article),
-        "casualties": casualty_rows([(item.sentence, item.kind, _casualty_code(item)) for i, item in enumerate(analysed)
+        "casualties": casualty_rows([(item.sentence, item.kind, _casualty_code(analysed, i))
+                                     for i, item in enumerate(analysed)
                                      if i in casualty_sentences and in_scope(item, attacker)], article),
         "outages": outage_rows([item.sentence for i, item in enumerate(analysed)
                                 if i in outage_sentences and not item.kind.foreign], article),
