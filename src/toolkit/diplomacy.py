@@ -145,6 +145,10 @@ def _link_positions(positions: list[dict[str, Any]], plans: list[dict[str, Any]]
                     meetings: list[dict[str, Any]]) -> None:
     """Fill ``points`` (the plan) and ``meeting_id`` of each position from the nearest plan or meeting
     sentence at or before it; a meeting only when the position's sentence speaks of talks."""
+    if not plans and not meetings:
+        for row in positions:
+            row["points"] = row["meeting_id"] = None
+        return
     for row in positions:
         start = row["start_char"]
         plan = max((p for p in plans if start - LINK_REACH_CHARS <= p["start_char"] <= start),

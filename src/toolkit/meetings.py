@@ -29,6 +29,7 @@ VENUES_FILE = "venues.csv"
 CONTINUATION_REACH = 6
 #: Captions are short lines; longer lines are body text.
 CAPTION_MAX_WORDS = 30
+CAPTION_MAX_CHARS = 300
 _PLACE_NOUNS = {"city", "port", "capital", "resort", "town", "mission", "military", "base", "palace", "club",
                 "estate", "residence", "embassy", "of", "the", "a", "an", "us", "u.s.", "presidential", "his", "her",
                 "their", "its", "seaside", "coastal", "saudi", "turkish", "emirati", "ukrainian", "swiss", "red",
@@ -265,9 +266,17 @@ def _day_count(clause: str) -> int | None:
 
 def _is_caption(text: str, sentence: Sentence) -> bool:
     """A short line standing alone (a photo caption, a liveblog heading)."""
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if sentence.end - sentence.start > CAPTION_MAX_CHARS:
+        return False
+    # look for the line's ends only nearby: a caption is short (and long lines cost nothing)
+    lo, hi = max(0, sentence.start - CAPTION_MAX_CHARS), min(len(text), sentence.end + CAPTION_MAX_CHARS)
+    line_start = text.rfind("\n", lo, sentence.start)
+    if line_start < 0 and lo > 0:
+        return False
+    line_end = text.find("\n", sentence.end, hi)
+    if line_end < 0 and hi < len(text):
+        return False
+    line = text[line_start + 1:line_end if line_end >= 0 else len(text)]
     if len(line.split()) > CAPTION_MAX_WORDS or len(line.strip()) - len(sentence.text.strip()) >= 40:
         return False
     return bool(_CAPTION_MARK.search(line)) or not _FINITE_VERB.search(line)
@@ -276,7 +285,7 @@ def _is_caption(text: str, sentence: Sentence) -> bool:
 # --------------------------------------------------------------------------- participants
 
 def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions: list[Mention],
-                  previous: list[Mention]) -> list[Mention]:
+                  previous: list[Mention], named: dict[str, Any]) -> list[Mention]:
     """People a clause puts at the table: not speakers, not owners of a role, not those who stayed away."""
     rules = _rules()
     a, b = span
@@ -301,7 +310,7 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
         if _is_speaker(text, m, b, sentence):
             continue
         out.append(m)
-    out.extend(_role_references(clause, a, mentions))
+    out.extend(_role_references(clause, a, named))
     pronoun = _PRONOUN.search(clause)
     if pronoun and _acting_pronoun(clause[pronoun.end():]) \
             and not any(x <= a + pronoun.start() < y for x, y in excluded):
@@ -313,9 +322,8 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
     return out
 
 
-def _role_references(clause: str, offset: int, mentions: list[Mention]) -> list[Mention]:
+def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Mention]:
     """People a clause names by title only ("the Ukrainian president"), when the article names them."""
-    named = {m.person.name: m.person for m in mentions}
     out = []
     for pattern, candidates in _rules()["role_refs"]:
         for m in pattern.finditer(clause):
@@ -378,6 +386,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     current_index = -10
     previous_mentions: list[Mention] = []
     starts = [m.start for m in mentions]
+    named = {m.person.name: m.person for m in mentions}  # who the article names, for titles
     sentence_starts = [s.start for s in sentences]
     with_trigger = sentences_containing(low, sentence_starts, trigger_words)
     if not with_trigger:
@@ -416,7 +425,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
             triggers = [t for t in rules["trigger"].finditer(clause) if not _in_call(clause, t)]
             people = None
             if c_places and triggers and all(_VISIT.match(t.group(0)) for t in triggers) and (
-                    not _participants(text, (a, b), sentence, mentions, previous_mentions)
+                    not _participants(text, (a, b), sentence, s_mentions, previous_mentions, named)
                     or not _visit_reaches_place(text, a, triggers, s_places)):
                 triggers = []  # a visit with nobody named, or far from the place: not a meeting
             if c_places and triggers:
@@ -435,22 +444,22 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                     if meeting.day_count is None:
                         meeting.day_count = _day_count(clause)
                     people = people if people is not None else _participants(
-                        text, (a, b), sentence, mentions, previous_mentions)
+                        text, (a, b), sentence, s_mentions, previous_mentions, named)
                     _add(meeting, people, sentence)
                     current, current_index = meeting, index
             elif c_places and caption and not triggers:
                 target = _caption_target(meetings, c_places)
                 if target is not None:
-                    _add(target, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
+                    _add(target, _participants(text, (a, b), sentence, s_mentions, previous_mentions, named), sentence)
             elif not c_places and current is not None and index - current_index <= 2 \
                     and rules["cont_trigger"].search(clause):
-                _add(current, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
+                _add(current, _participants(text, (a, b), sentence, s_mentions, previous_mentions, named), sentence)
             elif rules["cue"].search(clause) and current is not None and index - current_index <= CONTINUATION_REACH:
                 target = current
                 if c_places:
                     place = sorted(c_places)[0]
                     target = meetings.setdefault(place, Meeting(place, _status(clause), None, None, sentence))
-                _add(target, _participants(text, (a, b), sentence, mentions, previous_mentions), sentence)
+                _add(target, _participants(text, (a, b), sentence, s_mentions, previous_mentions, named), sentence)
                 current, current_index = target, index
         previous_mentions = s_mentions or previous_mentions
     return _merge_regions(list(meetings.values()))
