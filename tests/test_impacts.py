@@ -210,6 +210,9 @@ def test_impacts_casualties_children_counted():
     # shelling is not the air attack
     ("A drone hit a house in Sumy, injuring two. Artillery shelling killed three people in Nikopol.",
      [{"kind": "injured", "count": 2, "qualifier": "exact"}]),
+    # a roll-up of unspecified attacks over the past day
+    ("Drones hit Odesa, injuring one man. Russian attacks over the past day killed four people in the "
+     "Donetsk region.", [{"kind": "injured", "count": 1, "qualifier": "exact"}]),
     # an earlier incident told as background
     ("Drones hit Odesa, injuring one man. Last month, a strike on the city killed 12 people.",
      [{"kind": "injured", "count": 1, "qualifier": "exact"}]),
