@@ -89,6 +89,7 @@ def test_impacts_places_struck(text, codes):
     # Kyiv as the government, Moscow as the government
     ("Moscow has accused Kyiv of attacking civilian targets.", []),
     ("Kyiv said the attack showed the need for more air defence.", []),
+    ("The minister arrived in Kyiv on Monday as drones hit the Odesa region.", ["UA-51"]),
     # daily roll-ups of unspecified attacks
     ("Officials in the Sumy region counted 48 attacks over the past day.", []),
     # threats are not strikes

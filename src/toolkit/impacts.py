@@ -131,6 +131,8 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
         elif mention.place.canonical in CAPITALS and mention.place.kind not in ("region", "oblast"):
             if mention.text.isupper() and not text[:mention.start].strip():
                 roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
+            elif r.capital_venue.search(text) and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before):
+                roles.append("mentioned")  # the capital as a venue: "Blinken arrived in Kyiv"
             elif r.capital_before.search(before) or r.capital_after.match(text, mention.end):
                 roles.append("struck")
             else:
