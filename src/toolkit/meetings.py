@@ -422,7 +422,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
             inherited = c_places or inherited
             if rules["negative"].search(clause):
                 continue
-            triggers = [t for t in rules["trigger"].finditer(clause) if not _in_call(clause, t)]
+            calls = [(c.start() - 30, c.end() + 30) for c in rules["call"].finditer(clause)]
+            triggers = [t for t in rules["trigger"].finditer(clause)
+                        if not any(lo <= t.start() <= hi for lo, hi in calls)]  # a call is no meeting
             people = None
             if c_places and triggers and all(_VISIT.match(t.group(0)) for t in triggers) and (
                     not _participants(text, (a, b), sentence, s_mentions, previous_mentions, named)
@@ -471,13 +473,6 @@ def _visit_reaches_place(text: str, clause_start: int, triggers: list[re.Match[s
     for t in triggers:
         end = clause_start + t.end()
         if any(0 <= p.start - end <= 25 for p in places):
-            return True
-    return False
-
-
-def _in_call(clause: str, trigger: re.Match[str]) -> bool:
-    for call in _rules()["call"].finditer(clause):
-        if call.start() - 30 <= trigger.start() <= call.end() + 30:
             return True
     return False
 
