@@ -27,6 +27,8 @@ _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|remains|parts)\s+(?
                             re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\s+been)|not|no|never|without|"
                       r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
+_UKRAINIAN_SIDE = re.compile(r"\b(?:ukraine|kyiv|ukrainian\s+(?:air|military|forces|officials))\b(?:'s)?\s+"
+                             r"(?:said|says|reported|air\s+force|military|officials|forces)", re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -109,9 +111,11 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
         if extra is not None:
             items.append(extra)
     _assign_events(s, items, rules, state)
-    for item in items:
+    for index, item in enumerate(items):
         if item.attacker is None:
-            item.attacker = item.follows.attacker if item.follows else _attacker(item, s, state, rules)
+            clause = s[items[index - 1].phrase_end if index else 0:
+                       items[index + 1].start if index + 1 < len(items) else len(s)]
+            item.attacker = item.follows.attacker if item.follows else _attacker(item, s, clause, state, rules)
     state.counted.extend(items)
     state.current_counted.extend(items)
     return [i for i in items if i.event]
@@ -331,9 +335,15 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
         item.also_launched = item.all_of and item.event not in (None, "launched")
 
 
-def _attacker(item: Item, s: str, state: ArticleState, rules: CountRules) -> str:
+def _attacker(item: Item, s: str, clause: str, state: ArticleState, rules: CountRules) -> str:
+    """Whose weapons an item counts: a Russian downing claim (or a Russian region) makes them Ukrainian;
+    else the side the sentence names; else the article's. When a sentence also quotes Ukraine's side
+    ("Ukraine downed 40 drones, while Russia said it destroyed 30"), the claim must be in the item's clause."""
     if item.event == "intercepted":
-        if rules.russian_claim.search(s) or rules.over_russia.match(s, item.phrase_end):
+        claim = rules.russian_claim.search(s)
+        if claim and _UKRAINIAN_SIDE.search(s):
+            claim = rules.russian_claim.search(clause)
+        if claim or rules.over_russia.match(s, item.phrase_end):
             return "ukraine"
         if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
             return "ukraine"
