@@ -329,7 +329,8 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
     # a qualifier spreads over a plain "X and Y" list until an item has its own
     for index, (a, b) in enumerate(zip(own, own[1:])):
         head_of_list = index == 0 or not _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
-        if b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start]):
+        if (b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
+                and b.event == a.event and not b.relative and b.post_event is None):
             b.qualifier = a.qualifier
     for item in own:
         item.also_launched = item.all_of and item.event not in (None, "launched")
