@@ -216,29 +216,36 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
     >>> [t[0] for t in find_targets("A drone hit a power plant and an apartment block.")]
     ['energy', 'residential']
     """
+    return _targets_in(text, lowered(text), 0, len(text))
+
+
+def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+    """Targets named in ``text[start:end]`` (``low``: the text lower-cased), offsets into ``text``."""
     found = []
-    for m in _targets_pattern()[0].finditer(lowered(text)):
+    for m in _targets_pattern()[0].finditer(low, start, end):
         category = _category_of(m.group(0))
         if category != "exclude":
             found.append((category, text[m.start():m.end()], m.start(), m.end()))
     return found
 
 
-def _strike_positions(text: str) -> list[int]:
-    """Where the sentence says something was struck (strike or aerial-weapon words)."""
-    kinds = rules().kinds
-    return [m.start() for m in kinds.finditer(lowered(text)) if kind_of(m.group(0)) in ("strike", "air")]
+def _strike_positions(low: str, start: int, end: int) -> list[int]:
+    """Where ``low[start:end]`` says something was struck (strike or aerial-weapon words)."""
+    return [m.start() for m in rules().kinds.finditer(low, start, end) if kind_of(m.group(0)) in ("strike", "air")]
 
 
-def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article) -> list[dict[str, Any]]:
+def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article,
+                        low: str | None = None) -> list[dict[str, Any]]:
     """One row per target category per sentence that says targets were hit or attacked."""
+    low = low if low is not None else lowered(article.text)
     rows = []
     for item in analysed:
         if not item.kind.air_strike or not in_scope(item, attacker) or rules().history.search(item.sentence.text):
             continue
         seen: set[str] = set()
-        targets = find_targets(item.sentence.text)
-        triggers = _strike_positions(item.sentence.text) if targets else []
+        sentence = item.sentence
+        targets = _targets_in(article.text, low, sentence.start, sentence.end)
+        triggers = _strike_positions(low, sentence.start, sentence.end) if targets else []
         for category, target, start, end in targets:
             if category in seen or not any(start - TARGET_WINDOW <= pos <= end + TARGET_WINDOW for pos in triggers):
                 continue
@@ -305,7 +312,7 @@ def extract_impacts(article: Article, sentences: list[Sentence],
     outage_sentences = _sentences_with(OUTAGE_TRIGGER, low, starts)
     return {
         "places": place_rows(analysed, article),
-        "infrastructure": infrastructure_rows(analysed, attacker, article),
+        "infrastructure": infrastructure_rows(analysed, attacker, article, low),
         "casualties": casualty_rows([(item.sentence, item.kind, _casualty_code(analysed, i))
                                      for i, item in enumerate(analysed)
                                      if i in casualty_sentences and in_scope(item, attacker)], article),

@@ -55,7 +55,7 @@ def _float(cell: str) -> float | None:
 
 
 # a capitalised word (Latin letters with diacritics too: Polish reports write "Mikołajowski")
-_CAPITALISED = re.compile(r"(?<![A-Z])[A-ZĆŁŚŹŻČŠŽ][^\W\d_]*(?:-[^\W\d_]+)*")
+_CAPITALISED = re.compile(r"(?<![A-Z])[A-ZĆŁŚŹŻČŠŽ]\w*(?:-\w+)*")
 _NEXT_WORDS = re.compile(r"(?: [^\W\d_]+(?:-[^\W\d_]+)*){1,3}")
 
 
