@@ -284,6 +284,12 @@ def _casualty_code(analysed: list[Analysed], i: int) -> str | None:
     return code
 
 
+def _place_code(item: Analysed) -> str | None:
+    """The first Ukrainian oblast a sentence names, whatever its role (an outage's region)."""
+    codes = item.ua_codes
+    return codes[0] if codes else None
+
+
 def _first_code(item: Analysed) -> str | None:
     for mention, role in zip(item.places, item.roles):
         if role == "struck" and mention.place.oblast_code:
@@ -316,7 +322,7 @@ def extract_impacts(article: Article, sentences: list[Sentence],
         "casualties": casualty_rows([(item.sentence, item.kind, _casualty_code(analysed, i))
                                      for i, item in enumerate(analysed)
                                      if i in casualty_sentences and in_scope(item, attacker)], article),
-        "outages": outage_rows([item.sentence for i, item in enumerate(analysed)
+        "outages": outage_rows([(item.sentence, _place_code(item)) for i, item in enumerate(analysed)
                                 if i in outage_sentences and not item.kind.foreign], article),
     }
 

@@ -108,12 +108,12 @@ def find_outages(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def outage_rows(sentences: list[Sentence], article: Article) -> list[dict[str, Any]]:
-    """One row per (service, figure) stated in the sentences."""
+def outage_rows(sentences: list[tuple[Sentence, str | None]], article: Article) -> list[dict[str, Any]]:
+    """One row per (service, figure) stated in the sentences, given as (sentence, oblast) pairs."""
     rows = []
-    for sentence in sentences:
+    for sentence, oblast in sentences:
         for fact in find_outages(sentence.text):
-            rows.append({**fact, "oblast_code": None, "evidence": article.text[sentence.start:sentence.end],
+            rows.append({**fact, "oblast_code": oblast, "evidence": article.text[sentence.start:sentence.end],
                          "start_char": sentence.start, "end_char": sentence.end})
     return rows
 
