@@ -168,6 +168,8 @@ PHRASINGS = [
     pytest.param("Russia launched at least 50 drones and 10 were shot down.",
                  {A("launched", "drone", 50, "at_least"), A("intercepted", "drone", 10)},
                  id="qualifier-stops-at-a-new-clause"),
+    pytest.param("A total of 31 enemy air attack assets were destroyed.", {A("intercepted", "weapon", 31)},
+                 id="a-total-of-with-its-own-verb"),
     pytest.param("Over 2 days, Russia launched 150 drones.", {A("launched", "drone", 150, scope="cumulative")},
                  id="over-n-days"),
     pytest.param("A total of 1,900 Shahed drones were launched in a month.",

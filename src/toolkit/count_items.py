@@ -310,6 +310,8 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
             continue
         pre = [t for t in triggers if t[1] <= item.start]
         immediate = pre[-1] if pre and _IMMEDIATE.match(s[pre[-1][1]:item.start]) else None
+        if immediate and item.post_event and normalise(s[immediate[0]:immediate[1]]) == "a total of":
+            immediate = None  # "A total of 31 drones were destroyed": the verb decides
         if immediate:
             item.event = immediate[2]
         elif item.post_event:
