@@ -29,6 +29,8 @@ _NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\
                       r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
 _UKRAINIAN_SIDE = re.compile(r"\b(?:ukraine|kyiv|ukrainian\s+(?:air|military|forces|officials))\b(?:'s)?\s+"
                              r"(?:said|says|reported|air\s+force|military|officials|forces)", re.IGNORECASE)
+_COUNTRY_HIT_BY = re.compile(r"\b(?:ukraine|the\s+country)\s+(?:has|had|have)?\s*(?:been|was|is)\s+"
+                             r"(?:hit|struck)\s+by$", re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -314,6 +316,8 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
             immediate = None  # "A total of 31 drones were destroyed": the verb decides
         if immediate:
             item.event = immediate[2]
+            if item.event == "hit" and _COUNTRY_HIT_BY.search(_tail(s, immediate[1])):
+                item.event = "launched"  # "Ukraine has been hit by 1,000 drones this week": fired at it
         elif item.post_event:
             item.event = item.post_event
         elif pre:
