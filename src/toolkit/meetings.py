@@ -117,6 +117,30 @@ def _alt(items: list[str]) -> str:
     return "|".join(f"(?:{x})" for x in items)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class _Lowered:
+    """A rule pattern run on ASCII-lower-cased text (same length, so offsets hold).
+
+    Python's ``re`` is several times faster without IGNORECASE and with one leading word
+    boundary for a list of word alternatives than with a ``\\b`` in each alternative.
+    """
+
+    def __init__(self, items: list[str], words: bool = True):
+        if words:
+            body = "|".join(x[2:] if x.startswith("\\b") else x for x in items)
+            self.pattern = re.compile(r"\b(?:" + body + ")")
+        else:
+            self.pattern = re.compile(_alt(items))
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.pattern.search(text.translate(_ASCII_LOWER), *args)
+
+    def finditer(self, text: str, *args: int):
+        return self.pattern.finditer(text.translate(_ASCII_LOWER), *args)
+
+
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
     r = load_yaml(RULES_FILE)
@@ -125,24 +149,24 @@ def _rules() -> dict[str, Any]:
     return {
         "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"
                             r"(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"),
-        "trigger": re.compile(_alt(r["meeting_triggers"]), i),
+        "trigger": _Lowered(r["meeting_triggers"]),
         "trigger_words": tuple(r["trigger_words"]),
         "cue_words": tuple(r["cue_words"]),
-        "call": re.compile(_alt(r["call_context"]), i),
-        "negative": re.compile(_alt(r["clause_negatives"]), i),
-        "blocker": re.compile(_alt(r["place_blockers"]), i),
-        "cue": re.compile(_alt(r["continuation_cues"]), i),
-        "partneg": re.compile(_alt(r["participant_negatives"]), i),
-        "report": re.compile(_alt(r["reporting_verbs"]), i),
-        "sep": re.compile(_alt(r["clause_separators"]), i),
-        "always_sep": re.compile(_alt(r["always_separators"]), i),
-        "role_refs": [(re.compile(p, i), tuple(names)) for p, names in r["role_references"].items()],
+        "call": _Lowered(r["call_context"]),
+        "negative": _Lowered(r["clause_negatives"]),
+        "blocker": _Lowered(r["place_blockers"]),
+        "cue": _Lowered(r["continuation_cues"]),
+        "partneg": _Lowered(r["participant_negatives"]),
+        "report": _Lowered(r["reporting_verbs"]),
+        "sep": _Lowered(r["clause_separators"], words=False),
+        "always_sep": _Lowered(r["always_separators"], words=False),
+        "role_refs": [(_Lowered([p]), tuple(names)) for p, names in r["role_references"].items()],
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
-        "cont_trigger": re.compile(_alt(r["continuation_triggers"]), i),
+        "cont_trigger": _Lowered(r["continuation_triggers"]),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
         "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
-        "planned": re.compile(_alt(r["status_planned"]), i),
-        "ongoing": re.compile(_alt(r["status_ongoing"]), i),
+        "planned": _Lowered(r["status_planned"]),
+        "ongoing": _Lowered(r["status_ongoing"]),
         "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"
                           r"successive)?\s*day of (?:talks|negotiations|meetings)", i),
         "ordinals": r["ordinals"],
