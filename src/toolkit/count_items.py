@@ -289,6 +289,13 @@ def _immediate_trigger(s: str, start: int) -> str | None:
     return None
 
 
+def _event_of(s: str, trigger: tuple[int, int, str]) -> str:
+    """The event a trigger before an item gives; "Ukraine has been hit by 1,000 drones" is a launch."""
+    if trigger[2] == "hit" and _COUNTRY_HIT_BY.search(_tail(s, trigger[1])):
+        return "launched"
+    return trigger[2]
+
+
 def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleState) -> None:
     """Event of each item: a verb right before it, a verb after its phrase, else the nearest verb before."""
     ends = {i.phrase_end for i in items}
@@ -315,13 +322,11 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
         if immediate and item.post_event and normalise(s[immediate[0]:immediate[1]]) == "a total of":
             immediate = None  # "A total of 31 drones were destroyed": the verb decides
         if immediate:
-            item.event = immediate[2]
-            if item.event == "hit" and _COUNTRY_HIT_BY.search(_tail(s, immediate[1])):
-                item.event = "launched"  # "Ukraine has been hit by 1,000 drones this week": fired at it
+            item.event = _event_of(s, immediate)
         elif item.post_event:
             item.event = item.post_event
         elif pre:
-            item.event = pre[-1][2]
+            item.event = _event_of(s, pre[-1])
         elif _WITH.search(_tail(s, item.start)) and _ATTACK_WORD.search(s):
             item.event = "launched"
         elif state.header_event:
