@@ -232,7 +232,7 @@ def who_met_whom(frame: pd.DataFrame, title: str = "Who met whom", people: Seque
         title = f"{title} (the {max_people} people with most meetings)"
     matrix = matrix.reindex(index=names, columns=names, fill_value=0).astype(int)
     fig, ax = _figure(0.45 * len(names) + 4, 0.4 * len(names) + 2.5)
-    sns.heatmap(matrix, annot=len(names) <= 20, fmt="d", cmap="Blues", ax=ax,
+    sns.heatmap(matrix, annot=len(names) <= 12, fmt="d", cmap="Blues", ax=ax,
                 cbar_kws={"label": "meetings together (count)"})
     return _finish(fig, ax, title, "participant", "participant")
 

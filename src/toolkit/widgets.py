@@ -424,7 +424,8 @@ class ComparisonExplorer(Dashboard):
             rows = rows[rows["weapon_class"] == chosen]
         if self.controls["only_differing"].value:
             rows = differing(rows)
-        self.outputs["table"].value = frame_html(rows, max_rows=20, empty="Nothing to compare for this selection.")
+        shown = rows.drop(columns=[c for c in ("official_sha256",) if c in rows.columns])
+        self.outputs["table"].value = frame_html(shown, max_rows=20, empty="Nothing to compare for this selection.")
         self.outputs["chart"].value = figure_png(plots.reported_vs_official(rows, event="launched"))
         text = f"{len(rows)} attack and weapon-class rows"
         self.outputs["summary"].value = message_html(text)
