@@ -175,13 +175,24 @@ def phase_profile(args) -> dict:
     return {"articles": len(articles), "total_s": total, "by_cumtime": by_cum, "by_tottime": by_tot}
 
 
+def phase_demo_data(args) -> dict:
+    """``data/processed`` of the frozen tree, which the notebooks read (as `make demo` builds it)."""
+    from toolkit.corpus import build_dataset
+
+    started = time.perf_counter()
+    summary = build_dataset(Path(args.corpus) / "data" / "articles", Path(args.corpus) / "data" / "processed",
+                            progress=False)
+    return {"articles": summary.articles, "seconds": time.perf_counter() - started}
+
+
 def phase_notebooks(args) -> dict:
     """Execute every notebook (papermill, as `toolkit report` does) and time each one."""
+    import toolkit
     from toolkit.report import execute_notebook
 
     reports = BUILD / "reports"
-    times = {}
-    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    times = {"toolkit imported from": str(Path(toolkit.__file__).parent)}
+    for notebook in sorted((Path(args.corpus) / "notebooks").glob("*.ipynb")):
         started = time.perf_counter()
         try:
             execute_notebook(notebook, reports)
@@ -194,12 +205,39 @@ def phase_notebooks(args) -> dict:
 PHASES = {name[6:]: fn for name, fn in globals().items() if name.startswith("phase_")}
 
 
+#: Set by :func:`freeze_code`: the committed code every phase runs (PYTHONPATH), so that edits in the
+#: working tree during a run neither mix versions nor invalidate the cached dataset (extractor fingerprint).
+FROZEN: Path | None = None
+
+
+def freeze_code() -> tuple[Path, str]:
+    """Export ``src/``, ``notebooks/`` and ``data/articles/`` of HEAD to build/bench/code-<commit>."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT,
+                            check=True).stdout.strip()
+    target = BUILD / f"code-{commit}"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "HEAD", "src", "notebooks", "data/articles"], cwd=ROOT,
+                                 capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        (target / ".complete").write_text("ok\n")
+    return target, commit
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    if FROZEN is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(FROZEN / "src")] + [p for p in [env.get("PYTHONPATH")] if p])
+    return env
+
+
 def _run_phase(name: str, **kwargs) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", name]
     for key, value in kwargs.items():
         cmd += [f"--{key.replace('_', '-')}", str(value)]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=_env())
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -212,9 +250,12 @@ def _run_phase(name: str, **kwargs) -> dict:
 
 def measure(args) -> dict:
     """Every phase, in order; returns all results."""
+    global FROZEN
     size = args.size
-    results: dict = {"n": args.n, "size": size, "runs": args.runs, "incremental_n": args.incremental_n}
-    print("benchmark: generating corpora", file=sys.stderr)
+    FROZEN, commit = freeze_code()
+    results: dict = {"n": args.n, "size": size, "runs": args.runs, "incremental_n": args.incremental_n,
+                     "commit": commit}
+    print(f"benchmark: code of commit {commit} in {FROZEN}; generating corpora", file=sys.stderr)
     small = corpus("throughput", args.n, size)
     imports = [_run_phase("import") for _ in range(args.runs + 2)]
     results["import_s"] = statistics.median(r["import_s"] for r in imports)
@@ -224,7 +265,7 @@ def measure(args) -> dict:
     results["profile"] = _run_phase("profile", corpus=corpus("throughput", min(args.n, 200), size))
 
     big = corpus("incremental", args.incremental_n, size)
-    base = BUILD / f"dataset-{args.incremental_n}-{size}"
+    base = BUILD / f"dataset-{args.incremental_n}-{size}-{commit}"  # cached facts are valid for this code only
     if not (base / ".complete").exists():
         shutil.rmtree(base, ignore_errors=True)
         results["base_dataset"] = _run_phase("base_dataset", corpus=big, out=base, workers=os.cpu_count() or 1)
@@ -237,15 +278,12 @@ def measure(args) -> dict:
     results["incremental"] = _run_phase("incremental", corpus=work_corpus, out=work_out)
     cli = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("toolkit")), "parse", str(work_corpus), "-o", str(work_out),
-                    "--no-progress"], check=True, capture_output=True, cwd=ROOT)
+                    "--no-progress"], check=True, capture_output=True, cwd=ROOT, env=_env())
     results["incremental_cli_noop_s"] = time.perf_counter() - cli
 
     if not args.skip_notebooks:
-        from toolkit.corpus import build_dataset  # the notebooks read data/processed
-
-        if not (ROOT / "data" / "processed" / "CURRENT").exists():
-            build_dataset(ROOT / "data" / "articles", ROOT / "data" / "processed", progress=False)
-        results["notebooks"] = _run_phase("notebooks")
+        results["demo_data"] = _run_phase("demo_data", corpus=FROZEN)
+        results["notebooks"] = _run_phase("notebooks", corpus=FROZEN)
     return results
 
 
@@ -261,13 +299,11 @@ def render(results: dict, command: str) -> str:
     b1, b2 = s["build_s"]["1"], s["build_s"].get("2")
     speed_extract = ex1 / ex2 if ex2 else float("nan")
     speed_build = b1 / b2 if b2 else float("nan")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=ROOT).stdout.strip()
     lines = [
         "# Benchmark results",
         "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on commit `{commit}` "
-        f"(working tree at that time), {platform.machine()} with {os.cpu_count()} cores, "
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on the code of commit `{results['commit']}` "
+        f"(exported by `git archive`), {platform.machine()} with {os.cpu_count()} cores, "
         f"Python {platform.python_version()}. Command: `{command}` (`make bench`).",
         "",
         f"Corpus: {t['articles']} generated articles of about {results['size']:,} characters "
@@ -303,6 +339,8 @@ def render(results: dict, command: str) -> str:
         lines.append(f"| initial parse of the {bd['articles']:,}-article dataset ({bd['workers']} workers) | "
                      f"{bd['seconds']:.0f} s | | |")
     for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
+        if name == "toolkit imported from":
+            continue
         if isinstance(seconds, str):
             lines.append(f"| notebook `{name}` | {seconds} | < {TARGETS['notebook_s']:.0f} s | **not met** |")
         else:

@@ -21,7 +21,6 @@ or from a shell: ``python -m toolkit.distributed /mnt/archive/articles -o /mnt/a
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Iterable
@@ -58,16 +57,10 @@ def parse_partition(paths: list[str], old_hashes: dict[str, str], max_bytes: int
 
 
 def _previous_hashes(out_dir: Path) -> dict[str, str]:
-    from .corpus import FORMAT_VERSION, current_snapshot
+    """Hashes whose cached rows may be reused: none after a change of the toolkit (its fingerprint)."""
+    from .corpus import reusable_hashes
 
-    snapshot = current_snapshot(out_dir)
-    if snapshot is None or not (snapshot / "manifest.json").exists():
-        return {}
-    try:
-        manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return {}
-    return manifest.get("articles", {}) if manifest.get("format_version") == FORMAT_VERSION else {}
+    return reusable_hashes(out_dir)
 
 
 def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, client: Any = None,
@@ -82,7 +75,7 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     """
     from distributed import Client, LocalCluster
 
-    from .corpus import ParseSummary, write_dataset
+    from .corpus import ParseSummary, dataset_lock, write_dataset
 
     started = time.perf_counter()
     if isinstance(paths, (str, Path)):
@@ -109,8 +102,11 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
         if own_cluster is not None:
             own_cluster.close()
     summary = ParseSummary(out_dir=out_dir)
-    tables, hashes = _assemble([row for part in results for row in part], old_hashes, out_dir, summary)
-    write_dataset(tables, out_dir, hashes, csv_export=csv_export)
+    with dataset_lock(out_dir):  # another parse may have written since the hashes were read: check again
+        if not full and _previous_hashes(out_dir) != old_hashes:
+            raise RuntimeError(f"{out_dir} changed during the distributed parse; run it again")
+        tables, hashes = _assemble([row for part in results for row in part], old_hashes, out_dir, summary)
+        write_dataset(tables, out_dir, hashes, csv_export=csv_export)
     summary.rows = {table: len(frame) for table, frame in tables.items()}
     summary.seconds = time.perf_counter() - started
     return summary
