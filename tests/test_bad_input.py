@@ -32,7 +32,8 @@ def _deep_html(depth: int) -> str:
 NAV_ONLY = """<!doctype html><html><head><title>Portal</title>
 <script src="https://cdn.example.org/app.js"></script><script>var queue = []; queue.push("drones 500");</script>
 </head><body><header><nav><a href="/">Home</a> <a href="/news">News</a></nav></header>
-<script>for (var i = 0; i < 3; i++) { queue.push(i); }</script><footer><a href="/terms">Terms</a></footer></body></html>"""
+<script>for (var i = 0; i < 3; i++) { queue.push(i); }</script>
+<footer><a href="/terms">Terms</a></footer></body></html>"""
 
 # (file name, content, outcome, what the message or the article must show)
 #   outcome "skipped": one skipped Problem naming the file (and row) whose reason contains the fragment

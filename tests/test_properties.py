@@ -33,8 +33,8 @@ war_text = st.lists(st.one_of(st.sampled_from(VOCAB), st.text(max_size=12)), max
 any_text = st.one_of(st.text(max_size=3_000), war_text)
 # derandomize: CI runs the same examples every time (a new failure is a code change, not luck);
 # run with --hypothesis-seed=N or more examples locally to explore further.
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                          HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 @SETTINGS
