@@ -160,7 +160,8 @@ def _rules() -> dict[str, Any]:
         "report": _Lowered(r["reporting_verbs"]),
         "sep": _Lowered(r["clause_separators"], words=False),
         "always_sep": _Lowered(r["always_separators"], words=False),
-        "role_refs": [(_Lowered([p]), tuple(names)) for p, names in r["role_references"].items()],
+        "role_refs": re.compile("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(r["role_references"]))),
+        "role_names": [tuple(names) for names in r["role_references"].values()],
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
         "cont_trigger": _Lowered(r["continuation_triggers"]),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
@@ -349,11 +350,12 @@ def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions
 def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Mention]:
     """People a clause names by title only ("the Ukrainian president"), when the article names them."""
     out = []
-    for pattern, candidates in _rules()["role_refs"]:
-        for m in pattern.finditer(clause):
-            person = next((named[c] for c in candidates if c in named), None)
-            if person is not None:
-                out.append(Mention(person, offset + m.start(), offset + m.end(), "role"))
+    rules = _rules()
+    for m in rules["role_refs"].finditer(clause.translate(_ASCII_LOWER)):
+        candidates = rules["role_names"][int(m.lastgroup[1:])]
+        person = next((named[c] for c in candidates if c in named), None)
+        if person is not None:
+            out.append(Mention(person, offset + m.start(), offset + m.end(), "role"))
     return out
 
 
@@ -403,7 +405,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                      published: str | None) -> list[Meeting]:
     """Meetings of one article with their participants (pooled per place)."""
     rules = _rules()
-    low = text.lower()
+    low = text.translate(_ASCII_LOWER)  # same length as text: offsets hold
     trigger_words, cue_words = rules["trigger_words"], rules["cue_words"]
     meetings: dict[str, Meeting] = {}
     current: Meeting | None = None
@@ -430,9 +432,10 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         if not s_places and not may_continue:
             previous_mentions = s_mentions or previous_mentions
             continue
-        has_trigger = bool(s_places) and may_trigger and rules["trigger"].search(sentence.text)
+        s_low = low[sentence.start:sentence.end]
+        has_trigger = bool(s_places) and may_trigger and rules["trigger"].pattern.search(s_low)
         caption = may_caption or (has_trigger and _is_caption(text, sentence))
-        continues = may_continue and (rules["cue"].search(sentence.text) or rules["cont_trigger"].search(sentence.text))
+        continues = may_continue and (rules["cue"].pattern.search(s_low) or rules["cont_trigger"].pattern.search(s_low))
         if not (s_places and (has_trigger or caption)) and not continues:
             previous_mentions = s_mentions or previous_mentions
             continue
@@ -444,10 +447,11 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
             if not c_places and _WHERE.match(clause):
                 c_places = inherited
             inherited = c_places or inherited
-            if rules["negative"].search(clause):
+            clause_low = low[a:b]
+            if rules["negative"].pattern.search(clause_low):
                 continue
-            calls = [(c.start() - 30, c.end() + 30) for c in rules["call"].finditer(clause)]
-            triggers = [t for t in rules["trigger"].finditer(clause)
+            calls = [(c.start() - 30, c.end() + 30) for c in rules["call"].pattern.finditer(clause_low)]
+            triggers = [t for t in rules["trigger"].pattern.finditer(clause_low)
                         if not any(lo <= t.start() <= hi for lo, hi in calls)]  # a call is no meeting
             people = None
             if c_places and triggers and all(_VISIT.match(t.group(0)) for t in triggers) and (
@@ -478,9 +482,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                 if target is not None:
                     _add(target, _participants(text, (a, b), sentence, s_mentions, previous_mentions, named), sentence)
             elif not c_places and current is not None and index - current_index <= 2 \
-                    and rules["cont_trigger"].search(clause):
+                    and rules["cont_trigger"].pattern.search(clause_low):
                 _add(current, _participants(text, (a, b), sentence, s_mentions, previous_mentions, named), sentence)
-            elif rules["cue"].search(clause) and current is not None and index - current_index <= CONTINUATION_REACH:
+            elif rules["cue"].pattern.search(clause_low) and current is not None and index - current_index <= CONTINUATION_REACH:
                 target = current
                 if c_places:
                     place = sorted(c_places)[0]
