@@ -200,7 +200,7 @@ def test_corpus_keeps_previous_snapshot_and_prunes_older_ones_and_leftovers(tmp_
 
 _HOLD_LOCK = """
 import sys, time
-from toolkit.corpus import dataset_lock
+from toolkit.lock import dataset_lock  # light: no pandas, so the holder starts fast
 with dataset_lock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
