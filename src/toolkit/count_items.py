@@ -352,7 +352,8 @@ def _attacker(item: Item, s: str, clause: str, state: ArticleState, rules: Count
     else the side the sentence names; else the article's. When a sentence also quotes Ukraine's side
     ("Ukraine downed 40 drones, while Russia said it destroyed 30"), the claim must be in the item's clause."""
     if item.event == "intercepted":
-        claim = rules.russian_claim.search(s)
+        lower = s.lower()
+        claim = rules.russian_claim.search(s) if "russia" in lower or "kremlin" in lower else None
         if claim and _UKRAINIAN_SIDE.search(s):
             claim = rules.russian_claim.search(clause)
         if claim or rules.over_russia.match(s, item.phrase_end):

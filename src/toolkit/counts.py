@@ -87,7 +87,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                         rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
         if state.previous_counted or state.current_counted:
             rows.extend(_all_of_them(sentence, lower, state, rules, first_line_end))
-            if _SOME_DOWNED.search(sentence.text):
+            if (" were " in lower or " was " in lower or " been " in lower) and _SOME_DOWNED.search(sentence.text):
                 _hits_were_launches(rows, sentences[max(0, index - 1)].start)
         state.close(sentence, rules)
     return rows
@@ -96,7 +96,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
 def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: CountRules,
                  first_line_end: int) -> list[dict[str, Any]]:
     """ "All of them were shot down" after a stated count gives that count (never "all but four")."""
-    found = _ALL_OF_THEM.search(sentence.text)
+    found = _ALL_OF_THEM.search(sentence.text) if "all" in lower else None
     if not found:
         return []
     post = rules.after.match(sentence.text, found.end())
