@@ -146,7 +146,8 @@ PHRASINGS = [
     pytest.param("A barrage of 76 missiles hit Ukraine on Friday.", {A("launched", "missile", 76)},
                  id="hit-the-country-is-launched"),
     pytest.param("Russia's Defence Ministry said Ukraine had fired 10 missiles, all of which were shot down.",
-                 {A("launched", "missile", 10, attacker="ukraine"), A("intercepted", "missile", 10, attacker="ukraine")},
+                 {A("launched", "missile", 10, attacker="ukraine"),
+                  A("intercepted", "missile", 10, attacker="ukraine")},
                  id="all-of-which"),
     pytest.param("Trains ran late since November.Only 15 rockets flew on the city.There is no power.",
                  {A("launched", "missile", 15)}, id="sentences-run-together"),
@@ -206,7 +207,8 @@ NEGATIVES = [
     pytest.param("A 74-year-old woman was injured and 12 people were killed by the drone.", id="ages-people"),
     pytest.param("The plan has 28 points, and five have been lost in the talks.", id="no-antecedent"),
     pytest.param("Russia has deployed 10 Iskander-M launchers and 4 Kalibr-carrying ships.", id="platforms"),
-    pytest.param("There were 5 missile strikes on the city and 12 drone attacks on the region.", id="strikes-not-weapons"),
+    pytest.param("There were 5 missile strikes on the city and 12 drone attacks on the region.",
+                 id="strikes-not-weapons"),
     pytest.param("Air defence was busy. Britain is sending more than 1,000 strike and air defence missiles.",
                  id="arms-delivery"),
     pytest.param("Russia now produces about 2,700 Shahed drones a month, intelligence officials said.",
@@ -241,7 +243,8 @@ def test_counts_same_key_different_models_are_two_facts():
 
 
 def test_counts_repeat_mention_is_one_fact():
-    text = "Russia launched 200 drones overnight. The 200 drones came from three directions, and 150 drones were shot down."
+    text = ("Russia launched 200 drones overnight. The 200 drones came from three directions, "
+            "and 150 drones were shot down.")
     facts = counts_facts(_rows(text))
     assert sorted((f["event"], f["count"]) for f in facts) == [("intercepted", 150), ("launched", 200)]
 

@@ -27,7 +27,8 @@ _NUMBER_HINT = re.compile(r"\d|\b(?:%s)\b" % phrase_pattern(
     ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
      "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
      "sixty", "seventy", "eighty", "ninety", "dozen"]))
-_ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|these|those)\s+\w+|of\s+the\s+\w+|(?=were\b))",
+_ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|these|those)\s+\w+|"
+                          r"of\s+the\s+\w+|(?=were\b))",
                           re.IGNORECASE)
 _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)\b(?:\s+of\s+them)?\s+"
                           r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
