@@ -225,6 +225,8 @@ def find_mentions(text: str) -> list[Mention]:
                     break
         if found is None:
             person = g.short.get(folded[i])
+            if person is not None and len(folded[i]) <= 3 and tokens[i][0].isupper() and folded[i] not in ("mbs", "mbz"):
+                person = None  # "XI" is a team or a numeral, not Xi
             if person is not None:
                 if _other_first_name(text, tokens, gaps, covered, i):
                     other_person.add(i)
