@@ -497,10 +497,11 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
 
 def _visit_reaches_place(text: str, clause_start: int, triggers: list[re.Match[str]],
                          places: list[PlaceMention]) -> bool:
-    """True when a place follows a visit word closely ("visited Kyiv", "his visit to Ukraine")."""
+    """True when a place stands close to a visit word ("visited Kyiv", "his visit to Ukraine",
+    "arrived in Kyiv on an unannounced visit")."""
     for t in triggers:
-        end = clause_start + t.end()
-        if any(0 <= p.start - end <= 25 for p in places):
+        start, end = clause_start + t.start(), clause_start + t.end()
+        if any(0 <= p.start - end <= 25 or 0 <= start - p.end <= 60 for p in places):
             return True
     return False
 
