@@ -165,3 +165,12 @@ def test_widgets_small_helpers(tables, tmp_path):
     assert widgets.find_file(None, [tmp_path / "a.csv"]) is None
     with pytest.raises(FileNotFoundError):
         widgets.find_file(tmp_path / "a.csv")
+
+
+def test_widgets_dashboard_outputs_keep_their_order_with_charts_in_a_grid(tables):
+    import ipywidgets as w
+
+    strike = widgets.strike_dashboard(tables).view.children
+    assert isinstance(strike[2], w.HTML) and isinstance(strike[3], w.GridBox) and len(strike[3].children) == 5
+    diplomacy = widgets.diplomacy_explorer(tables).view.children
+    assert [type(c).__name__ for c in diplomacy[2:]] == ["HTML", "Image", "HTML", "HTML"]
