@@ -8,6 +8,8 @@ The public API (what a notebook needs)::
     extraction = toolkit.extract(articles[0])            # every fact with its evidence
     toolkit.build_dataset("data/articles", "data/processed")
     tables = toolkit.load_dataset("data/processed")      # dict of DataFrames
+    toolkit.aggregate.interception_rates(tables)         # one call per research question
+    toolkit.compare_with_official(tables, toolkit.load_official(CSV))
 
 Heavy modules are imported lazily so that ``import toolkit`` stays fast.
 """
@@ -30,12 +32,19 @@ _EXPORTS = {
     "Article": "records",
     "Problem": "records",
     "Extraction": "records",
+    "load_official": "official",
+    "compare_with_official": "official",
 }
+_SUBMODULES = {"aggregate", "official", "schema", "widgets", "plots", "highlight"}
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted(_EXPORTS) + sorted(_SUBMODULES)
 
 
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'toolkit' has no attribute {name!r}")

@@ -56,12 +56,13 @@ def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_pro
     Example: toolkit parse data/articles -o data/processed --workers 2
     """
     from .corpus import build_dataset
+    from .lock import DatasetLockedError
 
     _setup_logging(verbose)
     try:
         summary = build_dataset(paths, out_dir, workers=workers, progress=not no_progress, max_bytes=max_bytes,
                                 full=full)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, DatasetLockedError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
     _report_problems(summary.problems)
