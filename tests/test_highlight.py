@@ -119,3 +119,18 @@ def test_highlight_never_loses_or_unescapes_text(text, spans):
     rows = [{"start_char": a, "end_char": b, "count": 7} for a, b in spans]
     fragment = highlight_html(text, {"strike_counts": rows}, title=text)
     assert _body(fragment) == text
+
+
+def test_highlight_real_news_keeps_every_character_and_marks_facts(shared):
+    """Real articles (read from ../shared, never copied): the highlighted text is the article text, escaped."""
+    from toolkit.extract import extract
+    from toolkit.ingest import read_articles
+
+    articles = list(read_articles(shared / "data" / "news" / "gdelt_war_articles_2022_2024.jsonl"))[:60]
+    assert articles
+    marked = 0
+    for article in articles:
+        fragment = highlight_extraction(extract(article))
+        assert _body(fragment) == article.text, article.article_id
+        marked += fragment.count("<mark class=")
+    assert marked > 0
