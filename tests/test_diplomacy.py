@@ -291,3 +291,14 @@ def test_diplomacy_speed_on_5kb_articles(shared):
         extract_diplomacy(article)
     rate = len(articles) / (time.process_time() - start)
     assert rate >= 120, f"{rate:.0f} articles/s"
+
+
+@pytest.mark.parametrize("text", [
+    "Headline\n\nLeaders of Southeast Asian nations held a summit in Jakarta on trade and fisheries.",
+    "Headline\n\nThe African Union summit in Addis Ababa focused on the Sahel.",
+])
+def test_diplomacy_unrelated_summits_invent_no_participants(text):
+    """A summit far from the war is still a meeting (FACTS.md), but nobody is put at its table."""
+    found = facts(text)
+    assert [m["participants"] for m in found["meetings"]] == [[]]
+    assert found["people"] == []
