@@ -331,3 +331,63 @@ def test_impacts_dev_set_scores(shared):
     for field, (tp, fp, fn) in totals.items():
         f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
         assert f1 >= targets[field], (field, f1)
+
+
+# --------------------------------------------------------------------------- held-out families (round 2)
+
+@pytest.mark.parametrize("text, codes", [
+    # "the capital" after Moscow named as a place is Moscow
+    ("MOSCOW, May 2 - The city's mayor said drone debris fell on a road near the capital overnight.", []),
+    ("Moscow's mayor said a drone was downed as it flew towards the capital.", []),
+    # ... but after Moscow as the attacker it is Kyiv
+    ("Moscow launched 90 drones at the capital overnight.", ["UA-30"]),
+    # "outside the capital" is not the capital: the town named is
+    ("Drones hit Kyiv overnight. Outside the capital, a woman was injured when a drone hit Brovary.",
+     ["UA-30", "UA-32"]),
+    # a denial places nothing
+    ("He said no missile had ever been fired from his country's territory towards Kyiv.", []),
+    ("The minister said his army did not launch any drones at Odesa last night.", []),
+    # artillery in a clause of its own beside a drone strike
+    ("Drones struck Kharkiv overnight as artillery shelled the town of Nikopol.", ["UA-63"]),
+    # a place named for an outage only
+    ("Russian strikes on the grid left 200,000 people in Kharkiv without power.", []),
+])
+def test_impacts_places_round2_families(text, codes):
+    assert facts(text)["oblasts_struck"] == codes
+
+
+@pytest.mark.parametrize("text, expected", [
+    # kin after a possessive: "a man and his three sons" is four people
+    ("The drone hit a house, killing a man and his three sons.", [("killed", 4, "exact")]),
+    ("A missile struck the block, killing a woman and her two children and injuring 12.",
+     [("killed", 3, "exact"), ("injured", 12, "exact")]),
+    # a relative clause between the person and the death
+    ("One woman who was pulled from the rubble of the house later died in hospital.", [("killed", 1, "exact")]),
+])
+def test_impacts_casualty_round2_phrasings(text, expected):
+    found = [(c["casualty_kind"], c["count"], c["qualifier"]) for c in find_casualties(text)]
+    assert found == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "N more" in a sentence of its own: other victims, added
+    ("Drones hit Odesa, injuring eight people. Three more people were hurt in the region around the city.",
+     [{"kind": "injured", "count": 11, "qualifier": "exact"}]),
+    ("A missile hit Dnipro, killing four. Another two people died in a nearby village, officials said.",
+     [{"kind": "killed", "count": 6, "qualifier": "exact"}]),
+    # "one killed and two more injured": "more" than the first figure, nothing added
+    ("A drone hit a shop in Sumy. One person was killed and two more were injured.",
+     [{"kind": "killed", "count": 1, "qualifier": "exact"}, {"kind": "injured", "count": 2, "qualifier": "exact"}]),
+    # the capital's figure and a wounded man outside it add up
+    ("Drones hit Kyiv, injuring 10 people in the city. Outside the capital, a man was wounded in Boryspil.",
+     [{"kind": "injured", "count": 11, "qualifier": "exact"}]),
+    # a daily roll-up of unspecified attacks keeps its casualties out
+    ("Drones hit Kharkiv, injuring two people.\n\nIn the Kherson region, Russian forces made 80 attacks on "
+     "20 settlements over the past day. One person was killed.",
+     [{"kind": "injured", "count": 2, "qualifier": "exact"}]),
+    # an earlier incident told as background
+    ("A missile hit Poltava, killing six people. Just five days earlier, a strike on Sumy killed 14 people.",
+     [{"kind": "killed", "count": 6, "qualifier": "exact"}]),
+])
+def test_impacts_casualties_round2_roll_up(text, expected):
+    assert facts(text)["casualties"] == expected

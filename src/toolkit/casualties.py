@@ -72,6 +72,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"\b(?P<kind>killing|killed|kills|injuring|injured|injures|wounding|wounded|wounds|claimed the lives of)"
             rf"\s+(?P<list>{people})\b"),
         "left_list": re.compile(rf"\bleft\s+(?P<list>{people})\s+(?P<kind>dead|injured|wounded)\b"),
+        # "one man who was caught in the blast later died in hospital"
+        "who_list": re.compile(
+            rf"\b(?P<list>{people}),?\s+who\s+[^.;]{{0,80}}?\b(?:(?:later|subsequently|also|then)\s+)?"
+            r"(?P<kind>died|was killed|were killed)\b"),
     }
 
 
@@ -80,7 +84,11 @@ _CHILDREN = re.compile(
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–)\s*\d")  # "70 or 80,000": a guess, not a count
 TRIGGER = re.compile(r"kill|dead|died|injur|wound|hurt|death|lives")  # a cheap pre-check
-_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six|\d+)\b")
+_LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six|\d+)\b"
+                        r"(?:\s+(two|three|four|five|six|seven|eight|nine|\d+)\b)?")
+# "two more people", "another three", "a further five": victims besides those counted before
+_MORE_AFTER = re.compile(r"\s+(?:more|further|additional|other)\b")
+_MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional)\s+$")
 
 
 def find_casualties(text: str) -> list[dict[str, Any]]:
@@ -97,7 +105,9 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     for name, pattern in _patterns().items():
         for m in pattern.finditer(text):
             if name.endswith("list"):
-                count = sum(parse_number(w) or 1 for w in _LIST_ITEM.findall(m.group("list")))
+                # "a woman and her two children": 1 + 2
+                count = sum((parse_number(n) if n and w in ("his", "her", "their") else None)
+                            or parse_number(w) or 1 for w, n in _LIST_ITEM.findall(m.group("list")))
                 qualifier = "exact"
             else:
                 count = parse_number(m.group("n"))
@@ -112,8 +122,11 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
             tail = _CHILDREN.match(text, m.end())
             if tail:
                 children = parse_number(tail.group("n")) or 1
-            found.append((m.start(), m.end(), {"casualty_kind": _kind(m.group("kind")), "count": count,
-                                               "qualifier": qualifier, "children_count": children}, name))
+            kind = "killed" if m.group("kind") in ("was killed", "were killed") else _kind(m.group("kind"))
+            more = not name.endswith("list") and (bool(_MORE_AFTER.match(text, m.end("n")))
+                                                  or bool(_MORE_BEFORE.search(text, 0, m.start("n"))))
+            found.append((m.start(), m.end(), {"casualty_kind": kind, "count": count, "qualifier": qualifier,
+                                               "children_count": children, "besides_earlier": more}, name))
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, dict[str, Any], str]] = []
     for item in found:
@@ -125,6 +138,8 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
             match = _patterns()["subject"].match(text, item[0])
             if re.fullmatch(r"\s*(?:,\s*)?and\s+", gap) and match and not match.group("aux").strip():
                 item[2]["qualifier"] = kept[-1][2]["qualifier"]
+        if kept:
+            item[2]["besides_earlier"] = False  # "one killed and four more injured": more than the first figure
         kept.append(item)
     return [k[2] for k in kept]
 
@@ -147,23 +162,31 @@ def casualty_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     a figure with no oblast wins when it is at least that sum."""
     facts = []
     for kind in ("killed", "injured"):
-        best: dict[str | None, dict[str, Any]] = {}
-        for row in rows:
+        best: dict[Any, dict[str, Any]] = {}
+        seen_sentences: set[int] = set()
+        for n, row in enumerate(rows):
             if row["casualty_kind"] != kind:
                 continue
+            if row.get("besides_earlier") and seen_sentences - {row.get("start_char")}:
+                best[("more", n)] = row  # "Two more people were hurt in the region": other victims
+                continue
+            seen_sentences.add(row.get("start_char", -1))
             key = row.get("oblast_code")
             if key not in best or row["count"] > best[key]["count"]:
                 best[key] = row
         if not best:
             continue
-        regional = [row for key, row in best.items() if key is not None]
+        extra = sum(row["count"] for key, row in best.items() if isinstance(key, tuple))
+        regional = [row for key, row in best.items() if key is not None and not isinstance(key, tuple)]
         total = sum(row["count"] for row in regional)
         unplaced = best.get(None)
         if unplaced is not None and unplaced["count"] >= total:
-            facts.append({"kind": kind, "count": unplaced["count"], "qualifier": unplaced["qualifier"]})
+            facts.append({"kind": kind, "count": unplaced["count"] + extra, "qualifier": unplaced["qualifier"]})
+        elif not regional:
+            facts.append({"kind": kind, "count": extra, "qualifier": "exact"})
         else:
             qualifiers = {row["qualifier"] for row in regional}
             qualifier = regional[0]["qualifier"] if len(regional) == 1 else (
                 "at_least" if "at_least" in qualifiers else "exact")
-            facts.append({"kind": kind, "count": total, "qualifier": qualifier})
+            facts.append({"kind": kind, "count": total + extra, "qualifier": qualifier})
     return facts

@@ -37,7 +37,24 @@ CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_o
 # parts of Donetsk region"
 _LAUNCH_LIST_GAP = re.compile(r"(?:[\s,]|\b(?:and|the|of|occupied|temporarily|parts?|areas?|[A-Z][a-z]+|Sea|regions?|"
                               r"oblasts?|Oblast)\b)*")
-_CAPITAL = re.compile(r"\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b(?!,? [A-Z]| of (?!Ukraine))")
+_CAPITAL = re.compile(r"(?<!outside )(?<!Outside )\b(?:the (?:Ukrainian )?capital|Ukraine's capital|Ukraine’s capital)\b"
+                      r"(?!,? [A-Z]| of (?!Ukraine))")
+# Moscow named as a place (a dateline, its mayor or region, "over Moscow"): "the capital" after it is
+# Moscow, not Kyiv, until Kyiv is named again. Moscow as the government ("Moscow launched") is not.
+_MOSCOW_PLACE = re.compile(r"\bMOSCOW\b|\bMoscow(?:'s|’s)? (?:[Mm]ayor|[Rr]egion|[Oo]blast|city|officials|residents|airports?)\b"
+                           r"|\b(?:in|over|near|on|towards?|around|outside|of) Moscow\b|\bSobyanin\b")
+_KYIV_NAME = re.compile(r"\b(?:Kyiv|Kiev|KYIV|KIEV|Ukraine's capital|Ukraine’s capital|Ukrainian capital)\b")
+# "no missile had been launched ... towards Kiev": a place after a denial is not struck
+_DENIAL = re.compile(r"\b(?:no|not a single|not one|never|neither)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|drones?|rockets?|"
+                     r"strikes?|attacks?|weapons?)\b[^.;]{0,90}$|\b(?:did|does|do|had|has|have|was|were) not\s+"
+                     r"(?:\w+\s+)?(?:attack|strike|hit|target|launch|fire)\w*\b[^.;]{0,60}$", re.IGNORECASE)
+# clause openers: a ground-war clause ("as shelling hits Nikopol") inside a sentence about drones
+_CLAUSE_START = re.compile(r"(?:[,;:]|\b(?:as|while|whereas|and|but|when)\b)\s+(?:[^,;:]*)$")
+# "people in Kyiv without heating": the place of an outage, not of a strike
+_OUTAGE_PLACE_AFTER = re.compile(r"\s+(?:(?:were|was|are|is|remain(?:ed)?|had been|have been|being)\s+)?"
+                                 r"(?:still\s+)?(?:left\s+)?without\b")
+_OUTAGE_PLACE_BEFORE = re.compile(r"\b(?:customers|households|consumers|subscribers|people|residents|homes|families)"
+                                  r"\s+in\s+(?:the\s+)?$")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
@@ -98,7 +115,19 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
     if "capital" not in text:
         return []
     kyiv = lookup("Kyiv")
-    return [PlaceMention(m.group(0), m.start(), m.end(), kyiv) for m in _CAPITAL.finditer(text)] if kyiv else []
+    if kyiv is None:
+        return []
+    moscow = [m.start() for m in _MOSCOW_PLACE.finditer(text)] if "Moscow" in text or "MOSCOW" in text else []
+    kyivs = [m.start() for m in _KYIV_NAME.finditer(text)] if moscow else []
+    out = []
+    for m in _CAPITAL.finditer(text):
+        if moscow:
+            last_moscow = moscow[bisect_right(moscow, m.start()) - 1] if moscow[0] < m.start() else -1
+            last_kyiv = kyivs[bisect_right(kyivs, m.start()) - 1] if kyivs and kyivs[0] < m.start() else -1
+            if last_moscow > last_kyiv:
+                continue  # "debris fell near the capital" after "Moscow's mayor said"
+        out.append(PlaceMention(m.group(0), m.start(), m.end(), kyiv))
+    return out
 
 
 def _weapons_over(kind: SentenceKind) -> bool:
@@ -126,8 +155,14 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
             roles.append("launch_site")
         elif not kind.air_strike and not (_weapons_over(kind) and rules().weapons_over.search(before)):
             roles.append("outage_only" if _outage_hint(text) else "mentioned")
-        elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before):
+        elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before) \
+                or _DENIAL.search(text, max(0, mention.start - 160), mention.start):
             roles.append("mentioned")
+        elif kind.ground and _ground_clause(text, mention.start):
+            roles.append("mentioned")  # "drones hit Kharkiv as shelling hits Nikopol"
+        elif _outage_hint(text) and (_OUTAGE_PLACE_AFTER.match(text, mention.end)
+                                     or _OUTAGE_PLACE_BEFORE.search(before)):
+            roles.append("outage_only")
         elif mention.place.canonical in CAPITALS and mention.place.kind not in ("region", "oblast"):
             if mention.text.isupper() and not text[:mention.start].strip():
                 roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
@@ -149,6 +184,18 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
                     if _LIST_GAP.fullmatch(gap):
                         roles[i] = "struck"
     return roles
+
+
+def _ground_clause(text: str, start: int) -> bool:
+    """Whether the clause holding ``text[start]`` names ground fire (shelling, artillery) and no
+    aerial weapon: "... drone strikes on Zaporizhzhia as shelling hits Nikopol"."""
+    clause = _CLAUSE_START.search(text, max(0, start - 120), start)
+    begin = clause.start() if clause else max(0, start - 120)
+    end = min(len(text), start + 60)
+    stop = re.search(r"[,;:]|\b(?:as|while|and|but)\b", text[start:end])
+    low = lowered(text[begin:start + stop.start() if stop else end])
+    groups = {kind_of(m.group(0)) for m in rules().kinds.finditer(low)}
+    return "ground" in groups and "air" not in groups
 
 
 def article_attacker(analysed: list[Analysed], strike_counts: list[dict[str, Any]], text: str = "") -> str:
@@ -321,10 +368,22 @@ def extract_impacts(article: Article, sentences: list[Sentence],
         "infrastructure": infrastructure_rows(analysed, attacker, article, low),
         "casualties": casualty_rows([(item.sentence, item.kind, _casualty_code(analysed, i))
                                      for i, item in enumerate(analysed)
-                                     if i in casualty_sentences and in_scope(item, attacker)], article),
+                                     if i in casualty_sentences and in_scope(item, attacker)
+                                     and not _after_rollup(analysed, i)], article),
         "outages": outage_rows([(item.sentence, _place_code(item)) for i, item in enumerate(analysed)
                                 if i in outage_sentences and not item.kind.foreign], article),
     }
+
+
+def _after_rollup(analysed: list[Analysed], i: int) -> bool:
+    """A sentence naming no aerial weapon right after a daily roll-up of unspecified attacks in its
+    paragraph ("... carried out 96 attacks on 31 settlements over the past day. One person was
+    killed."): its casualties belong to the roll-up, which FACTS.md leaves out."""
+    if not i or analysed[i].kind.air:
+        return False
+    before = analysed[i - 1]
+    return (before.sentence.paragraph == analysed[i].sentence.paragraph and before.kind.rollup
+            and not before.kind.air)
 
 
 def _sentences_with(pattern: re.Pattern[str], low: str, starts: list[int]) -> set[int]:

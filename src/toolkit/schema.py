@@ -66,6 +66,8 @@ FIELDS: dict[str, Field] = {
     # casualties
     "casualty_kind": Field("string", "`killed` or `injured`."),
     "children_count": Field("Int64", "How many of them were children, when stated."),
+    "besides_earlier": Field("boolean", "True when the figure counts victims besides those of an earlier "
+                                        "figure (\"two more people were hurt\"): the roll-up adds it."),
     # outages
     "service": Field("string", "`power`, `heat`, `water` or `gas`."),
     "customers": Field("Int64", "Customers, households, consumers or people left without the service."),
@@ -101,7 +103,7 @@ TABLES: dict[str, list[str]] = {
     "infrastructure": ["article_id", "fact_id", "infrastructure_category", "target_text", "oblast_code",
                        *_EVIDENCE],
     "casualties": ["article_id", "fact_id", "casualty_kind", "count", "qualifier", "children_count",
-                   "oblast_code", *_EVIDENCE],
+                   "besides_earlier", "oblast_code", *_EVIDENCE],
     "outages": ["article_id", "fact_id", "service", "customers", "qualifier", "oblast_code", *_EVIDENCE],
     "meetings": ["article_id", "meeting_id", "place", "meeting_status", "meeting_date", "day_count",
                  *_EVIDENCE],
