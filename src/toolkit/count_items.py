@@ -44,14 +44,23 @@ _ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+|of\s+the\s+)?$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|of\s+the|these|those)\s+$", re.IGNORECASE)
 _IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an)\b)*$",
                         re.IGNORECASE)
-_WITH = re.compile(r"\bwith\s+$", re.IGNORECASE)
-_ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault)\b",
+# "with 93 missiles", "with a monster barrage of 519 drones"
+_WITH = re.compile(r"\bwith\s+(?:(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?(?:barrage|salvo|swarm|wave|volley|hail|"
+                   r"onslaught|flurry|storm|fleet|bombardment)s?\s+of\s+)?$", re.IGNORECASE)
+_ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault|"
+                          r"pummel\w*|batter\w*|blitz\w*|hammer\w*|pelt\w*|blast\w*|rain\w*|salvo|swarm)\b",
                           re.IGNORECASE)
 _JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
 _LIST_SHARE = re.compile(r"^[\s,]*(?:and|as\s+well\s+as|plus|along\s+with)?\s*$", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
+_CASUALTY_BEFORE = re.compile(r"\b(?:kill|injur|wound|hurt|maim|dead|die)\w*\s+$", re.IGNORECASE)
+_TARGETS = re.compile(r"\s+(?:enemy\s+|hostile\s+)?targets\b", re.IGNORECASE)
+_DOWNED_AFTER = {"shot down", "downed", "destroyed", "intercepted", "neutralised", "neutralized", "brought down"}
+# "among them were", "among the missiles (launched) was": the weapons of a launch, when a weapon noun
+_AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?(?:missiles|drones|weapons|"
+                    r"rockets|munitions)(?:\s+(?:launched|fired|used))?))\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
 
 
@@ -223,10 +232,23 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     phrase = parse_weapon_phrase(s, end)
     if phrase:
         _apply(item, phrase, definite, state, items, item.count)
+        among = _AMONG.search(_tail(s, item.start))
+        if among:  # "Among them were two Kinzhals": a part of the count before, with its verb
+            item.relative = not among.group("launched")
+            item.event, item.fixed = ("launched", True) if among.group("launched") else (None, False)
         return _of_total(s, item, skip)
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
     if _ALL_BUT.search(_tail(s, item.start)):
         return None  # "all but four were intercepted": arithmetic, not a stated count
+    if _CASUALTY_BEFORE.search(_tail(s, item.start)):
+        return None  # "killed 28 and injured over 130": people, whatever verb follows
+    targets = _TARGETS.match(s, end)
+    if targets:  # "brought down 112 targets": air targets, mixed, only when downed
+        post = compiled().after.match(s, targets.end())
+        downed = (normalise(post.group("t")) if post else None) in _DOWNED_AFTER
+        if downed or (not post and _immediate_trigger(s, item.start) == "intercepted"):
+            item.weapon_class, item.phrase_end = "weapon", targets.end()
+        return None
     others = _OTHERS.match(s, end)
     post = compiled().after.match(s, end)
     if post and normalise(post.group("t")) in _NOUNISH and post.start("t") - end < 3:
@@ -252,10 +274,15 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.relative = True
         return None
-    if items and _LIST_BEFORE.search(_tail(s, item.start)) and _LIST_AFTER.match(s, end):
-        prev = items[-1]
-        item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
-        item.event = prev.event or "inherit"
+    if _LIST_BEFORE.search(_tail(s, item.start)) and _LIST_AFTER.match(s, end):
+        if items:
+            prev = items[-1]
+            item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
+            item.event = prev.event or "inherit"
+        elif state.previous_counted:
+            # "Others were downed over A and B, and eight over C": the weapons counted just before
+            item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
+            item.relative = True
     return None
 
 
@@ -337,9 +364,11 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
     for a, b in zip(own, own[1:]):
         if b.event is None and a.event and _LIST_SHARE.match(s[a.phrase_end:b.start]):
             b.event = a.event
-    # a qualifier spreads over a plain "X and Y" list until an item has its own
+    # a qualifier spreads over a plain "X and Y" list until an item has its own; in a list whose
+    # qualifiers change ("more than A, nearly B and C") the last one carries on
     for index, (a, b) in enumerate(zip(own, own[1:])):
-        head_of_list = index == 0 or not _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
+        joined = index and _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
+        head_of_list = not joined or (own[index - 1].qualifier is not None and own[index - 1].qualifier != a.qualifier)
         if (b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
                 and b.event == a.event and not b.relative and b.post_event is None):
             b.qualifier = a.qualifier

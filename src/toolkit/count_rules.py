@@ -92,7 +92,7 @@ def compiled() -> CountRules:
     fillers = _alt(data["after_fillers"])
     # "... and several missiles had targeted": an uncounted weapon phrase may sit before the verb
     skip_weapons = (rf"(?:,?\s+(?:and|or)\s+(?:several|some|many|a\s+few|dozens\s+of|other|more)?\s*"
-                    rf"(?:[\w-]+\s+){{0,2}}?(?:{_alt(heads)}))?")
+                    rf"(?:(?!(?:that|which|who|when|while)\b)[a-z-]+\s+){{0,2}}?(?:{_alt(heads)}))?")
     after = re.compile(
         rf"{skip_weapons}(?:[\s\"'\u201c\u201d]|\((?:[^()]{{1,40}})\))*"
         rf"(?:(?:{fillers})(?:\s+|[\"'\u201c\u201d]+\s*))*[\"'\u201c\u201d]?"

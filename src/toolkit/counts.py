@@ -39,6 +39,14 @@ _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept"
 #: every period cue in count_rules.yaml contains one of these (a cheap test before the regex)
 _PERIOD_HINTS = ("week", "month", "year", "since", "war", "days", "19", "20", "uary", "march", "april", "may",
                  "june", "july", "august", "ber", "so far")
+_RELATIVE = re.compile(r"\s*(?:which|who|whom|whose|where)\b", re.IGNORECASE)
+_HELD_SINCE = re.compile(r"\b(?:annex|occup|seiz|captur|controll|held|liberat|hold)\w*\b(?:\s+\w+){0,3}\s*$",
+                         re.IGNORECASE)
+_NAVIGATION = re.compile(r"[\s*\u2022>-]*(?:read\s+(?:also|more)|also\s+read|see\s+also|more\s+from|"
+                         r"related(?:\s+(?:stories|articles|news|content))?|recommended|you\s+may\s+also\s+like)\b",
+                         re.IGNORECASE)
+_NAV_HINTS = ("read also", "also read", "read more", "see also", "related", "more from", "recommended",
+              "you may also like")
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
@@ -59,6 +67,9 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         first_line_end = 0  # a body paragraph, not a headline (collections without titles)
     if _GLUED.search(text):
         sentences = _unglue(sentences)
+    body_end = _body_end(text)
+    if body_end < len(text):
+        sentences = [s for s in sentences if s.start < body_end]
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     rows: list[dict[str, Any]] = []
     lower_text = text.lower()
@@ -72,7 +83,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         lower = sentence.text.lower()
         state.note_ministry(sentence.text, lower, rules)
         # cheap tests first: most sentences name no weapon, and most state no number
-        if (state.named(index) or (index and state.named(index - 1))) and _NUMBER_HINT.search(lower):
+        near = state.previous_counted or state.named(index) or (index and state.named(index - 1))
+        if near and _NUMBER_HINT.search(lower):
             numbers = find_numbers(sentence.text)
             if numbers and not (state.foreign_war(text, rules) and _other_war(sentence, text, rules)):
                 headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
@@ -150,6 +162,21 @@ def _unglue(sentences: list[Sentence]) -> list[Sentence]:
     return out
 
 
+def _body_end(text: str) -> int:
+    """Where site navigation after the body begins ("Read also: ...", "RELATED STORIES" lines at the
+    end, FACTS "What the article is"), else the text's length; links inside the body are kept."""
+    lower_tail = text[-2000:].lower()
+    if not any(hint in lower_tail for hint in _NAV_HINTS):
+        return len(text)
+    end = len(text)
+    while True:
+        stripped = text[:end].rstrip()
+        line_start = stripped.rfind("\n") + 1
+        if not stripped or not _NAVIGATION.match(stripped, line_start):
+            return end
+        end = line_start
+
+
 def _line_of(text: str, sentence: Sentence) -> str:
     start = text.rfind("\n", 0, sentence.start) + 1
     end = text.find("\n", sentence.end)
@@ -202,10 +229,17 @@ def _cumulative(s: str, rules: CountRules) -> bool:
     if _ONE_ATTACK.search(s):
         return False
     for m in rules.cumulative.finditer(s):
-        if _SUPERLATIVE.search(s[max(0, m.start() - 60):m.start()]):
+        if _SUPERLATIVE.search(s[max(0, m.start() - 60):m.start()]) or _background_clause(s, m.start()):
             continue
         return True
     return False
+
+
+def _background_clause(s: str, pos: int) -> bool:
+    """Is the period cue at ``pos`` background to a place, not the count's period? ("the plant, which
+    Russia has occupied since March 2022, said ...", "Crimea, annexed in 2014")."""
+    clause = s[s.rfind(",", 0, pos) + 1:pos]
+    return bool(_RELATIVE.match(clause) or _HELD_SINCE.search(clause))
 
 
 def _source(s: str, state: ArticleState, rules: CountRules) -> str | None:

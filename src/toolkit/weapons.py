@@ -106,14 +106,16 @@ def _patterns() -> dict[str, re.Pattern]:
                             re.IGNORECASE),
         "head": re.compile(rf"\b(?<!-)(?P<h>{phrase_pattern(heads)})(?![\w-])", re.IGNORECASE),
         "classmod": re.compile(rf"\b(?<!-)(?P<c>{phrase_pattern(classmods)})(?![\w])", re.IGNORECASE),
-        "mod": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['modifiers'])})(?![\w-])", re.IGNORECASE),
+        # listed modifiers, and any "<maker>-made/-built/-supplied" ("American-made", "French-supplied")
+        "mod": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['modifiers'])}|[a-z]+-(?:made|built|supplied|designed|"
+                          rf"produced|manufactured))(?![\w-])", re.IGNORECASE),
         "not_strike": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['not_strike_weapons'])})(?![\w])",
                                  re.IGNORECASE),
         "conj": re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s+(?:and|or|&)\s+)"),
         "platform": re.compile(rf"{_GAP}(?:{phrase_pattern(data['not_munitions'])})(?![\w-])", re.IGNORECASE),
         "paren": re.compile(r"\s*\(([^()]{1,40})\)"),
         "space": re.compile(_GAP),
-        "of_types": re.compile(r"\s+of\s+(?:the\s+)?(?P<list>[\w\s,/-]{1,80}?)\s+(?:and\s+other\s+)?types\b",
+        "of_types": re.compile(r"\s+of\s+(?:the\s+)?(?P<list>[\w\s,/-]{1,80}?)\s+(?:and\s+other\s+)?types?\b",
                                re.IGNORECASE),
         "_heads": heads,  # type: ignore[dict-item]
         "_classmods": classmods,  # type: ignore[dict-item]
