@@ -15,16 +15,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
 
 from .dates import find_date_phrase, resolve_date
-from .gazetteer import load_csv, load_yaml
+from .meeting_rules import _ASCII_LOWER, venues
+from .meeting_rules import place_parents as _place_parents
+from .meeting_rules import rules as _rules
+from .participants import _ADDRESSED_MEETING, _TOLD_PERSON
+from .participants import participants as _participants
 from .people import Mention
 from .text import Sentence
 
-RULES_FILE = "diplomacy_rules.yaml"
-VENUES_FILE = "venues.csv"
 #: A delegation sentence joins the last meeting only this many sentences after it.
 CONTINUATION_REACH = 6
 #: Captions are short lines; longer lines are body text.
@@ -39,36 +39,16 @@ _TRAVEL_BEFORE_TO = re.compile(r"\b(?:travel(?:led|ed|s|ling|ing)?|fl(?:y|ew|ies
                                re.IGNORECASE)
 _MEETING_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:meetings?|talks|summit|session|round|format|negotiations|"
                                  r"gathering|conference|process|discussions)\b", re.IGNORECASE)
-_SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
 #: "Turkey is hosting talks": the host country or city is the place.
 _HOSTS_AFTER = re.compile(r"^\s+(?:is |was |will |has |had |have )?(?:been |be )?(?:hosting|hosted|hosts|host)\b"
                           r"(?=\s+(?:[\w-]+\s+){0,4}(?:talks|summit|meeting|negotiations|round|leaders|delegations))",
                           re.IGNORECASE)
-#: Mediators and organisers named after "by" are not at the table ("facilitated by President X").
-_ENABLER_BEFORE = re.compile(r"\b(?:facilitated|brokered|mediated|organi[sz]ed|arranged|sponsored)\s+by\s+"
-                             r"(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
 _VISIT = re.compile(r"visit", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
-#: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
-_ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
-                                r"session|delegates|delegations|leaders)\b", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r"(?:Credit|Photo|Photograph|Image|Picture)s?:", re.IGNORECASE)
 #: Captions rarely have a finite verb ("Zelensky and Trump in the Oval Office on Monday.").
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|said|says|did|does|do|can)\b|"
                           r"\b[a-z]{3,}ed\b(?! by)", re.IGNORECASE)
-#: "Biden told Germany's Chancellor Olaf Scholz": said to a person's face.
-_TOLD_PERSON = re.compile(r"^\s+(?:[A-Z][\w'\u2019.-]*\s+){1,4}[A-Z]")
 _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Venue:
-    """A meeting place alias: the place it is filed under, its kind and what holds it."""
-
-    alias: str
-    place: str
-    kind: str
-    within: str
 
 
 @dataclass
@@ -83,95 +63,6 @@ class Meeting:
     from_caption: bool = False
     participants: dict[str, tuple[Mention, Sentence]] = field(default_factory=dict)
 
-
-@lru_cache(maxsize=1)
-def venues() -> dict[str, Venue]:
-    """Venue aliases (as written) -> :class:`Venue`, loaded once."""
-    rows = load_csv(VENUES_FILE, required=("alias", "place", "kind"), optional=("within",), key=("alias",))
-    bad = [r["alias"] for r in rows if r["kind"] not in ("venue", "city", "region", "country")]
-    if bad:
-        raise ValueError(f"{VENUES_FILE}: unknown kind for {bad}")
-    return {r["alias"]: Venue(r["alias"], r["place"], r["kind"], r.get("within", "")) for r in rows}
-
-
-@lru_cache(maxsize=1)
-def _place_parents() -> dict[str, set[str]]:
-    """Place -> every region/country above it (Anchorage -> Alaska, United States)."""
-    direct: dict[str, str] = {}
-    for v in venues().values():
-        if v.within and v.kind != "venue":
-            direct.setdefault(v.place, v.within)
-        elif v.within:
-            direct.setdefault(v.place, v.within)
-    parents: dict[str, set[str]] = {}
-    for place in direct:
-        seen, cur = set(), place
-        while cur in direct and direct[cur] not in seen and direct[cur] != cur:
-            cur = direct[cur]
-            seen.add(cur)
-        parents[place] = seen
-    return parents
-
-
-def _alt(items: list[str]) -> str:
-    return "|".join(f"(?:{x})" for x in items)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
-class _Lowered:
-    """A rule pattern run on ASCII-lower-cased text (same length, so offsets hold).
-
-    Python's ``re`` is several times faster without IGNORECASE and with one leading word
-    boundary for a list of word alternatives than with a ``\\b`` in each alternative.
-    """
-
-    def __init__(self, items: list[str], words: bool = True):
-        if words:
-            body = "|".join(x[2:] if x.startswith("\\b") else x for x in items)
-            self.pattern = re.compile(r"\b(?:" + body + ")")
-        else:
-            self.pattern = re.compile(_alt(items))
-
-    def search(self, text: str, *args: int) -> re.Match[str] | None:
-        return self.pattern.search(text.translate(_ASCII_LOWER), *args)
-
-    def finditer(self, text: str, *args: int):
-        return self.pattern.finditer(text.translate(_ASCII_LOWER), *args)
-
-
-@lru_cache(maxsize=1)
-def _rules() -> dict[str, Any]:
-    r = load_yaml(RULES_FILE)
-    i = re.IGNORECASE
-    aliases = sorted(venues(), key=len, reverse=True)
-    return {
-        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"
-                            r"(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"),
-        "trigger": _Lowered(r["meeting_triggers"]),
-        "trigger_words": tuple(r["trigger_words"]),
-        "cue_words": tuple(r["cue_words"]),
-        "call": _Lowered(r["call_context"]),
-        "negative": _Lowered(r["clause_negatives"]),
-        "blocker": _Lowered(r["place_blockers"]),
-        "cue": _Lowered(r["continuation_cues"]),
-        "partneg": _Lowered(r["participant_negatives"]),
-        "report": _Lowered(r["reporting_verbs"]),
-        "sep": _Lowered(r["clause_separators"], words=False),
-        "always_sep": _Lowered(r["always_separators"], words=False),
-        "role_refs": re.compile("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(r["role_references"]))),
-        "role_names": [tuple(names) for names in r["role_references"].values()],
-        "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
-        "cont_trigger": _Lowered(r["continuation_triggers"]),
-        "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
-        "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
-        "planned": _Lowered(r["status_planned"]),
-        "ongoing": _Lowered(r["status_ongoing"]),
-        "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"
-                          r"successive)?\s*day of (?:talks|negotiations|meetings)", i),
-        "ordinals": r["ordinals"],
-    }
 
 
 @dataclass(frozen=True)
@@ -234,6 +125,7 @@ def _nth_word_end(left: str, words: list[str], k: int) -> int:
     for j in range(k + 1):
         pos = left.find(words[j], pos) + len(words[j])
     return pos
+
 
 
 # --------------------------------------------------------------------------- clauses
@@ -306,83 +198,6 @@ def _is_caption(text: str, sentence: Sentence) -> bool:
         return False
     return bool(_CAPTION_MARK.search(line)) or not _FINITE_VERB.search(line)
 
-
-# --------------------------------------------------------------------------- participants
-
-def _participants(text: str, span: tuple[int, int], sentence: Sentence, mentions: list[Mention],
-                  previous: list[Mention], named: dict[str, Any]) -> list[Mention]:
-    """People a clause puts at the table: not speakers, not owners of a role, not those who stayed away."""
-    rules = _rules()
-    a, b = span
-    clause = text[a:b]
-    excluded = []
-    for neg in rules["partneg"].finditer(clause):
-        heads = [0] + [x.end() for x in _SUBCLAUSE.finditer(clause, 0, neg.start())]
-        head = heads[-1]
-        if len(heads) > 1 and not any(a + head <= m.start < a + neg.start() for m in mentions):
-            head = heads[-2]  # "X flew in with the delegation but did not take part": X is the subject
-        excluded.append((a + head, a + neg.end()))
-    out = []
-    for m in mentions:
-        if not (a <= m.start < b) or any(x <= m.start < y for x, y in excluded):
-            continue
-        after = text[m.end:m.end + 60]
-        if m.possessive and not rules["poss_meeting"].match(after):
-            continue  # "Trump's envoy", "Trump's plan": the owner is not at the table
-        if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]) \
-                or _ENABLER_BEFORE.search(text[max(sentence.start, m.start - 45):m.start]):
-            continue
-        if _is_speaker(text, m, b, sentence):
-            continue
-        out.append(m)
-    out.extend(_role_references(clause, a, named))
-    pronoun = _PRONOUN.search(clause)
-    if pronoun and _acting_pronoun(clause[pronoun.end():]) \
-            and not any(x <= a + pronoun.start() < y for x, y in excluded):
-        before = [m for m in mentions if sentence.start <= m.start < a + pronoun.start()]
-        if before:
-            out.append(before[-1])
-        elif previous:
-            out.append(previous[0])
-    return out
-
-
-def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Mention]:
-    """People a clause names by title only ("the Ukrainian president"), when the article names them."""
-    out = []
-    rules = _rules()
-    for m in rules["role_refs"].finditer(clause.translate(_ASCII_LOWER)):
-        candidates = rules["role_names"][int(m.lastgroup[1:])]
-        person = next((named[c] for c in candidates if c in named), None)
-        if person is not None:
-            out.append(Mention(person, offset + m.start(), offset + m.end(), "role"))
-    return out
-
-
-def _acting_pronoun(after: str) -> bool:
-    """True when "he"/"she" is the one meeting ("he met", "he would travel ... to meet"), not a mere speaker."""
-    window = after[:70]
-    trigger = _rules()["trigger"].search(window) or re.search(r"\b(?:travel|fly|flew|visit)", window)
-    # "he said he expected ... meetings" or "he bombed X, who was visiting": someone else's meeting
-    return bool(trigger) and not re.search(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants|"
-                                           r"who|which|whom)\b", window[:trigger.start()])
-
-
-def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
-    """True when the mention is the subject of a reporting verb ("..., Zelensky said")."""
-    after = text[m.end:min(sentence.end, m.end + 60)]
-    aside = re.match(r"^,([^,]{0,40}),", after)
-    if aside and (_rules()["cue"].search(aside.group(1)) or _rules()["trigger"].search(aside.group(1))):
-        return False  # "Costa, who chaired the summit, said": took part, then spoke
-    told = re.match(r"^\s+told\b", after)
-    if told and (_ADDRESSED_MEETING.match(after[told.end():]) or _TOLD_PERSON.match(after[told.end():])):
-        return False
-    if re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
-                r"announced|claimed|tells)\b", after):
-        return True
-    before = text[max(sentence.start, m.start - 30):m.start]
-    return bool(re.search(r"(?:[Aa]ccording to|said|says|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
-        and m.start < clause_end
 
 
 # --------------------------------------------------------------------------- meetings
@@ -537,3 +352,4 @@ def _merge_regions(meetings: list[Meeting]) -> list[Meeting]:
             continue
         kept.append(meeting)
     return kept
+

@@ -1,0 +1,119 @@
+"""Rules and places of :mod:`toolkit.meetings`, loaded once from ``data/diplomacy_rules.yaml`` and
+``data/venues.csv`` and compiled for speed (patterns run on ASCII-lower-cased text)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .gazetteer import load_csv, load_yaml
+
+RULES_FILE = "diplomacy_rules.yaml"
+VENUES_FILE = "venues.csv"
+
+
+@dataclass(frozen=True)
+class Venue:
+    """A meeting place alias: the place it is filed under, its kind and what holds it."""
+
+    alias: str
+    place: str
+    kind: str
+    within: str
+
+
+
+@lru_cache(maxsize=1)
+def venues() -> dict[str, Venue]:
+    """Venue aliases (as written) -> :class:`Venue`, loaded once."""
+    rows = load_csv(VENUES_FILE, required=("alias", "place", "kind"), optional=("within",), key=("alias",))
+    bad = [r["alias"] for r in rows if r["kind"] not in ("venue", "city", "region", "country")]
+    if bad:
+        raise ValueError(f"{VENUES_FILE}: unknown kind for {bad}")
+    return {r["alias"]: Venue(r["alias"], r["place"], r["kind"], r.get("within", "")) for r in rows}
+
+
+
+@lru_cache(maxsize=1)
+def place_parents() -> dict[str, set[str]]:
+    """Place -> every region/country above it (Anchorage -> Alaska, United States)."""
+    direct: dict[str, str] = {}
+    for v in venues().values():
+        if v.within and v.kind != "venue":
+            direct.setdefault(v.place, v.within)
+        elif v.within:
+            direct.setdefault(v.place, v.within)
+    parents: dict[str, set[str]] = {}
+    for place in direct:
+        seen, cur = set(), place
+        while cur in direct and direct[cur] not in seen and direct[cur] != cur:
+            cur = direct[cur]
+            seen.add(cur)
+        parents[place] = seen
+    return parents
+
+
+
+def _alt(items: list[str]) -> str:
+    return "|".join(f"(?:{x})" for x in items)
+
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+class _Lowered:
+    """A rule pattern run on ASCII-lower-cased text (same length, so offsets hold).
+
+    Python's ``re`` is several times faster without IGNORECASE and with one leading word
+    boundary for a list of word alternatives than with a ``\\b`` in each alternative.
+    """
+
+    def __init__(self, items: list[str], words: bool = True):
+        if words:
+            body = "|".join(x[2:] if x.startswith("\\b") else x for x in items)
+            self.pattern = re.compile(r"\b(?:" + body + ")")
+        else:
+            self.pattern = re.compile(_alt(items))
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        return self.pattern.search(text.translate(_ASCII_LOWER), *args)
+
+    def finditer(self, text: str, *args: int):
+        return self.pattern.finditer(text.translate(_ASCII_LOWER), *args)
+
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict[str, Any]:
+    r = load_yaml(RULES_FILE)
+    i = re.IGNORECASE
+    aliases = sorted(venues(), key=len, reverse=True)
+    return {
+        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"
+                            r"(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"),
+        "trigger": _Lowered(r["meeting_triggers"]),
+        "trigger_words": tuple(r["trigger_words"]),
+        "cue_words": tuple(r["cue_words"]),
+        "call": _Lowered(r["call_context"]),
+        "negative": _Lowered(r["clause_negatives"]),
+        "blocker": _Lowered(r["place_blockers"]),
+        "cue": _Lowered(r["continuation_cues"]),
+        "partneg": _Lowered(r["participant_negatives"]),
+        "report": _Lowered(r["reporting_verbs"]),
+        "sep": _Lowered(r["clause_separators"], words=False),
+        "always_sep": _Lowered(r["always_separators"], words=False),
+        "role_refs": re.compile("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(r["role_references"]))),
+        "role_names": [tuple(names) for names in r["role_references"].values()],
+        "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
+        "cont_trigger": _Lowered(r["continuation_triggers"]),
+        "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
+        "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
+        "planned": _Lowered(r["status_planned"]),
+        "ongoing": _Lowered(r["status_ongoing"]),
+        "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"
+                          r"successive)?\s*day of (?:talks|negotiations|meetings)", i),
+        "ordinals": r["ordinals"],
+    }
+

@@ -1,0 +1,99 @@
+"""Who takes part in a meeting: the people of a clause, less speakers, owners and bosses of roles,
+mediators and those who stayed away; plus titles ("the Ukrainian president") and acting pronouns."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .meeting_rules import _ASCII_LOWER
+from .meeting_rules import rules as _rules
+from .people import Mention
+from .text import Sentence
+
+_SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
+#: Mediators and organisers named after "by" are not at the table ("facilitated by President X").
+_ENABLER_BEFORE = re.compile(r"\b(?:facilitated|brokered|mediated|organi[sz]ed|arranged|sponsored)\s+by\s+"
+                             r"(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+#: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
+_ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
+                                r"session|delegates|delegations|leaders)\b", re.IGNORECASE)
+#: "Biden told Germany's Chancellor Olaf Scholz": said to a person's face.
+_TOLD_PERSON = re.compile(r"^\s+(?:[A-Z][\w'\u2019.-]*\s+){1,4}[A-Z]")
+
+
+def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions: list[Mention],
+                  previous: list[Mention], named: dict[str, Any]) -> list[Mention]:
+    """People a clause puts at the table: not speakers, not owners of a role, not those who stayed away."""
+    rules = _rules()
+    a, b = span
+    clause = text[a:b]
+    excluded = []
+    for neg in rules["partneg"].finditer(clause):
+        heads = [0] + [x.end() for x in _SUBCLAUSE.finditer(clause, 0, neg.start())]
+        head = heads[-1]
+        if len(heads) > 1 and not any(a + head <= m.start < a + neg.start() for m in mentions):
+            head = heads[-2]  # "X flew in with the delegation but did not take part": X is the subject
+        excluded.append((a + head, a + neg.end()))
+    out = []
+    for m in mentions:
+        if not (a <= m.start < b) or any(x <= m.start < y for x, y in excluded):
+            continue
+        after = text[m.end:m.end + 60]
+        if m.possessive and not rules["poss_meeting"].match(after):
+            continue  # "Trump's envoy", "Trump's plan": the owner is not at the table
+        if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]) \
+                or _ENABLER_BEFORE.search(text[max(sentence.start, m.start - 45):m.start]):
+            continue
+        if _is_speaker(text, m, b, sentence):
+            continue
+        out.append(m)
+    out.extend(_role_references(clause, a, named))
+    pronoun = _PRONOUN.search(clause)
+    if pronoun and _acting_pronoun(clause[pronoun.end():]) \
+            and not any(x <= a + pronoun.start() < y for x, y in excluded):
+        before = [m for m in mentions if sentence.start <= m.start < a + pronoun.start()]
+        if before:
+            out.append(before[-1])
+        elif previous:
+            out.append(previous[0])
+    return out
+
+
+def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Mention]:
+    """People a clause names by title only ("the Ukrainian president"), when the article names them."""
+    out = []
+    rules = _rules()
+    for m in rules["role_refs"].finditer(clause.translate(_ASCII_LOWER)):
+        candidates = rules["role_names"][int(m.lastgroup[1:])]
+        person = next((named[c] for c in candidates if c in named), None)
+        if person is not None:
+            out.append(Mention(person, offset + m.start(), offset + m.end(), "role"))
+    return out
+
+
+def _acting_pronoun(after: str) -> bool:
+    """True when "he"/"she" is the one meeting ("he met", "he would travel ... to meet"), not a mere speaker."""
+    window = after[:70]
+    trigger = _rules()["trigger"].search(window) or re.search(r"\b(?:travel|fly|flew|visit)", window)
+    # "he said he expected ... meetings" or "he bombed X, who was visiting": someone else's meeting
+    return bool(trigger) and not re.search(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants|"
+                                           r"who|which|whom)\b", window[:trigger.start()])
+
+
+def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
+    """True when the mention is the subject of a reporting verb ("..., Zelensky said")."""
+    after = text[m.end:min(sentence.end, m.end + 60)]
+    aside = re.match(r"^,([^,]{0,40}),", after)
+    if aside and (_rules()["cue"].search(aside.group(1)) or _rules()["trigger"].search(aside.group(1))):
+        return False  # "Costa, who chaired the summit, said": took part, then spoke
+    told = re.match(r"^\s+told\b", after)
+    if told and (_ADDRESSED_MEETING.match(after[told.end():]) or _TOLD_PERSON.match(after[told.end():])):
+        return False
+    if re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
+                r"announced|claimed|tells)\b", after):
+        return True
+    before = text[max(sentence.start, m.start - 30):m.start]
+    return bool(re.search(r"(?:[Aa]ccording to|said|says|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
+        and m.start < clause_end
+
