@@ -60,6 +60,12 @@ class Dashboard:
         """The label of every control, in display order (each widget has one)."""
         return [c.description for c in self.controls.values()]
 
+    def chart(self, name: str) -> Any:
+        """One of the dashboard's charts as a static image (shows in exported HTML, where widgets do not)."""
+        from IPython.display import Image
+
+        return Image(data=self.outputs[name].value, format="png")
+
     def selection(self) -> dict[str, Any]:
         """The current value of every control."""
         return {name: control.value for name, control in self.controls.items()}
