@@ -91,6 +91,8 @@ def test_widgets_strike_dashboard_controls_drive_the_charts(tables):
     assert dashboard.state["n_articles"] == 1 and "1 articles" in dashboard.state["summary"]
     dashboard.controls["attacker"].value = widgets.ALL
     assert dashboard.state["n_articles"] == before["n_articles"]
+    assert dashboard.outputs["map"].value == map_before  # a selection seen before is reused
+    assert dashboard.chart("map").data == map_before  # the static copy for exported HTML
 
 
 def test_widgets_dashboards_work_on_empty_tables(empty_tables):
