@@ -391,3 +391,26 @@ def test_impacts_casualty_round2_phrasings(text, expected):
 ])
 def test_impacts_casualties_round2_roll_up(text, expected):
     assert facts(text)["casualties"] == expected
+
+
+@pytest.mark.parametrize("text, categories", [
+    ("Falling debris started a fire at a railway depot on the edge of the city.", ["rail"]),
+    ("A drone slammed into a 16-storey tower block in the south of the town.", ["residential"]),
+    ("The missile damaged a block of flats and a high-rise next to it.", ["residential"]),
+    ("The strike hit the sprawling aircraft engine maker's aerospace plant.", ["industrial"]),
+    # a list of targets after one strike verb: every item counts
+    ("Drones hit the local power unit, a staff canteen and, beyond the fence, several private garages "
+     "and a cargo port area.", ["energy", "civilian_other", "port"]),
+    ("The missile struck a furniture factory and damaged a rehabilitation centre for war veterans, as well as "
+     "several houses.", ["industrial", "civilian_other", "residential"]),
+    ("The army said its missiles had targeted a gathering of enemy commanders near the front.", ["military"]),
+    # where people sheltered and where drones were launched from are not targets
+    ("Residents sheltered in the city's metro stations as explosions rang out over Kharkiv.", []),
+    ("The raid was carried out with drones launched from trucks parked near the base.", []),
+    # a threat after the reported strike: only the strike's targets
+    ("His forces had struck an engineering plant in Dnipro, and he warned that Moscow could strike military bases "
+     "abroad.", ["industrial"]),
+    ("Russia could instead choose to target power plants and bridges, the analyst said.", []),
+])
+def test_impacts_infrastructure_round2_families(text, categories):
+    assert facts(text)["infrastructure"] == categories

@@ -236,6 +236,11 @@ def classify(text: str) -> SentenceKind:
     return classify_spans(text, [(0, len(text))])[0]
 
 
+# strike verbs in the past: a threat after one of them does not unsay it
+_REPORTED = re.compile(r"struck|hit|attacked|damaged|destroyed|shot down|downed|intercepted|killed|injured|wounded|"
+                       r"exploded|targeted|pounded|bombed|raided")
+
+
 @lru_cache(maxsize=4096)
 def kind_of(trigger: str) -> str:
     """The group of a matched trigger word (the first group, in priority order, it belongs to)."""
@@ -253,6 +258,11 @@ def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = No
     for m in rules().kinds.finditer(low if low is not None else lowered(text)):
         i = bisect_right(starts, m.start()) - 1
         if i >= 0 and m.start() < spans[i][1]:
-            flags[i].add(kind_of(m.group(0)))
+            group = kind_of(m.group(0))
+            if group == "strike" and _REPORTED.fullmatch(m.group(0)):
+                flags[i].add("reported")
+            if group == "hypothetical" and "reported" in flags[i]:
+                continue  # "his forces had struck a plant, and he warned ...": the strike was reported first
+            flags[i].add(group)
     return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f,
                          "rollup" in f, "hypothetical" in f) for f in flags]

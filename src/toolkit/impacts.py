@@ -31,6 +31,14 @@ INFRASTRUCTURE_FILE = "infrastructure.yaml"
 CAPITALS = ("Kyiv", "Moscow")
 #: A target counts when a strike or weapon word stands within this many characters of it.
 TARGET_WINDOW = 80
+#: A target listed right after a target that counts counts too ("hit a plant, a canteen and ... houses").
+TARGET_LIST_GAP = 70
+_LIST_JOIN = re.compile(r",|\band\b|\bas well as\b|\bplus\b")
+# where people sheltered, or where weapons were launched from: not targets
+_NOT_TARGET_BEFORE = re.compile(
+    r"\b(?:shelter(?:ed|ing|s)?|hid|hiding|hide|took refuge|taking refuge|sought refuge)\s+(?:in|inside|at|under)\s+"
+    r"(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,2}$"
+    r"|\b(?:launched|fired|flown|taking off|took off)\s+from\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_other", "military", "water",
               "transport_other")
 # what may stand between two launch sites of one list: "from Kursk region, the Caspian Sea and occupied
@@ -276,9 +284,18 @@ def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, st
     return found
 
 
-def _strike_positions(low: str, start: int, end: int) -> list[int]:
-    """Where ``low[start:end]`` says something was struck (strike or aerial-weapon words)."""
-    return [m.start() for m in rules().kinds.finditer(low, start, end) if kind_of(m.group(0)) in ("strike", "air")]
+def _strike_positions(low: str, start: int, end: int) -> tuple[list[int], int]:
+    """Where ``low[start:end]`` says something was struck (strike or aerial-weapon words), and where a
+    threat or possibility begins (``end`` when none): "had struck a plant, and warned it would strike
+    military facilities" counts the plant only."""
+    positions = []
+    for m in rules().kinds.finditer(low, start, end):
+        group = kind_of(m.group(0))
+        if group == "hypothetical":
+            return positions, m.start() if positions else end
+        if group in ("strike", "air"):
+            positions.append(m.start())
+    return positions, end
 
 
 def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article,
@@ -292,9 +309,16 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
         seen: set[str] = set()
         sentence = item.sentence
         targets = _targets_in(article.text, low, sentence.start, sentence.end)
-        triggers = _strike_positions(low, sentence.start, sentence.end) if targets else []
+        triggers, hypothetical = _strike_positions(low, sentence.start, sentence.end) if targets else ([], 0)
+        last_end = -1
         for category, target, start, end in targets:
-            if category in seen or not any(start - TARGET_WINDOW <= pos <= end + TARGET_WINDOW for pos in triggers):
+            if start > hypothetical or _NOT_TARGET_BEFORE.search(article.text, max(sentence.start, start - 60), start):
+                continue  # "sheltered in metro stations", "launched from trucks"
+            listed = 0 <= start - last_end <= TARGET_LIST_GAP and _LIST_JOIN.search(article.text, last_end, start)
+            if not listed and not any(start - TARGET_WINDOW <= pos <= end + TARGET_WINDOW for pos in triggers):
+                continue
+            last_end = end
+            if category in seen:
                 continue
             seen.add(category)
             rows.append({"infrastructure_category": category, "target_text": target,
