@@ -222,6 +222,9 @@ PHRASINGS = [
                  id="background-relative-clause"),
     pytest.param("Russia launched 60 drones overnight.\n\nRead also: Russia fired 2,000 drones this month",
                  {A("launched", "drone", 60)}, id="trailing-read-also"),
+    pytest.param("The enemy fired 4 ballistic rockets Iskander-M at the city. Air defence shot down 2 rockets.",
+                 {A("launched", "ballistic_missile", 4), A("intercepted", "ballistic_missile", 2)},
+                 id="plain-rockets-take-the-one-stated-class"),
 ]
 
 
