@@ -97,7 +97,7 @@ RU_STANDALONE = {"Tatarstan", "Bashkortostan", "Chechnya", "Dagestan"}
 STOPLIST = {
     "Bar", "Mena", "Desna", "Shevchenko", "Korolyov", "Rayon KTZ", "Cheremushky", "Ukrainka", "Vatutine",
     "Tsentralnyi", "Zarichnyi", "Pravyi Bereh", "Livoberezhnyi", "Oleksandrivskyi", "Kyivskyi", "Svoboda",
-    "Poshtove", "Komunar", "Druzhba", "Peremoha", "Pivdenne", "Pivnichne", "Radyanske", "Shchastya",
+    "Poshtove", "Komunar", "Druzhba", "Peremoha", "Pivdenne", "Pivdennyi", "Pivnichne", "Pivnichnyi", "Skhidnyi", "Zakhidnyi", "Radyanske", "Shchastya",
     "Lenina", "Sovetskiy", "Zhovtneve", "Tsentralno-Miskyi", "Shakhtarske", "Soviets'kyi", "Sokol",
     "Horod", "Pechersk", "Obolon", "Vostok", "Solnechnoye", "Molodizhne", "Pionerske", "Sonyachne",
     "Stalin", "Stalino", "Zhdanov", "Voroshilov", "Kirov", "Lenin", "Ordzhonikidze", "Kuybyshev",

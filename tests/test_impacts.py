@@ -414,3 +414,27 @@ def test_impacts_casualties_round2_roll_up(text, expected):
 ])
 def test_impacts_infrastructure_round2_families(text, categories):
     assert facts(text)["infrastructure"] == categories
+
+
+@pytest.mark.parametrize("text, codes", [
+    # a river after "the" is not its namesake city
+    ("Artillery aside, a drone hit a warehouse on the bank across the Dnipro from the town.", []),
+    ("A drone hit a warehouse in Dnipro overnight.", ["UA-12"]),
+    # "neutralised over X" places the drones there
+    ("Others were neutralised over the Crimean peninsula, the ministry said.", ["UA-43"]),
+    # a generic name shared by villages ("Southern") is no place of its own
+    ("A drone set fire to a grain terminal in the port of Pivdennyi near Odesa.", ["UA-51"]),
+])
+def test_impacts_places_round2_names(text, codes):
+    assert facts(text)["oblasts_struck"] == codes
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The grid operator said 80,000 homes lost power, with another 3,500 cut off in nearby villages.",
+     [("power", 80000), ("power", 3500)]),
+    ("Some 12,000 consumers were left without heat and a further 900 were left in the dark.",
+     [("heat", 12000), ("heat", 900)]),
+    ("About 40,000 households lost water, with another 20 buildings cut off.", [("water", 40000)]),
+])
+def test_impacts_outages_round2_elliptical(text, expected):
+    assert [(o["service"], o["customers"]) for o in find_outages(text)] == expected

@@ -19,7 +19,7 @@ _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", 
                "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
                "restored_words", "person_nouns", "military_nouns", "rollup_words", "hypothetical_words", "capital_struck_before",
                "capital_struck_after", "russian_attack_words", "ukrainian_attack_words", "total_words",
-               "history_words", "weapons_over_words", "capital_venue_words")
+               "history_words", "weapons_over_words", "capital_venue_words", "river_names")
 _SERVICES = ("power", "heat", "water", "gas")
 _KIND_GROUPS = ("foreign", "hypothetical", "background", "rollup", "ground", "strike", "air")
 
@@ -151,6 +151,7 @@ class Rules:
     history: re.Pattern[str]
     weapons_over: re.Pattern[str]
     capital_venue: re.Pattern[str]
+    rivers: frozenset[str]  # names that are rivers after "the"
 
 
 def validate(data: Any) -> None:
@@ -201,6 +202,7 @@ def rules() -> Rules:
         total=re.compile(rf"\b(?:{'|'.join(data['total_words'])})\b", re.IGNORECASE),
         history=re.compile(rf"\b(?:{'|'.join(data['history_words'])})\b"),
         capital_venue=re.compile(rf"\b(?:{'|'.join(data['capital_venue_words'])})\b", re.IGNORECASE),
+        rivers=frozenset(data["river_names"]),
         weapons_over=re.compile(rf"\b(?:{'|'.join(data['weapons_over_words'])})\s+(?:the\s+)?$", re.IGNORECASE),
     )
 

@@ -163,6 +163,8 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
             roles.append("launch_site")
         elif not kind.air_strike and not (_weapons_over(kind) and rules().weapons_over.search(before)):
             roles.append("outage_only" if _outage_hint(text) else "mentioned")
+        elif mention.text in r.rivers and before.endswith("the "):
+            roles.append("mentioned")  # "across the Dnipro from the plant": the river
         elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before) \
                 or _DENIAL.search(text, max(0, mention.start - 160), mention.start):
             roles.append("mentioned")

@@ -52,6 +52,13 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return without, disconnected, cut
 
 
+# "..., with another 6,000 cut off in the region": a second figure sharing the first one's service
+_ANOTHER = re.compile(
+    rf"\b(?:with|and|while|plus)\s+(?:another|a further|an(?:other)? additional|(?:some|about|around|nearly)\s+)"
+    rf"\s*(?P<n>{NUMBER_PATTERN})\s+(?:(?:more|others?|[\w-]+)\s+)?(?:(?:were|was|are|had been|also)\s+)*"
+    r"(?:(?:left|cut off|disconnected|without|de-?energi[sz]ed|in the dark|affected)\b)")
+
+
 def _services(words: str) -> list[str]:
     services = rules().services
     found = []
@@ -100,11 +107,19 @@ def find_outages(text: str) -> list[dict[str, Any]]:
             if not customers:
                 continue
             words = m.groupdict().get("svc") or m.groupdict().get("svc2")
-            services = _services(words) if words else ["power"]
+            if words:
+                services = _services(words)
+            else:  # "... without heat and a further 900 were left in the dark": the figure before's service
+                services = [out[-1]["service"]] if out and pattern is disconnected and not has_unit else ["power"]
             qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
             for service in services:
                 out.append({"service": service, "customers": customers, "qualifier": qualifier})
             spans.append((m.start(), m.end()))
+    if out and ("another" in text or "further" in text or "additional" in text):
+        for m in _ANOTHER.finditer(text, spans[-1][1]):
+            customers = parse_number(m.group("n"))
+            if customers and not _NOT_CUSTOMERS.match(text[m.end("n"):]):
+                out.append({"service": out[-1]["service"], "customers": customers, "qualifier": "exact"})
     return out
 
 
