@@ -27,6 +27,7 @@ _ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.u", "d.c", "j.d", "inc", "corp", "ltd", "co", "jr", "sr", "prof", "sen",
     "rep", "gov", "pres", "approx", "est", "fig", "al", "i.e", "e.g", "adm", "cmdr", "rev", "mt",
 }
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u0400-\u04ff])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*\u2022]\s|\d{1,2}:\d\d\b))")
 #: Longest sentence the rules look at; longer runs (no punctuation at all) are cut into pieces.
@@ -65,7 +66,9 @@ def _split_line(text: str, start: int, end: int, paragraph: int, out: list[Sente
     line = text[start:end]
     for m in _BOUNDARY.finditer(line):
         stop = start + m.start()
-        word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[cursor:stop + 1].rstrip(".!?\"')]"))
+        # only the last few characters matter; slicing from the cursor would be quadratic
+        # on long runs of abbreviations ("Mr. Mr. Mr. ...")
+        word = _LAST_WORD.search(text[max(cursor, stop - 40):stop + 1].rstrip(".!?\"')]"))
         token = word.group(1).lower().rstrip(".") if word else ""
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha() and text[stop] == "."):
             continue
