@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
@@ -10,7 +11,6 @@ from .count_rules import CountRules, normalise
 from .text import Sentence
 from .weapons import WeaponPhrase, weapon_mentions
 
-_PUNCTUATION = "\"'()[],.;:!?\u201c\u201d\u2018\u2019"
 _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 
 
@@ -19,6 +19,18 @@ def _foreign_words(rules: CountRules) -> tuple[frozenset[str], tuple[str, ...]]:
     """Foreign-war cues: single words (for a set lookup) and phrases (for a substring test)."""
     cues = [c.lower() for c in rules.foreign_cues]
     return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
+
+
+def _occurrences(lower: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of the words in ``lower``, sorted (a few ``str.find`` scans)."""
+    spans = []
+    for word in words:
+        at = lower.find(word)
+        while at >= 0:
+            spans.append((at, at + len(word)))
+            at = lower.find(word, at + 1)
+    spans.sort()
+    return spans
 
 
 class ArticleState:
@@ -32,7 +44,9 @@ class ArticleState:
         self._sentences = sentences
         self.current = 0  # index of the sentence being read
         self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
-        self.distinct_words: set[str] = set()  # the article's distinct lower-cased words, as split
+        self.length = 0  # the length of the article's text
+        self.lower_text = ""  # the article's text, lower-cased
+        self._named: list[bool] | None = None  # per sentence: does it hold a weapon word?
         self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
         self.counted: list[Item] = []
         self.russian_ministry = False
@@ -43,13 +57,12 @@ class ArticleState:
     def foreign_war(self, text: str, rules: CountRules) -> bool:
         """Does the article mention another war at all? (read once, on first need)
 
-        Single-word cues are looked up among the article's words; only a hit runs the regex.
+        The cues are looked up as substrings of the lower-cased text; only a hit runs the regex.
         """
         if self._foreign is None:
             single, multi = _foreign_words(rules)
-            lower = text.lower()
-            tokens = {word.strip(_PUNCTUATION).split("'")[0] for word in self.distinct_words}
-            hit = bool(single & tokens) or any(cue in lower for cue in multi)
+            lower = self.lower_text or text.lower()
+            hit = any(cue in lower for cue in single) or any(cue in lower for cue in multi)
             self._foreign = hit and bool(rules.foreign.search(text))
         return self._foreign
 
@@ -76,8 +89,22 @@ class ArticleState:
 
     def named(self, index: int) -> bool:
         """Does sentence ``index`` hold one of the article's weapon words?"""
-        lower = self._sentences[index].text.lower()
-        return any(word in lower for word in self.words)
+        if self._named is None:
+            self._named = self._named_flags()
+        return self._named[index]
+
+    def _named_flags(self) -> list[bool]:
+        """One flag per sentence, from the occurrences of the weapon words (one merge pass)."""
+        if len(self.lower_text) != self.length:  # lower-casing changed lengths: test each sentence
+            return [any(w in s.text.lower() for w in self.words) for s in self._sentences]
+        spans = _occurrences(self.lower_text, self.words)
+        flags = []
+        for sentence in self._sentences:
+            at = bisect_left(spans, (sentence.start, 0))
+            while at < len(spans) and spans[at][0] < sentence.end and spans[at][1] > sentence.end:
+                at += 1
+            flags.append(at < len(spans) and spans[at][0] < sentence.end)
+        return flags
 
     def mentions_of(self, index: int) -> list[WeaponPhrase]:
         """Weapon phrases of one sentence (computed once, only for sentences that need them)."""

@@ -34,6 +34,9 @@ _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)
                           r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
                           re.IGNORECASE)
 _GLUED = re.compile(r"[a-z][a-z][.!?]+(?=[A-Z](?:[a-z]|\s))")
+#: cheap pre-tests: a pattern that starts with a literal is searched far faster than a class
+_GLUED_HINTS = tuple(re.compile(rf"{re.escape(c)}(?=[A-Z])") for c in ".!?")
+_ASCII_DIGITS = frozenset("0123456789")
 _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs",
                   "ms", "dr", "gen", "col", "lt", "st", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jr", "sr"}
 #: every period cue in count_rules.yaml contains one of these (a cheap test before the regex)
@@ -65,26 +68,25 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     first_line_end = text.find("\n") if "\n" in text else len(text)
     if first_line_end > _HEADLINE_MAX and not article.title:
         first_line_end = 0  # a body paragraph, not a headline (collections without titles)
-    if _GLUED.search(text):
+    rows: list[dict[str, Any]] = []
+    lower_text = text.lower()
+    words = weapon_words(set(lower_text.split()))
+    if not words:
+        return rows  # the article names no weapon at all
+    if any(hint.search(text) for hint in _GLUED_HINTS) and _GLUED.search(text):
         sentences = _unglue(sentences)
     body_end = _body_end(text)
     if body_end < len(text):
         sentences = [s for s in sentences if s.start < body_end]
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
-    rows: list[dict[str, Any]] = []
-    lower_text = text.lower()
-    distinct = set(lower_text.split())
-    words = weapon_words(distinct)
-    if not words:
-        return rows  # the article names no weapon at all
-    state.words, state.distinct_words = words, distinct
+    state.words, state.lower_text, state.length = words, lower_text, len(text)
     for index, sentence in enumerate(sentences):
         state.current = index
         lower = sentence.text.lower()
         state.note_ministry(sentence.text, lower, rules)
         # cheap tests first: most sentences name no weapon, and most state no number
         near = state.previous_counted or state.named(index) or (index and state.named(index - 1))
-        if near and _NUMBER_HINT.search(lower):
+        if near and (not _ASCII_DIGITS.isdisjoint(lower) or _NUMBER_HINT.search(lower)):
             numbers = find_numbers(sentence.text)
             if numbers and not (state.foreign_war(text, rules) and _other_war(sentence, text, rules)):
                 headline = sentence.start < first_line_end or bool(_CAPTION.search(_line_of(text, sentence)))
