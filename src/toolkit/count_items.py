@@ -59,8 +59,10 @@ _CASUALTY_BEFORE = re.compile(r"\b(?:kill|injur|wound|hurt|maim|dead|die)\w*\s+$
 _TARGETS = re.compile(r"\s+(?:enemy\s+|hostile\s+)?targets\b", re.IGNORECASE)
 _DOWNED_AFTER = {"shot down", "downed", "destroyed", "intercepted", "neutralised", "neutralized", "brought down"}
 # "among them were", "among the missiles (launched) was": the weapons of a launch, when a weapon noun
-_AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?(?:missiles|drones|weapons|"
-                    r"rockets|munitions)(?:\s+(?:launched|fired|used))?))\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
+_AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+"
+                    r"(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?"
+                    r"(?:missiles|drones|weapons|rockets|munitions)(?:\s+(?:launched|fired|used))?))"
+                    r"\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
 
 

@@ -30,15 +30,15 @@ class CountRules:
     qualifier_tail: re.Pattern  # a qualifier ending right before a number
     qualifier_of: dict[str, str]
     cumulative: re.Pattern
-    ukraine_cue: re.Pattern
-    russia_cue: re.Pattern
+    ukraine_cue: re.Pattern  # lower-case: search lower-cased text (about twice as fast as IGNORECASE)
+    russia_cue: re.Pattern  # lower-case
     russian_claim: re.Pattern
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
-    aid: re.Pattern  # arms deliveries, stocks, production rates
+    aid: re.Pattern  # lower-case; arms deliveries, stocks, production rates
     foreign: re.Pattern
     foreign_cues: tuple[str, ...]
     home: re.Pattern
-    source: re.Pattern  # one named group per source label; the first match in a sentence wins
+    source: re.Pattern  # lower-case; one named group per source label; the first match in a sentence wins
     source_labels: dict[str, str]
 
 
@@ -48,6 +48,11 @@ def _alt(phrases) -> str:
 
 def _words(phrases) -> re.Pattern:
     return re.compile(rf"\b(?<!-)(?:{_alt(phrases)})(?![\w-])", re.IGNORECASE)
+
+
+def _lower_words(phrases) -> re.Pattern:
+    """Like :func:`_words`, for lower-cased text (no IGNORECASE: a plain pattern runs faster)."""
+    return re.compile(rf"\b(?<!-)(?:{_alt(phrases)})(?![\w-])")
 
 
 def validate(data: dict) -> None:
@@ -100,7 +105,7 @@ def compiled() -> CountRules:
     qualifier_of = {str(p).lower(): q for q, ps in data["qualifiers"].items() for p in ps}
     source_labels = {f"s{n}": label for n, label in enumerate(data["sources"])}
     groups = "|".join(rf"(?P<s{n}>{_alt(phrases)})" for n, phrases in enumerate(data["sources"].values()))
-    source = re.compile(rf"\b(?<!-)(?:{groups})(?![\w-])", re.IGNORECASE)
+    source = re.compile(rf"\b(?<!-)(?:{groups})(?![\w-])")
     regions = _alt(data["russian_regions"])
     return CountRules(
         before=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
@@ -110,11 +115,11 @@ def compiled() -> CountRules:
         qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
         cumulative=_cumulative_re(data["cumulative_cues"]),
-        ukraine_cue=_words(data["attacker_cues"]["ukraine"]),
-        russia_cue=_words(data["attacker_cues"]["russia"]),
+        ukraine_cue=_lower_words(data["attacker_cues"]["ukraine"]),
+        russia_cue=_lower_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
         over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
-        aid=_words(data["aid_cues"]),
+        aid=_lower_words(data["aid_cues"]),
         foreign=_words(data["foreign_theatre"]),
         foreign_cues=tuple(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),

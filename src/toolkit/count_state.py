@@ -69,7 +69,8 @@ class ArticleState:
     def side_cues(self, s: str, rules: CountRules) -> tuple[bool, bool]:
         """(Ukrainian cue, Russian cue) of the current sentence, read once."""
         if self.current not in self._cues:
-            self._cues[self.current] = (bool(rules.ukraine_cue.search(s)), bool(rules.russia_cue.search(s)))
+            lower = s.lower()
+            self._cues[self.current] = (bool(rules.ukraine_cue.search(lower)), bool(rules.russia_cue.search(lower)))
         return self._cues[self.current]
 
     @property
