@@ -438,3 +438,15 @@ def test_impacts_places_round2_names(text, codes):
 ])
 def test_impacts_outages_round2_elliptical(text, expected):
     assert [(o["service"], o["customers"]) for o in find_outages(text)] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Drones hit Kharkiv overnight, injuring two people.\n\nRead also: Missiles hit Lviv, killing five",
+     {"oblasts_struck": ["UA-63"], "casualties": [{"kind": "injured", "count": 2, "qualifier": "exact"}]}),
+    ("Drones hit Kharkiv overnight, injuring two people.\n\nRELATED: Strike on Odesa port kills three. "
+     "Rescuers search the rubble.",
+     {"oblasts_struck": ["UA-63"], "casualties": [{"kind": "injured", "count": 2, "qualifier": "exact"}]}),
+])
+def test_impacts_teasers_are_not_the_article(text, expected):
+    got = facts(text)
+    assert {key: got[key] for key in expected} == expected

@@ -83,7 +83,8 @@ _CHILDREN = re.compile(
     rf"\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
 _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–)\s*\d")  # "70 or 80,000": a guess, not a count
-TRIGGER = re.compile(r"kill|dead|died|injur|wound|hurt|death|lives")  # a cheap pre-check
+TRIGGER_WORDS = ("kill", "dead", "died", "injur", "wound", "hurt", "death", "lives")
+TRIGGER = re.compile("|".join(TRIGGER_WORDS))  # a cheap pre-check
 _LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six|\d+)\b"
                         r"(?:\s+(two|three|four|five|six|seven|eight|nine|\d+)\b)?")
 # "two more people", "another three", "a further five": victims besides those counted before

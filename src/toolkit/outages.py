@@ -14,7 +14,7 @@ from typing import Any
 from .casualties import QUALIFIERS
 from .impact_rules import lowered, rules
 from .records import Article
-from .text import NUMBER_PATTERN, Sentence, parse_number
+from .text import NUMBER_PATTERN, NUMBER_RE, Sentence, parse_number
 
 _QUAL = "|".join(sorted(QUALIFIERS, key=len, reverse=True))
 _NOT_CUSTOMERS = re.compile(
@@ -25,6 +25,12 @@ _NOT_CUSTOMERS = re.compile(
 
 TRIGGER = re.compile(r"(?:without|disconnect|de-?energi[sz]|in the dark|no longer|had no|have no|has no|lost|"
                      r"lose|losing|cut|knock|disrupt|interrupt|outage|blackout)")
+# every outage pattern names a service, or a word that implies power
+_NEEDED_WORDS = ("power", "electric", "light", "heat", "water", "gas", "energ", "disconnect", "in the dark",
+                 "outage", "blackout")
+#: Plain words covering every TRIGGER match (a sentence pre-check by ``str.find``).
+TRIGGER_WORDS = ("without", "disconnect", "energi", "in the dark", "no longer", "had no", "have no", "has no",
+                 "lost", "lose", "losing", "cut", "knock", "disrupt", "interrupt", "outage", "blackout")
 
 
 @lru_cache(maxsize=1)
@@ -77,8 +83,8 @@ def find_outages(text: str) -> list[dict[str, Any]]:
     [('heat', 9500)]
     """
     text = lowered(text)
-    if not TRIGGER.search(text):
-        return []
+    if not TRIGGER.search(text) or not any(word in text for word in _NEEDED_WORDS) or not NUMBER_RE.search(text):
+        return []  # every pattern needs a service (or "disconnected", "in the dark"...) and a number
     r = rules()
     without, disconnected, cut = _patterns()
     out: list[dict[str, Any]] = []
