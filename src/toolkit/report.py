@@ -34,6 +34,7 @@ def execute_notebook(notebook: str | Path, reports_dir: str | Path, parameters: 
     fd, tmp_path = tempfile.mkstemp(dir=reports_dir, prefix=f".{target.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(body)
+    os.chmod(tmp_path, 0o644)  # mkstemp makes 0600; a report is for sharing
     os.replace(tmp_path, target)
     return target
 
