@@ -363,6 +363,14 @@ def test_impacts_places_round2_families(text, codes):
      [("killed", 3, "exact"), ("injured", 12, "exact")]),
     # a relative clause between the person and the death
     ("One woman who was pulled from the rubble of the house later died in hospital.", [("killed", 1, "exact")]),
+    # a person with no numeral who died
+    ("A man, 71, died in hospital on Sunday evening.", [("killed", 1, "exact")]),
+    ("The shelling stopped, but a woman later died of her wounds.", [("killed", 1, "exact")]),
+    # "a further two": the number counts, not the article
+    ("A further three people were injured in the suburbs.", [("injured", 3, "exact")]),
+    # a possessive first item: "injuring her grandson"
+    ("The drone hit the yard, killing a pensioner and injuring her grandson.",
+     [("killed", 1, "exact"), ("injured", 1, "exact")]),
 ])
 def test_impacts_casualty_round2_phrasings(text, expected):
     found = [(c["casualty_kind"], c["count"], c["qualifier"]) for c in find_casualties(text)]

@@ -46,7 +46,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     noun = rf"(?P<noun>(?:[\w'-]+\s+){{0,2}}?(?:{nouns}))"
     # a list of people: "a man", "a father and his son", "two women and a child"
     person = rf"(?:[\w'-]+\s+){{0,2}}?(?:{nouns})"
-    people = (rf"(?:a|an|one|two|three|four|five|six|\d+)\s+{person}"
+    people = (rf"(?:(?:a|an)\s+(?!(?:further|total|number|few|couple|dozen|group|family)\b)|(?:one|two|three|four|five|six|"
+              rf"\d+)\s+){person}"
               rf"(?:\s*(?:,|,?\s*and)\s+(?:a|an|one|his|her|their|two|three|four|five|six)\s+{person})*")
     return {
         # "at least five people were killed", "18 injured", "10 people dead"
@@ -70,7 +71,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "the strike killed a 12-year-old boy", "left a woman dead"
         "verb_list": re.compile(
             rf"\b(?P<kind>killing|killed|kills|injuring|injured|injures|wounding|wounded|wounds|claimed the lives of)"
-            rf"\s+(?P<list>{people})\b"),
+            rf"\s+(?P<list>{people}|(?:his|her|their)\s+{person})\b"),
+        # "a woman, 68, died in hospital", "a man later died"
+        "died_list": re.compile(
+            rf"\b(?P<list>{people})(?:,\s*(?:aged\s+)?\d+,)?\s+(?:(?:later|also|subsequently|then)\s+)?"
+            r"(?P<kind>died)\b"),
         "left_list": re.compile(rf"\bleft\s+(?P<list>{people})\s+(?P<kind>dead|injured|wounded)\b"),
         # "one man who was caught in the blast later died in hospital"
         "who_list": re.compile(
