@@ -205,6 +205,8 @@ PHRASINGS = [
                  {A("launched", "ballistic_missile", 2), A("launched", "drone", 40)}, id="translated-word-order"),
     pytest.param("Air defence brought down 75 targets, among them 20 missiles.",
                  {A("intercepted", "weapon", 75), A("intercepted", "missile", 20)}, id="n-targets-downed"),
+    pytest.param("Air defence destroyed 40 of 44 targets overnight.",
+                 {A("intercepted", "weapon", 40), A("launched", "weapon", 44)}, id="n-of-m-targets-downed"),
     pytest.param("Among the missiles fired was at least one Kinzhal, the air force said.",
                  {A("launched", "ballistic_missile", 1, "at_least")}, id="among-the-missiles-was"),
     pytest.param("Russia said Ukraine, for the first time, fired four British-supplied Storm Shadow cruise missiles.",
