@@ -35,7 +35,8 @@ _PLACE_NOUNS = {"city", "port", "capital", "resort", "town", "mission", "militar
                 "their", "its", "seaside", "coastal", "saudi", "turkish", "emirati", "ukrainian", "swiss", "red",
                 "sea", "black", "headquarters", "western", "eastern", "southern", "northern", "central", "north", "south", "east", "west", "north-western", "south-western", "north-eastern", "south-eastern", "ancient", "historic", "capital,", "summit", "venue", "hotel", "airport", "air", "in"}
 _TRAVEL_BEFORE_TO = re.compile(r"\b(?:travel(?:led|ed|s|ling|ing)?|fl(?:y|ew|ies|ying|own)|trip|visit|came|come|"
-                               r"coming|arriv\w*|return(?:ed|s|ing)?|head(?:ed|s|ing)?|go(?:es|ing)?|went)\s+to\s*$",
+                               r"coming|arriv\w*|return(?:ed|s|ing)?|head(?:ed|s|ing)?|go(?:es|ing)?|went)"
+                               r"(?:\s+(?:on|back|onward|again|also|then|later|next|this|week|month))*\s+to\s*$",
                                re.IGNORECASE)
 _MEETING_NOUN_AFTER = re.compile(r"^(?:'s)?\s+(?:meetings?|talks|summit|session|round|format|negotiations|"
                                  r"gathering|conference|process|discussions)\b", re.IGNORECASE)
@@ -49,6 +50,17 @@ _CAPTION_MARK = re.compile(r"(?:Credit|Photo|Photograph|Image|Picture)s?:", re.I
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|said|says|did|does|do|can)\b|"
                           r"\b[a-z]{3,}ed\b(?! by)", re.IGNORECASE)
 _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
+_TOOK_PART_ASIDE = re.compile(r", who (?:also |had |has )?(?:took|taken|takes) part\b")
+#: A place inside a group's or an accord's name ("the Bucharest Nine", "the Minsk agreements") is no venue.
+_GROUP_NAME_AFTER = re.compile(r"^\s+(?:Nine|Three|Four|Format|Group|Triangle|Agreements?|agreements?|Accords?|accords?|"
+                               r"Protocols?|protocols?|Declaration|Memorandum|memorandum|Formula|Initiative|Platform|"
+                               r"Process|Communiqu\w+)\b")
+#: "in Kananaskis, Canada": a town the venue list lacks, named before its country.
+_TOWN_BEFORE_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+),\s*$")
+#: "the Danish city of Aarhus": a town the venue list lacks, named by its kind.
+_TOWN_OF = re.compile(r"\b(?:city|town|resort|port city|village) of ((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+)")
+_NOT_TOWN = frozenset("January February March April May June July August September October November December "
+                      "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That".split())
 
 
 @dataclass
@@ -81,13 +93,31 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
     rules = _rules()
     table = venues()
     out = []
-    for m in rules["venue"].finditer(text, start, len(text) if end is None else end):
+    stop = len(text) if end is None else end
+    for m in rules["venue"].finditer(text, start, stop):
         venue = table[m.group(1)]
-        start, end = m.span(1)
-        after = text[end:end + 40]
+        v_start, v_end = m.span(1)
+        after = text[v_end:v_end + 40]
+        if _GROUP_NAME_AFTER.match(after):
+            continue
+        if venue.kind == "country":
+            town = _TOWN_BEFORE_COUNTRY.search(text, max(start, v_start - 60), v_start)
+            if town and _unlisted_town(town.group(1)) and _placed_by_preposition(text, town.start(1)):
+                out.append(PlaceMention(town.group(1), "city", town.start(1), town.end(1)))
+                continue
         if _MEETING_NOUN_AFTER.match(after) or _HOSTS_AFTER.match(after) or _placed_by_preposition(text, m.start()):
-            out.append(PlaceMention(venue.place, venue.kind, start, end))
+            out.append(PlaceMention(venue.place, venue.kind, v_start, v_end))
+    if "of " in text[start:stop]:
+        for m in _TOWN_OF.finditer(text, start, stop):
+            if _unlisted_town(m.group(1)) and _placed_by_preposition(text, m.start(1)):
+                out.append(PlaceMention(m.group(1), "city", m.start(1), m.end(1)))
     return out
+
+
+def _unlisted_town(name: str) -> bool:
+    """True for a capitalised name that is no listed venue, month, weekday or article."""
+    words = name.split()
+    return name not in venues() and not any(w in _NOT_TOWN for w in words)
 
 
 def _placed_by_preposition(text: str, start: int) -> bool:
@@ -263,8 +293,8 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                 c_places = inherited
             inherited = c_places or inherited
             clause_low = low[a:b]
-            if rules["negative"].pattern.search(clause_low):
-                continue
+            if rules["negative"].pattern.search(clause_low) and not (not c_places and _TOOK_PART_ASIDE.search(clause)):
+                continue  # (but "Trump, who took part, left early and did not meet X" still took part)
             calls = [(c.start() - 30, c.end() + 30) for c in rules["call"].pattern.finditer(clause_low)]
             triggers = [t for t in rules["trigger"].pattern.finditer(clause_low)
                         if not any(lo <= t.start() <= hi for lo, hi in calls)]  # a call is no meeting

@@ -14,9 +14,10 @@ _SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
 #: Mediators and organisers named after "by" are not at the table ("facilitated by President X").
 _ENABLER_BEFORE = re.compile(r"\b(?:facilitated|brokered|mediated|organi[sz]ed|arranged|sponsored)\s+by\s+"
                              r"(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
-_ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
+_ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?!(?:news|press)\b)(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
                                 r"session|delegates|delegations|leaders)\b", re.IGNORECASE)
 #: "Biden told Germany's Chancellor Olaf Scholz": said to a person's face.
 _TOLD_PERSON = re.compile(r"^\s+(?:[A-Z][\w'\u2019.-]*\s+){1,4}[A-Z]")
@@ -65,6 +66,8 @@ def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Me
     out = []
     rules = _rules()
     for m in rules["role_refs"].finditer(clause.translate(_ASCII_LOWER)):
+        if _NAME_AFTER.match(clause, m.end()) or rules["role_of"].search(clause[max(0, m.start() - 60):m.start()]):
+            continue  # "the Russian President Vladimir X" titles X; "an aide to the Russian president" is no one at the table
         candidates = rules["role_names"][int(m.lastgroup[1:])]
         person = next((named[c] for c in candidates if c in named), None)
         if person is not None:

@@ -147,7 +147,8 @@ def _rules() -> dict:
         "not_first": frozenset(rules["not_first_names"]),
         "role_words": frozenset(rules["unknown_person_role_words"]),
         "not_official": re.compile(rules["not_official_context"], re.IGNORECASE),
-        "role_before": re.compile(r"\b(?P<role>" + rules["unknown_person_roles"] + r")\s+$", re.IGNORECASE),
+        "role_before": re.compile(r"\b(?P<role>" + rules["unknown_person_roles"] + r")(?P<of>\s+of\s+(?:the\s+)?"
+                                  r"(?-i:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?))?,?\s+$", re.IGNORECASE),
         "role_after": re.compile(r", (?:the |a |an )?(?:[\w'\u2019.-]+ ){0,3}(?P<role>" + rules["unknown_person_roles"]
                                  + r")\b", re.IGNORECASE),
     }
@@ -193,8 +194,12 @@ def _osa_close(a: str, b: str) -> bool:
 def fuzzy_surname(folded: str) -> Person | None:
     """The listed person whose surname is one typo away from ``folded`` (7+ letters), else None."""
     g = gazetteer()
-    if len(folded) < 7 or not folded.isalpha():
+    if not folded.isalpha() or len(folded) < 5:
         return None
+    if len(folded) < 7:  # short forms: only a dropped doubled last letter ("Witkof" for Witkoff)
+        hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ())
+                if len(k) == len(folded) + 1 and k.startswith(folded) and k[-1] == k[-2]}
+        return hits.pop() if len(hits) == 1 else None
     hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ()) if _osa_close(folded, k)}
     return hits.pop() if len(hits) == 1 else None
 
@@ -372,6 +377,26 @@ def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], cov
     return out
 
 
+#: A capitalised pair right after these words is a place ("in Bila Tserkva"), not a name.
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+$")
+#: "Prime Minister of Iceland Bjarni Benediktsson": a title, "of" and a country before the name.
+_ROLE_OF_COUNTRY = re.compile(r"\bof\s+(?:the\s+)?[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+$")
+_POSSESSIVE_TITLE = re.compile(r"\b[A-Z][\w-]+['\u2019]s\s+(?:[\w-]+\s+){0,2}[\w-]+,\s+$")
+_OF_REGION = re.compile(r"(?:\s+of\s+(?:the\s+)?[\w'\u2019-]+\s+(?:region|oblast|province|republic|krai))?")
+#: Common English forms of first names transliterated letter by letter (FACTS: the common English form).
+_FIRST_NAME_FORMS = {"Aleksandr": "Alexander", "Aleksander": "Alexander", "Aleksei": "Alexei", "Aleksey": "Alexei",
+                     "Alexey": "Alexei", "Andrey": "Andrei", "Sergey": "Sergei", "Nikolay": "Nikolai"}
+
+
+def _country_named(words: str) -> str | None:
+    """The affiliation of a country named as a noun ("Iceland", "Poland"), else None."""
+    possessive = words.lower() + "'s"
+    for aff, pattern in _rules()["nationalities"]:
+        if any(m.group(0) == possessive for m in pattern.finditer(possessive)):
+            return aff
+    return None
+
+
 def _is_possessive(word: str) -> bool:
     return word.endswith(("'s", "\u2019s", "s'", "s\u2019"))
 
@@ -397,19 +422,35 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             continue
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
-        last_word = before.rsplit(None, 1)[-1].lower() if before.strip() else ""
-        role = rules["role_before"].search(before) if last_word in rules["role_words"] else None
+        last_word = before.rsplit(None, 1)[-1].lower().rstrip(",") if before.strip() else ""
+        if _PLACE_BEFORE.search(before):
+            i += 1  # "wounded in Bila Tserkva, Kyiv regional governor X said": a place, not a name
+            continue
+        role = rules["role_before"].search(before) \
+            if last_word in rules["role_words"] or _ROLE_OF_COUNTRY.search(before) else None
+        if role and before.rstrip().endswith(",") and not _POSSESSIVE_TITLE.search(before):
+            role = None  # "its executive director, X": a title before a comma only after "<Place>'s"
         affiliation = None
         if role:
-            affiliation = affiliation_from_context(before)
+            of = role.group("of")
+            if of:  # "Prime Minister of Iceland X": only a country after "of" (not "head of the Orthodox Church")
+                affiliation = _country_named(of.split(None, 1)[1].removeprefix("the").strip())
+                if affiliation is None:
+                    i += 1
+                    continue
+            else:
+                affiliation = affiliation_from_context(before)
         elif text.startswith(", ", end):
             role = rules["role_after"].match(text, end, min(len(text), end + 70))
             if role:
-                affiliation = affiliation_from_context(role.group(0))
+                # "X, governor of the Moscow region": the words after the title place the person too
+                affiliation = affiliation_from_context(role.group(0)) or affiliation_from_context(
+                    _OF_REGION.match(text, role.end(), min(len(text), role.end() + 50)).group(0))
         if role is None or affiliation is None or _is_possessive(words[-1]) \
                 or rules["not_official"].search(before[-40:] if role.re is rules["role_before"] else role.group(0)):
             i += 1
             continue
+        words = [_FIRST_NAME_FORMS.get(words[0], words[0])] + words[1:]
         out.append(Mention(Person(" ".join(words), affiliation, role.group("role").lower()), start, end, "unknown",
                            in_gazetteer=False))
         for j in range(i, i + n):
