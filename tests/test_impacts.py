@@ -458,3 +458,17 @@ def test_impacts_outages_round2_elliptical(text, expected):
 def test_impacts_teasers_are_not_the_article(text, expected):
     got = facts(text)
     assert {key: got[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # homes counted as customers of an outage are not targets
+    ("Strikes on the grid left 500,000 homes in the Odesa region without power.",
+     {"infrastructure": ["energy"], "oblasts_struck": []}),
+    ("A drone damaged 12 houses in the village, leaving them without power.", {"infrastructure": ["residential"]}),
+    ("Drones damaged 40 homes, and 3,000 households were left without heat.", {"infrastructure": ["residential"]}),
+    # the Moscow mayor's "capital" is Moscow
+    ("Sobyanin said air defences downed 12 drones flying towards the capital.", {"oblasts_struck": []}),
+])
+def test_impacts_round2_outage_homes_and_mayor(text, expected):
+    got = facts(text)
+    assert {key: got[key] for key in expected} == expected

@@ -63,6 +63,9 @@ _OUTAGE_PLACE_AFTER = re.compile(r"\s+(?:(?:were|was|are|is|remain(?:ed)?|had be
                                  r"(?:still\s+)?(?:left\s+)?without\b")
 _OUTAGE_PLACE_BEFORE = re.compile(r"\b(?:customers|households|consumers|subscribers|people|residents|homes|families)"
                                   r"\s+in\s+(?:the\s+)?$")
+_COUNT_BEFORE = re.compile(r"\d[\d,.]*(?:\s+(?:thousand|million))?\s+$")
+_OUTAGE_AFTER = re.compile(r"[^.;,\d]{0,45}?\b(?:without|lost (?:power|heat|electricity|water|gas)|disconnected|"
+                           r"in the dark|de-?energi[sz]ed|cut off)\b")
 # site navigation inside or after the body: "Read also: ...", "RELATED: ...", "See also - ..."
 _TEASER = re.compile(r"(?:read also|also read|read more|related(?: articles?| stories| news| coverage)?|see also|"
                      r"more on this|recommended|watch)\s*[:|–—-]", re.IGNORECASE)
@@ -128,7 +131,8 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
     kyiv = lookup("Kyiv")
     if kyiv is None:
         return []
-    moscow = [m.start() for m in _MOSCOW_PLACE.finditer(text)] if "Moscow" in text or "MOSCOW" in text else []
+    moscow = ([m.start() for m in _MOSCOW_PLACE.finditer(text)]
+              if "Moscow" in text or "MOSCOW" in text or "Sobyanin" in text else [])
     kyivs = [m.start() for m in _KYIV_NAME.finditer(text)] if moscow else []
     out = []
     for m in _CAPITAL.finditer(text):
@@ -291,6 +295,12 @@ def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, st
     return found
 
 
+def _outage_count(text: str, start: int, end: int) -> bool:
+    """Whether the target words at ``text[start:end]`` count customers of an outage ("500,000 homes in
+    the region were left without power")."""
+    return bool(_COUNT_BEFORE.search(text, max(0, start - 30), start) and _OUTAGE_AFTER.match(text, end))
+
+
 def _strike_positions(low: str, start: int, end: int) -> tuple[list[int], int]:
     """Where ``low[start:end]`` says something was struck (strike or aerial-weapon words), and where a
     threat or possibility begins (``end`` when none): "had struck a plant, and warned it would strike
@@ -319,6 +329,8 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
         triggers, hypothetical = _strike_positions(low, sentence.start, sentence.end) if targets else ([], 0)
         last_end = -1
         for category, target, start, end in targets:
+            if _outage_count(article.text, start, end):
+                continue  # "left 500,000 homes without power": customers, not a target
             if start > hypothetical or _NOT_TARGET_BEFORE.search(article.text, max(sentence.start, start - 60), start):
                 continue  # "sheltered in metro stations", "launched from trucks"
             listed = 0 <= start - last_end <= TARGET_LIST_GAP and _LIST_JOIN.search(article.text, last_end, start)
