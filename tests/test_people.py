@@ -86,6 +86,16 @@ def names(text: str) -> list[tuple[str, str]]:
     ("Belgorod governor Ivan Sokolenko reported a fire.", [("Ivan Sokolenko", "Russia")]),
     ("Ukraine's ambassador Petro Marchuk was summoned.", [("Petro Marchuk", "Ukraine")]),
     ("Lena Brandt, the German defence minister, arrived.", [("Lena Brandt", "Germany")]),
+    # held-out families: "<Russian region> Governor X", "X, governor of the <region>", "Prime Minister of <Country> X",
+    # "<City>'s acting mayor, X", a dropped doubled letter, letter-by-letter first names
+    ("Penza Governor Oleg Melnichenko reported debris.", [("Oleg Melnichenko", "Russia")]),
+    ("Ivan Petrov, governor of the Kursk region, said two were hurt.", [("Ivan Petrov", "Russia")]),
+    ("He met the Prime Minister of Iceland Kristrun Frostadottir.", [("Kristrun Frostadottir", "Iceland")]),
+    ("Kharkiv's acting mayor, Ihor Petrenko, said the blast hit a school.", [("Ihor Petrenko", "Ukraine")]),
+    ("Talks with US envoy Witkof went on.", [("Steve Witkoff", "US")]),
+    # a place before a comma is not the name the title belongs to
+    ("A man was hurt in Bila Tserkva, Kyiv regional governor Petro Hlushko said.", [("Petro Hlushko", "Ukraine")]),
+    ("Russian Deputy Defence Minister Aleksandr Ivanov arrived.", [("Alexander Ivanov", "Russia")]),
 ])
 def test_people_phrasings(sentence, expected):
     assert names(sentence) == expected
@@ -97,6 +107,9 @@ def test_people_phrasings(sentence, expected):
     "The Air Force said the Kyiv Independent reported it first.",
     "Real Madrid beat Manchester City in the Champions League.",
     "Maria Lopez, an analyst at a think tank, expects more strikes.",
+    # "head of the Russian Orthodox Church": an institution, not a name; "its director, X" of a company
+    "Patriarch Kirill, head of the Russian Orthodox Church, spoke.",
+    "The founder of the travel site, and its executive director, Anna Kovalenko, says tours sell well.",
 ])
 def test_people_negatives(sentence):
     assert names(sentence) == []

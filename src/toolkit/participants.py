@@ -14,7 +14,7 @@ _SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
 #: Mediators and organisers named after "by" are not at the table ("facilitated by President X").
 _ENABLER_BEFORE = re.compile(r"\b(?:facilitated|brokered|mediated|organi[sz]ed|arranged|sponsored)\s+by\s+"
                              r"(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
-_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]")
+_NAME_AFTER = re.compile(r"\s+[A-Z][a-z]|['\u2019]s\b")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
 _ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?!(?:news|press)\b)(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
@@ -43,7 +43,8 @@ def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions:
         after = text[m.end:m.end + 60]
         if m.possessive and not rules["poss_meeting"].match(after):
             continue  # "Trump's envoy", "Trump's plan": the owner is not at the table
-        if rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start]) \
+        role_of = rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start])
+        if role_of and not _own_title(role_of.group(0), m) \
                 or _ENABLER_BEFORE.search(text[max(sentence.start, m.start - 45):m.start]):
             continue
         if _is_speaker(text, m, b, sentence):
@@ -59,6 +60,13 @@ def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions:
         elif previous:
             out.append(previous[0])
     return out
+
+
+def _own_title(prefix: str, m: Mention) -> bool:
+    """True when "Aide to the Russian President X" titles X himself (X's own role is an aide's)."""
+    own = (m.person.role or "").lower()
+    first = prefix.split()[0].lower()
+    return bool(own) and (first in own or first[:5] in own)
 
 
 def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Mention]:
