@@ -224,6 +224,13 @@ PHRASINGS = [
                  id="background-relative-clause"),
     pytest.param("Russia launched 60 drones overnight.\n\nRead also: Russia fired 2,000 drones this month",
                  {A("launched", "drone", 60)}, id="trailing-read-also"),
+    pytest.param("Russia rained 90 drones on the city; 70 were shot down and another 15 were suppressed by "
+                 "electronic warfare.",
+                 {A("launched", "drone", 90), A("intercepted", "drone", 70), A("lost", "drone", 15)},
+                 id="suppressed-by-ew-on-its-own-is-lost"),
+    pytest.param("Russia launched 80 drones; 61 were shot down or suppressed by electronic warfare.",
+                 {A("launched", "drone", 80), A("intercepted", "drone", 61)},
+                 id="shot-down-or-suppressed-is-intercepted"),
     pytest.param("The enemy fired 4 ballistic rockets Iskander-M at the city. Air defence shot down 2 rockets.",
                  {A("launched", "ballistic_missile", 4), A("intercepted", "ballistic_missile", 2)},
                  id="plain-rockets-take-the-one-stated-class"),
