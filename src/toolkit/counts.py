@@ -42,7 +42,6 @@ _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept"
 #: every period cue in count_rules.yaml contains one of these (a cheap test before the regex)
 _PERIOD_HINTS = ("week", "month", "year", "since", "war", "days", "19", "20", "uary", "march", "april", "may",
                  "june", "july", "august", "ber", "so far")
-_RELATIVE = re.compile(r"\s*(?:which|who|whom|whose|where)\b", re.IGNORECASE)
 _HELD_SINCE = re.compile(r"\b(?:annex|occup|seiz|captur|controll|held|liberat|hold)\w*\b(?:\s+\w+){0,3}\s*$",
                          re.IGNORECASE)
 _NAVIGATION = re.compile(r"[\s*\u2022>-]*(?:read\s+(?:also|more)|also\s+read|see\s+also|more\s+from|"
@@ -251,9 +250,10 @@ def _cumulative(s: str, rules: CountRules) -> bool:
 
 def _background_clause(s: str, pos: int) -> bool:
     """Is the period cue at ``pos`` background to a place, not the count's period? ("the plant, which
-    Russia has occupied since March 2022, said ...", "Crimea, annexed in 2014")."""
+    Russia has occupied since March 2022, said ...", "Crimea, annexed in 2014"). A relative clause about
+    the weapons ("5,000 drones, which Russia has launched since May") keeps its period."""
     clause = s[s.rfind(",", 0, pos) + 1:pos]
-    return bool(_RELATIVE.match(clause) or _HELD_SINCE.search(clause))
+    return bool(_HELD_SINCE.search(clause))
 
 
 def _source(s: str, state: ArticleState, rules: CountRules) -> str | None:
