@@ -223,7 +223,8 @@ PHRASINGS = [
                  {A("launched", "drone", 5, attacker="ukraine"), A("hit", "drone", 2, attacker="ukraine")},
                  id="background-relative-clause"),
     pytest.param("Ukraine has downed 5,000 drones, which Russia has launched since the start of the month.",
-                 {A("intercepted", "drone", 5000, scope="cumulative")}, id="relative-clause-about-the-weapons-keeps-period"),
+                 {A("intercepted", "drone", 5000, scope="cumulative")},
+                 id="relative-clause-about-the-weapons-keeps-period"),
     pytest.param("Russia launched 60 drones overnight.\n\nRead also: Russia fired 2,000 drones this month",
                  {A("launched", "drone", 60)}, id="trailing-read-also"),
     pytest.param("Russia rained 90 drones on the city; 70 were shot down and another 15 were suppressed by "
