@@ -189,6 +189,9 @@ PHRASINGS = [
                  {A("launched", "drone", 140), A("launched", "missile", 12)}, id="tabloid-with-a-wave-of"),
     pytest.param("Moscow blitzed the capital overnight, sending a swarm of 90 drones.",
                  {A("launched", "drone", 90)}, id="tabloid-verb"),
+    pytest.param("A fresh swarm of 250 drones hit Lviv before dawn.", {A("launched", "drone", 250)},
+                 id="a-swarm-of-n-hit-is-the-launch"),
+    pytest.param("Overnight, 45 drones were location-lost.", {A("lost", "drone", 45)}, id="hyphenated-location-lost"),
     pytest.param("Moscow said 60 Ukrainian drones were destroyed over the Kursk region. More were downed over "
                  "the Oryol and Tula regions, and five over the Azov Sea.",
                  {A("intercepted", "drone", 60, attacker="ukraine"), A("intercepted", "drone", 5, attacker="ukraine")},

@@ -63,6 +63,7 @@ _AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+"
                     r"(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?"
                     r"(?:missiles|drones|weapons|rockets|munitions)(?:\s+(?:launched|fired|used))?))"
                     r"\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
+_SALVO_OF = re.compile(r"\b(?:barrage|salvo|swarm|wave|volley|onslaught|flurry|fleet)s?\s+of\s+$", re.IGNORECASE)
 _BY_EW = re.compile(r"\s+(?:by|with|through|using|via)\s+(?:means\s+of\s+)?(?:the\s+)?(?:electronic\s+warfare|EW\b|"
                     r"electronic\s+(?:countermeasures|jamming|suppression|means))", re.IGNORECASE)
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
@@ -355,8 +356,9 @@ def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleS
     for item in own:
         post = rules.after.match(s, item.phrase_end)
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
-        if item.post_event == "hit" and _COUNTRY.match(s, post.end()):
-            item.post_event = "launched"  # "76 missiles hit Ukraine": fired at the country, not hits
+        if item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or _SALVO_OF.search(_tail(s, item.start))):
+            # "76 missiles hit Ukraine", "a barrage of 500 drones hit Kyiv": the whole launch, not hits
+            item.post_event = "launched"
         elif post and normalise(post.group("t")) == "suppressed" and _BY_EW.match(s, post.end()):
             # "30 drones were suppressed by electronic warfare", a number of its own (not "shot down or suppressed")
             item.post_event = "lost"
