@@ -389,6 +389,10 @@ def test_impacts_casualty_round2_phrasings(text, expected):
     # the capital's figure and a wounded man outside it add up
     ("Drones hit Kyiv, injuring 10 people in the city. Outside the capital, a man was wounded in Boryspil.",
      [{"kind": "injured", "count": 11, "qualifier": "exact"}]),
+    # equal figures for different places are different victims
+    ("A drone struck Mykolaiv, killing two people.\n\nIn the Dnipropetrovsk region, two railway workers were "
+     "killed when a missile hit a station.\n\nIn Odesa, a drone hit a warehouse. Two people died there.",
+     [{"kind": "killed", "count": 6, "qualifier": "exact"}]),
     # a daily roll-up of unspecified attacks keeps its casualties out
     ("Drones hit Kharkiv, injuring two people.\n\nIn the Kherson region, Russian forces made 80 attacks on "
      "20 settlements over the past day. One person was killed.",
