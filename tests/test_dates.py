@@ -34,3 +34,22 @@ def test_dates_resolve_against_published(phrase, published, prefer, expected):
 ])
 def test_dates_find_phrase(text, phrase):
     assert find_date_phrase(text) == phrase
+
+
+@pytest.mark.parametrize("phrase, published, prefer", [
+    ("23 november", "2025-12-04", "past"), ("march 10", "2024-04-15", "future"), ("in february", "2024-04-15", "past"),
+    ("in june", "2024-04-15", "future"), ("in 2019", "2024-04-15", "past"), ("last month", "2024-03-31", "past"),
+    ("next month", "2023-12-15", "future"), ("7 may 2024", "2025-01-01", "past"), ("april 15", "2024-04-15", "future"),
+    ("february 29", "2025-11-26", "past"), ("in february", "2024-03-31", "future"),
+])
+def test_dates_calendar_phrases_read_as_dateparser_reads_them(phrase, published, prefer):
+    """The fast path for calendar phrases gives what dateparser gives (it only skips dateparser's warm-up)."""
+    import dateparser
+    from datetime import datetime
+
+    from toolkit import dates
+
+    settings = {"RELATIVE_BASE": datetime.fromisoformat(published), "PREFER_DATES_FROM": prefer,
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    expected = dateparser.parse(phrase, languages=["en"], settings=settings).date().isoformat()
+    assert dates.resolve_date(phrase, published, prefer) == expected

@@ -57,7 +57,7 @@ def resolve_date(phrase: str, published: str | None, prefer: str = "past") -> st
     if clean in ("this weekend", "last weekend"):
         delta = (base.weekday() - 5) % 7 if clean == "last weekend" or base.weekday() >= 5 else -(5 - base.weekday())
         return base.fromordinal(base.toordinal() - delta).date().isoformat()
-    simple = _relative(clean, base)
+    simple = _relative(clean, base) or _calendar(clean, base, prefer)
     if simple is not None:
         return simple
     import dateparser  # lazy: a slow import, needed only for calendar dates ("on 23 November")
@@ -93,3 +93,53 @@ def _relative(clean: str, base: datetime) -> str | None:
         return datetime.fromordinal(day + ((target - base.weekday() - 1) % 7 + 1)).date().isoformat()
     return None
 
+
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = "(" + "|".join(_MONTHS) + ")"
+_DAY_MONTH = re.compile(r"(\d{1,2}) " + _MONTH + r"(?: (\d{4}))?")
+_MONTH_DAY = re.compile(_MONTH + r" (\d{1,2})(?:,? (\d{4}))?")
+_IN_MONTH = re.compile(r"in " + _MONTH + r"(?: (\d{4}))?")
+
+
+def _on(year: int, month: int, day: int) -> datetime | None:
+    import calendar
+
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None  # (dateparser decides the odd cases: "February 29", day 31 in a short month)
+    return datetime(year, month, day)
+
+
+def _calendar(clean: str, base: datetime, prefer: str) -> str | None:
+    """Calendar phrases without dateparser (it is slow to warm up), read as dateparser reads them:
+    "23 november" / "march 10" (nearest one before, or for plans after, the article date),
+    "in february" (that month, the article's day), "in 2019", "last/this/next month"."""
+    m = _DAY_MONTH.fullmatch(clean)
+    day_month = (int(m.group(1)), _MONTHS.index(m.group(2)) + 1, m.group(3)) if m else None
+    if day_month is None and (m := _MONTH_DAY.fullmatch(clean)):
+        day_month = (int(m.group(2)), _MONTHS.index(m.group(1)) + 1, m.group(3))
+    if day_month is None and (m := _IN_MONTH.fullmatch(clean)):
+        day_month = (base.day, _MONTHS.index(m.group(1)) + 1, m.group(2))
+    if day_month is not None:
+        day, month, year = day_month
+        if year:
+            found = _on(int(year), month, day)
+            return found.date().isoformat() if found else None
+        found = _on(base.year, month, day)
+        if found is None:
+            return None
+        if prefer == "future" and found <= base:
+            found = _on(base.year + 1, month, day)
+        elif prefer != "future" and found > base:
+            found = _on(base.year - 1, month, day)
+        return found.date().isoformat() if found else None
+    if m := re.fullmatch(r"in (\d{4})", clean):
+        found = _on(int(m.group(1)), base.month, base.day)
+        return found.date().isoformat() if found else None
+    shift = {"this month": 0, "last month": -1, "next month": 1}.get(clean)
+    if shift is not None:
+        index = base.year * 12 + base.month - 1 + shift
+        found = _on(index // 12, index % 12 + 1, base.day)
+        return found.date().isoformat() if found else None
+    return None

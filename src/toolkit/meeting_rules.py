@@ -63,6 +63,16 @@ def _alt(items: list[str]) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+def lower_same_length(text: str) -> str:
+    """Lower-cased text with the same length as ``text`` (offsets hold).
+
+    ``str.lower`` is C-fast but may lengthen a few characters ("\u0130"); then the slower
+    ASCII-only table is used. The rule patterns are ASCII, so both give the same matches.
+    """
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(_ASCII_LOWER)
+
+
 class _Lowered:
     """A rule pattern run on ASCII-lower-cased text (same length, so offsets hold).
 
@@ -78,10 +88,10 @@ class _Lowered:
             self.pattern = re.compile(_alt(items))
 
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        return self.pattern.search(text.translate(_ASCII_LOWER), *args)
+        return self.pattern.search(lower_same_length(text), *args)
 
     def finditer(self, text: str, *args: int):
-        return self.pattern.finditer(text.translate(_ASCII_LOWER), *args)
+        return self.pattern.finditer(lower_same_length(text), *args)
 
 
 

@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from .dates import find_date_phrase, resolve_date
-from .meeting_rules import _ASCII_LOWER, venues
+from .meeting_rules import lower_same_length, venues
 from .meeting_rules import place_parents as _place_parents
 from .meeting_rules import rules as _rules
 from .participants import _ADDRESSED_MEETING, _TOLD_PERSON
@@ -250,7 +250,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                      published: str | None) -> list[Meeting]:
     """Meetings of one article with their participants (pooled per place)."""
     rules = _rules()
-    low = text.translate(_ASCII_LOWER)  # same length as text: offsets hold
+    low = lower_same_length(text)  # same length as text: offsets hold
     trigger_words, cue_words = rules["trigger_words"], rules["cue_words"]
     meetings: dict[str, Meeting] = {}
     current: Meeting | None = None

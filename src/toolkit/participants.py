@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .meeting_rules import _ASCII_LOWER
+from .meeting_rules import lower_same_length
 from .meeting_rules import rules as _rules
 from .people import Mention
 from .text import Sentence
@@ -73,7 +73,7 @@ def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Me
     """People a clause names by title only ("the Ukrainian president"), when the article names them."""
     out = []
     rules = _rules()
-    for m in rules["role_refs"].finditer(clause.translate(_ASCII_LOWER)):
+    for m in rules["role_refs"].finditer(lower_same_length(clause)):
         if _NAME_AFTER.match(clause, m.end()) or rules["role_of"].search(clause[max(0, m.start() - 60):m.start()]):
             continue  # "the Russian President Vladimir X" titles X; "an aide to the Russian president" is no one at the table
         candidates = rules["role_names"][int(m.lastgroup[1:])]

@@ -59,6 +59,7 @@ class Mention:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def fold_token(token: str) -> str:
     """Match form of one word: accents, case, possessive and i/y endings folded.
 
