@@ -100,8 +100,8 @@ def test_diplomacy_meeting_phrasings(text, expected):
     # a town the venue list lacks: before its country, or "the <nationality> city of X"
     ("Headline\n\nVolodymyr Zelensky attended the summit in Banff, Canada, and met Mark Carney.",
      {"Banff": ["Mark Carney", "Volodymyr Zelensky"]}),
-    ("Headline\n\nVolodymyr Zelensky was in the Danish city of Odense for talks with Mette Frederiksen.",
-     {"Odense": ["Mette Frederiksen", "Volodymyr Zelensky"]}),
+    ("Headline\n\nVolodymyr Zelensky was in the Danish city of Vejle for talks with Mette Frederiksen.",
+     {"Vejle": ["Mette Frederiksen", "Volodymyr Zelensky"]}),
     # Polish spelling of Kyiv; "will come next week to X for talks"
     ("Headline\n\nRadoslaw Sikorski will come next week to Kijow for talks with Andrii Sybiha.",
      {"Kyiv": ["Andrii Sybiha", "Radoslaw Sikorski"]}),

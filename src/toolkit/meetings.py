@@ -100,7 +100,7 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
         after = text[v_end:v_end + 40]
         if _GROUP_NAME_AFTER.match(after):
             continue
-        if venue.kind == "country":
+        if venue.kind in ("country", "region"):
             town = _TOWN_BEFORE_COUNTRY.search(text, max(start, v_start - 60), v_start)
             if town and _unlisted_town(town.group(1)) and _placed_by_preposition(text, town.start(1)):
                 out.append(PlaceMention(town.group(1), "city", town.start(1), town.end(1)))
