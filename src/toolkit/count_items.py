@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .count_events import assign_events, attacker_of, immediate_trigger, tail
 from .count_rules import CountRules, normalise, compiled
 from .text import Sentence, find_numbers
 from .weapons import WeaponPhrase, parse_weapon_phrase
@@ -22,15 +23,8 @@ if TYPE_CHECKING:
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
-_COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
 _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|remains|parts)\s+(?:from|of)\s+(?:the\s+)?$",
                             re.IGNORECASE)
-_NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\s+been)|not|no|never|without|"
-                      r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
-_UKRAINIAN_SIDE = re.compile(r"\b(?:ukraine|kyiv|ukrainian\s+(?:air|military|forces|officials))\b(?:'s)?\s+"
-                             r"(?:said|says|reported|air\s+force|military|officials|forces)", re.IGNORECASE)
-_COUNTRY_HIT_BY = re.compile(r"\b(?:ukraine|the\s+country)\s+(?:has|had|have)?\s*(?:been|was|is)\s+"
-                             r"(?:hit|struck)\s+by$", re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
@@ -42,17 +36,6 @@ _LIST_AFTER = re.compile(r"\s+(?:over|above|near|across|in)\s+(?:the\s+)?[A-Z]")
 _REDUCED = re.compile(r"\s+(?:launched|fired)\b", re.IGNORECASE)
 _ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+|of\s+the\s+)?$", re.IGNORECASE)
 _THE_BEFORE = re.compile(r"\b(?:the|of\s+the|these|those)\s+$", re.IGNORECASE)
-_IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an)\b)*$",
-                        re.IGNORECASE)
-# "with 93 missiles", "with a monster barrage of 519 drones"
-_WITH = re.compile(r"\bwith\s+(?:(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?(?:barrage|salvo|swarm|wave|volley|hail|"
-                   r"onslaught|flurry|storm|fleet|bombardment)s?\s+of\s+)?$", re.IGNORECASE)
-_ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault|"
-                          r"pummel\w*|batter\w*|blitz\w*|hammer\w*|pelt\w*|blast\w*|rain\w*|salvo|swarm)\b",
-                          re.IGNORECASE)
-_JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
-_LIST_SHARE = re.compile(r"^[\s,]*(?:and|as\s+well\s+as|plus|along\s+with)?\s*$", re.IGNORECASE)
-_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
 _CASUALTY_BEFORE = re.compile(r"\b(?:kill|injur|wound|hurt|maim|dead|die)\w*\s+$", re.IGNORECASE)
@@ -63,9 +46,6 @@ _AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+"
                     r"(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?"
                     r"(?:missiles|drones|weapons|rockets|munitions)(?:\s+(?:launched|fired|used))?))"
                     r"\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
-_SALVO_OF = re.compile(r"\b(?:barrage|salvo|swarm|wave|volley|onslaught|flurry|fleet)s?\s+of\s+$", re.IGNORECASE)
-_BY_EW = re.compile(r"\s+(?:by|with|through|using|via)\s+(?:means\s+of\s+)?(?:the\s+)?(?:electronic\s+warfare|EW\b|"
-                    r"electronic\s+(?:countermeasures|jamming|suppression|means))", re.IGNORECASE)
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
 
 
@@ -90,11 +70,6 @@ class Item:
     relative: bool = False  # "24 of which", "15 others", "40 of them": no verb of its own to lend a list
 
 
-def _tail(s: str, end: int) -> str:
-    """The 40 characters before ``end``: enough for any end-anchored cue, cheap to scan."""
-    return s[max(0, end - 40):end]
-
-
 def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
     """False for numbers that are not counts: parts of names (Kh-101, F-16), times, ordinals, ages."""
     if value <= 0:
@@ -112,26 +87,26 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
     items: list[Item] = []
     skip: set[int] = set()
     for value, start, end in numbers:
-        if start in skip or not _good_number(s, start, end, value) or _DEBRIS_BEFORE.search(_tail(s, start)):
+        if start in skip or not _good_number(s, start, end, value) or _DEBRIS_BEFORE.search(tail(s, start)):
             continue
         before = s[max(0, start - 40):start]  # tail only: end-anchored patterns scan what they get
         q = rules.qualifier_tail.search(before)
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
         item_start = start - (len(before) - q.start()) if q else start
         item = Item(value, item_start, start, end, None, None, None, qualifier,
-                     all_of=bool(_ALL_BEFORE.search(_tail(s, item_start))))
+                     all_of=bool(_ALL_BEFORE.search(tail(s, item_start))))
         extra = _read_phrase(s, item, state, items, skip)
         if item.weapon_class is None:
             continue
         items.append(item)
         if extra is not None:
             items.append(extra)
-    _assign_events(s, items, rules, state)
+    assign_events(s, items, rules, state)
     for index, item in enumerate(items):
         if item.attacker is None:
             clause = s[items[index - 1].phrase_end if index else 0:
                        items[index + 1].start if index + 1 < len(items) else len(s)]
-            item.attacker = item.follows.attacker if item.follows else _attacker(item, s, clause, state, rules)
+            item.attacker = item.follows.attacker if item.follows else attacker_of(item, s, clause, state, rules)
     state.counted.extend(items)
     state.current_counted.extend(items)
     return [i for i in items if i.event]
@@ -204,7 +179,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
                  items: list[Item], skip: set[int]) -> Item | None:
     """Fill the item's weapon from the words after its number; returns an extra "of M" launched item."""
     end = item.phrase_end
-    definite = bool(_THE_BEFORE.search(_tail(s, item.start)))
+    definite = bool(_THE_BEFORE.search(tail(s, item.start)))
     of = _OF.match(s, end)
     if of:
         pos = of.end()
@@ -229,7 +204,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
                 _apply(outer, phrase, bool(of.group("det")), state, items, total)
             elif _REDUCED.match(s, total_end):
                 outer.weapon_class, outer.model, outer.attacker = _antecedent(s, item.start, state, items)
-            elif _TARGETS.match(s, total_end) and _immediate_trigger(s, item.start) == "intercepted":
+            elif _TARGETS.match(s, total_end) and immediate_trigger(s, item.start) == "intercepted":
                 outer.weapon_class, outer.phrase_end = "weapon", _TARGETS.match(s, total_end).end()
             else:
                 return None
@@ -254,31 +229,31 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     phrase = parse_weapon_phrase(s, end)
     if phrase:
         _apply(item, phrase, definite, state, items, item.count)
-        among = _AMONG.search(_tail(s, item.start))
+        among = _AMONG.search(tail(s, item.start))
         if among:  # "Among them were two Kinzhals": a part of the count before, with its verb
             item.relative = not among.group("launched")
             item.event, item.fixed = ("launched", True) if among.group("launched") else (None, False)
         return _of_total(s, item, skip)
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
-    if _ALL_BUT.search(_tail(s, item.start)):
+    if _ALL_BUT.search(tail(s, item.start)):
         return None  # "all but four were intercepted": arithmetic, not a stated count
-    if _CASUALTY_BEFORE.search(_tail(s, item.start)):
+    if _CASUALTY_BEFORE.search(tail(s, item.start)):
         return None  # "killed 28 and injured over 130": people, whatever verb follows
     targets = _TARGETS.match(s, end)
     if targets:  # "brought down 112 targets": air targets, mixed, only when downed
         post = compiled().after.match(s, targets.end())
         downed = (normalise(post.group("t")) if post else None) in _DOWNED_AFTER
-        if downed or (not post and _immediate_trigger(s, item.start) == "intercepted"):
+        if downed or (not post and immediate_trigger(s, item.start) == "intercepted"):
             item.weapon_class, item.phrase_end = "weapon", targets.end()
         return None
     others = _OTHERS.match(s, end)
     post = compiled().after.match(s, end)
     if post and normalise(post.group("t")) in _NOUNISH and post.start("t") - end < 3:
         post = None  # "1,600 attack and air defence missiles": a bare present form is no verb for a bare number
-    if others or _PRONOUN_BEFORE.search(_tail(s, item.start)) or post:
+    if others or _PRONOUN_BEFORE.search(tail(s, item.start)) or post:
         if others and not post:
             post = compiled().after.match(s, others.end())
-        if not (post or _PRONOUN_BEFORE.search(_tail(s, item.start))):
+        if not (post or _PRONOUN_BEFORE.search(tail(s, item.start))):
             return None
         item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.phrase_end = others.end() if others else end
@@ -290,13 +265,13 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         _apply(item, phrase, False, state, items, None)
         item.relative = True
         return None
-    trigger = _immediate_trigger(s, item.start)
+    trigger = immediate_trigger(s, item.start)
     if trigger in ("intercepted", "lost", "hit") and _CLAUSE_END.match(s, end):
         # "... Ukrainian forces downed 51." - the weapon is the one named just before
         item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.relative = True
         return None
-    if _LIST_BEFORE.search(_tail(s, item.start)) and _LIST_AFTER.match(s, end):
+    if _LIST_BEFORE.search(tail(s, item.start)) and _LIST_AFTER.match(s, end):
         if items:
             prev = items[-1]
             item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
@@ -324,100 +299,3 @@ def _of_total(s: str, item: Item, skip: set[int]) -> Item | None:
     item.phrase_end = total_end
     return Item(total, of.end(), of.end(), total_end, item.weapon_class, item.model, item.attacker, None,
                 event="launched", fixed=True)
-
-
-def _immediate_trigger(s: str, start: int) -> str | None:
-    """Event of a trigger word right before ``start`` ("shot down 51"), if there is one."""
-    rules = compiled()
-    tail = _tail(s, start)
-    found = None
-    for m in rules.before.finditer(tail):
-        found = m
-    if found and _IMMEDIATE.match(tail[found.end():]):
-        return rules.before_event[normalise(found.group("t"))]
-    return None
-
-
-def _event_of(s: str, trigger: tuple[int, int, str]) -> str:
-    """The event a trigger before an item gives; "Ukraine has been hit by 1,000 drones" is a launch."""
-    if trigger[2] == "hit" and _COUNTRY_HIT_BY.search(_tail(s, trigger[1])):
-        return "launched"
-    return trigger[2]
-
-
-def _assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleState) -> None:
-    """Event of each item: a verb right before it, a verb after its phrase, else the nearest verb before."""
-    ends = {i.phrase_end for i in items}
-    # "drones launched overnight": a participle right after a counted phrase describes it; it is
-    # no verb for the items that follow
-    triggers = [(m.start(), m.end(), rules.before_event[normalise(m.group("t"))]) for m in rules.before.finditer(s)
-                if not (m.start() - 1 in ends or m.start() - 2 in ends) and not _NEGATED.search(_tail(s, m.start()))]
-    own = [i for i in items if not i.fixed]
-    for item in own:
-        post = rules.after.match(s, item.phrase_end)
-        item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
-        if item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or _SALVO_OF.search(_tail(s, item.start))):
-            # "76 missiles hit Ukraine", "a barrage of 500 drones hit Kyiv": the whole launch, not hits
-            item.post_event = "launched"
-        elif post and normalise(post.group("t")) == "suppressed" and _BY_EW.match(s, post.end()):
-            # "30 drones were suppressed by electronic warfare", a number of its own (not "shot down or suppressed")
-            item.post_event = "lost"
-    # items joined into one list share a verb that follows the list ("one Kinzhal and one Kh-22 were downed")
-    for a, b in zip(reversed(own[:-1]), reversed(own[1:])):
-        if a.post_event is None and b.post_event and not b.relative and _LIST_JOIN.match(s[a.phrase_end:b.start]):
-            a.post_event = b.post_event
-    for index, item in enumerate(own):
-        if item.event == "inherit":
-            item.event = own[index - 1].event if index else None
-            continue
-        pre = [t for t in triggers if t[1] <= item.start]
-        immediate = pre[-1] if pre and _IMMEDIATE.match(s[pre[-1][1]:item.start]) else None
-        if immediate and item.post_event and normalise(s[immediate[0]:immediate[1]]) == "a total of":
-            immediate = None  # "A total of 31 drones were destroyed": the verb decides
-        if immediate:
-            item.event = _event_of(s, immediate)
-        elif item.post_event:
-            item.event = item.post_event
-        elif pre:
-            item.event = _event_of(s, pre[-1])
-        elif _WITH.search(_tail(s, item.start)) and _ATTACK_WORD.search(s):
-            item.event = "launched"
-        elif state.header_event:
-            item.event = state.header_event
-        elif item.relative and state.previous_counted:
-            item.event = state.previous_counted[-1].event
-    # "with 93 missiles and about 200 drones": an item with no verb of its own shares its list's
-    for a, b in zip(own, own[1:]):
-        if b.event is None and a.event and _LIST_SHARE.match(s[a.phrase_end:b.start]):
-            b.event = a.event
-    # a qualifier spreads over a plain "X and Y" list until an item has its own; in a list whose
-    # qualifiers change ("more than A, nearly B and C") the last one carries on
-    for index, (a, b) in enumerate(zip(own, own[1:])):
-        joined = index and _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
-        head_of_list = not joined or (own[index - 1].qualifier is not None and own[index - 1].qualifier != a.qualifier)
-        if (b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
-                and b.event == a.event and not b.relative and b.post_event is None):
-            b.qualifier = a.qualifier
-    for item in own:
-        item.also_launched = item.all_of and item.event not in (None, "launched")
-
-
-def _attacker(item: Item, s: str, clause: str, state: ArticleState, rules: CountRules) -> str:
-    """Whose weapons an item counts: a Russian downing claim (or a Russian region) makes them Ukrainian;
-    else the side the sentence names; else the article's. When a sentence also quotes Ukraine's side
-    ("Ukraine downed 40 drones, while Russia said it destroyed 30"), the claim must be in the item's clause."""
-    if item.event == "intercepted":
-        lower = s.lower()
-        claim = rules.russian_claim.search(s) if "russia" in lower or "kremlin" in lower else None
-        if claim and _UKRAINIAN_SIDE.search(s):
-            claim = rules.russian_claim.search(clause)
-        if claim or rules.over_russia.match(s, item.phrase_end):
-            return "ukraine"
-        if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
-            return "ukraine"
-    ukraine, russia = state.side_cues(s, rules)
-    if ukraine and not russia:
-        return "ukraine"
-    if russia and not ukraine:
-        return "russia"
-    return state.default_attacker

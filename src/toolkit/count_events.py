@@ -1,0 +1,140 @@
+"""Reading the events and sides of a sentence's counted items (split from :mod:`toolkit.count_items`).
+
+:func:`assign_events` gives each item its event from the verbs around it (a verb right before it, a
+verb after its phrase, else the nearest verb before) and spreads verbs and qualifiers over lists;
+:func:`attacker_of` decides whose weapons an item counts.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .count_rules import CountRules, compiled, normalise
+
+if TYPE_CHECKING:
+    from .count_items import Item
+    from .count_state import ArticleState
+
+_COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\s+been)|not|no|never|without|"
+                      r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
+_UKRAINIAN_SIDE = re.compile(r"\b(?:ukraine|kyiv|ukrainian\s+(?:air|military|forces|officials))\b(?:'s)?\s+"
+                             r"(?:said|says|reported|air\s+force|military|officials|forces)", re.IGNORECASE)
+_COUNTRY_HIT_BY = re.compile(r"\b(?:ukraine|the\s+country)\s+(?:has|had|have)?\s*(?:been|was|is)\s+"
+                             r"(?:hit|struck)\s+by$", re.IGNORECASE)
+_IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an)\b)*$",
+                        re.IGNORECASE)
+# "with 93 missiles", "with a monster barrage of 519 drones"
+_WITH = re.compile(r"\bwith\s+(?:(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?(?:barrage|salvo|swarm|wave|volley|hail|"
+                   r"onslaught|flurry|storm|fleet|bombardment)s?\s+of\s+)?$", re.IGNORECASE)
+_ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault|"
+                          r"pummel\w*|batter\w*|blitz\w*|hammer\w*|pelt\w*|blast\w*|rain\w*|salvo|swarm)\b",
+                          re.IGNORECASE)
+_JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
+_LIST_SHARE = re.compile(r"^[\s,]*(?:and|as\s+well\s+as|plus|along\s+with)?\s*$", re.IGNORECASE)
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
+_SALVO_OF = re.compile(r"\b(?:barrage|salvo|swarm|wave|volley|onslaught|flurry|fleet)s?\s+of\s+$", re.IGNORECASE)
+_BY_EW = re.compile(r"\s+(?:by|with|through|using|via)\s+(?:means\s+of\s+)?(?:the\s+)?(?:electronic\s+warfare|EW\b|"
+                    r"electronic\s+(?:countermeasures|jamming|suppression|means))", re.IGNORECASE)
+
+
+def tail(s: str, end: int) -> str:
+    """The 40 characters before ``end``: enough for any end-anchored cue, cheap to scan."""
+    return s[max(0, end - 40):end]
+
+
+def immediate_trigger(s: str, start: int) -> str | None:
+    """Event of a trigger word right before ``start`` ("shot down 51"), if there is one."""
+    rules = compiled()
+    before = tail(s, start)
+    found = None
+    for m in rules.before.finditer(before):
+        found = m
+    if found and _IMMEDIATE.match(before[found.end():]):
+        return rules.before_event[normalise(found.group("t"))]
+    return None
+
+
+def _event_of(s: str, trigger: tuple[int, int, str]) -> str:
+    """The event a trigger before an item gives; "Ukraine has been hit by 1,000 drones" is a launch."""
+    if trigger[2] == "hit" and _COUNTRY_HIT_BY.search(tail(s, trigger[1])):
+        return "launched"
+    return trigger[2]
+
+
+def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleState) -> None:
+    """Event of each item: a verb right before it, a verb after its phrase, else the nearest verb before."""
+    ends = {i.phrase_end for i in items}
+    # "drones launched overnight": a participle right after a counted phrase describes it; it is
+    # no verb for the items that follow
+    triggers = [(m.start(), m.end(), rules.before_event[normalise(m.group("t"))]) for m in rules.before.finditer(s)
+                if not (m.start() - 1 in ends or m.start() - 2 in ends) and not _NEGATED.search(tail(s, m.start()))]
+    own = [i for i in items if not i.fixed]
+    for item in own:
+        post = rules.after.match(s, item.phrase_end)
+        item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
+        if item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or _SALVO_OF.search(tail(s, item.start))):
+            # "76 missiles hit Ukraine", "a barrage of 500 drones hit Kyiv": the whole launch, not hits
+            item.post_event = "launched"
+        elif post and normalise(post.group("t")) == "suppressed" and _BY_EW.match(s, post.end()):
+            # "30 drones were suppressed by electronic warfare", a number of its own (not "shot down or suppressed")
+            item.post_event = "lost"
+    # items joined into one list share a verb that follows the list ("one Kinzhal and one Kh-22 were downed")
+    for a, b in zip(reversed(own[:-1]), reversed(own[1:])):
+        if a.post_event is None and b.post_event and not b.relative and _LIST_JOIN.match(s[a.phrase_end:b.start]):
+            a.post_event = b.post_event
+    for index, item in enumerate(own):
+        if item.event == "inherit":
+            item.event = own[index - 1].event if index else None
+            continue
+        pre = [t for t in triggers if t[1] <= item.start]
+        immediate = pre[-1] if pre and _IMMEDIATE.match(s[pre[-1][1]:item.start]) else None
+        if immediate and item.post_event and normalise(s[immediate[0]:immediate[1]]) == "a total of":
+            immediate = None  # "A total of 31 drones were destroyed": the verb decides
+        if immediate:
+            item.event = _event_of(s, immediate)
+        elif item.post_event:
+            item.event = item.post_event
+        elif pre:
+            item.event = _event_of(s, pre[-1])
+        elif _WITH.search(tail(s, item.start)) and _ATTACK_WORD.search(s):
+            item.event = "launched"
+        elif state.header_event:
+            item.event = state.header_event
+        elif item.relative and state.previous_counted:
+            item.event = state.previous_counted[-1].event
+    # "with 93 missiles and about 200 drones": an item with no verb of its own shares its list's
+    for a, b in zip(own, own[1:]):
+        if b.event is None and a.event and _LIST_SHARE.match(s[a.phrase_end:b.start]):
+            b.event = a.event
+    # a qualifier spreads over a plain "X and Y" list until an item has its own; in a list whose
+    # qualifiers change ("more than A, nearly B and C") the last one carries on
+    for index, (a, b) in enumerate(zip(own, own[1:])):
+        joined = index and _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
+        head_of_list = not joined or (own[index - 1].qualifier is not None and own[index - 1].qualifier != a.qualifier)
+        if (b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
+                and b.event == a.event and not b.relative and b.post_event is None):
+            b.qualifier = a.qualifier
+    for item in own:
+        item.also_launched = item.all_of and item.event not in (None, "launched")
+
+
+def attacker_of(item: Item, s: str, clause: str, state: ArticleState, rules: CountRules) -> str:
+    """Whose weapons an item counts: a Russian downing claim (or a Russian region) makes them Ukrainian;
+    else the side the sentence names; else the article's. When a sentence also quotes Ukraine's side
+    ("Ukraine downed 40 drones, while Russia said it destroyed 30"), the claim must be in the item's clause."""
+    if item.event == "intercepted":
+        lower = s.lower()
+        claim = rules.russian_claim.search(s) if "russia" in lower or "kremlin" in lower else None
+        if claim and _UKRAINIAN_SIDE.search(s):
+            claim = rules.russian_claim.search(clause)
+        if claim or rules.over_russia.match(s, item.phrase_end):
+            return "ukraine"
+        if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
+            return "ukraine"
+    ukraine, russia = state.side_cues(s, rules)
+    if ukraine and not russia:
+        return "ukraine"
+    if russia and not ukraine:
+        return "russia"
+    return state.default_attacker
