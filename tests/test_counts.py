@@ -270,6 +270,8 @@ NEGATIVES = [
     pytest.param("Russia now produces about 2,700 Shahed drones a month, intelligence officials said.",
                  id="production-rate"),
     pytest.param("Russian forces hit 30 targets near the front, and a drone was seen.", id="targets-hit-are-places"),
+    pytest.param("Russia sent drones at the city. Air defence shot down most, and 12 in the Kyiv region were injured.",
+                 id="and-n-in-place-is-no-ellipsis"),
 ]
 
 

@@ -46,6 +46,7 @@ _AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+"
                     r"(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?"
                     r"(?:missiles|drones|weapons|rockets|munitions)(?:\s+(?:launched|fired|used))?))"
                     r"\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
+_ELLIPSIS_AFTER = re.compile(r"\s+(?:over|above)\s+(?:the\s+)?[A-Z]")
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
 
 
@@ -276,7 +277,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
             prev = items[-1]
             item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev
             item.event = prev.event or "inherit"
-        elif state.previous_counted:
+        elif state.previous_counted and _ELLIPSIS_AFTER.match(s, end):
             # "Others were downed over A and B, and eight over C": the weapons counted just before
             item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
             item.relative = True
