@@ -476,3 +476,13 @@ def test_impacts_teasers_are_not_the_article(text, expected):
 def test_impacts_round2_outage_homes_and_mayor(text, expected):
     got = facts(text)
     assert {key: got[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The night was calm in the capital after Tuesday's drone attacks on the east.", {"oblasts_struck": []}),
+    ("Drones hit a substation in Lutsk, and the mayor said water pumping stations could shut down.",
+     {"infrastructure": ["energy"]}),
+])
+def test_impacts_round2_quiet_places_and_modal_targets(text, expected):
+    got = facts(text)
+    assert {key: got[key] for key in expected} == expected

@@ -63,6 +63,7 @@ _OUTAGE_PLACE_AFTER = re.compile(r"\s+(?:(?:were|was|are|is|remain(?:ed)?|had be
                                  r"(?:still\s+)?(?:left\s+)?without\b")
 _OUTAGE_PLACE_BEFORE = re.compile(r"\b(?:customers|households|consumers|subscribers|people|residents|homes|families)"
                                   r"\s+in\s+(?:the\s+)?$")
+_MODAL_AFTER = re.compile(r"\s+(?:could|might|may|would)\s+(?!have\b)")
 _COUNT_BEFORE = re.compile(r"\d[\d,.]*(?:\s+(?:thousand|million))?\s+$")
 _OUTAGE_AFTER = re.compile(r"[^.;,\d]{0,45}?\b(?:without|lost (?:power|heat|electricity|water|gas)|disconnected|"
                            r"in the dark|de-?energi[sz]ed|cut off)\b")
@@ -329,8 +330,8 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
         triggers, hypothetical = _strike_positions(low, sentence.start, sentence.end) if targets else ([], 0)
         last_end = -1
         for category, target, start, end in targets:
-            if _outage_count(article.text, start, end):
-                continue  # "left 500,000 homes without power": customers, not a target
+            if _outage_count(article.text, start, end) or _MODAL_AFTER.match(article.text, end):
+                continue  # "left 500,000 homes without power", "pumping stations could stop": not targets
             if start > hypothetical or _NOT_TARGET_BEFORE.search(article.text, max(sentence.start, start - 60), start):
                 continue  # "sheltered in metro stations", "launched from trucks"
             listed = 0 <= start - last_end <= TARGET_LIST_GAP and _LIST_JOIN.search(article.text, last_end, start)
