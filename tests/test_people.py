@@ -93,6 +93,11 @@ def names(text: str) -> list[tuple[str, str]]:
     ("He met the Prime Minister of Iceland Kristrun Frostadottir.", [("Kristrun Frostadottir", "Iceland")]),
     ("Kharkiv's acting mayor, Ihor Petrenko, said the blast hit a school.", [("Ihor Petrenko", "Ukraine")]),
     ("Talks with US envoy Witkof went on.", [("Steve Witkoff", "US")]),
+    # a list after "The Russian delegation includes" takes the subject's nationality
+    ("The Russian delegation also includes Deputy Minister Oleg Sidorov.", [("Oleg Sidorov", "Russia")]),
+    # the head of a state company after "led by"
+    ("Ukraine's state grid operator Ukrenergo, led by Taras Hrytsenko, warned of outages.",
+     [("Taras Hrytsenko", "Ukraine")]),
     # a place before a comma is not the name the title belongs to
     ("A man was hurt in Bila Tserkva, Kyiv regional governor Petro Hlushko said.", [("Petro Hlushko", "Ukraine")]),
     ("Russian Deputy Defence Minister Aleksandr Ivanov arrived.", [("Alexander Ivanov", "Russia")]),

@@ -389,6 +389,23 @@ _FIRST_NAME_FORMS = {"Aleksandr": "Alexander", "Aleksander": "Alexander", "Aleks
                      "Alexey": "Alexei", "Andrey": "Andrei", "Sergey": "Sergei", "Nikolay": "Nikolai"}
 
 
+def _sentence_affiliation(text: str, start: int) -> str | None:
+    """Affiliation named earlier in the sentence by its subject ("The Russian delegation also includes
+    A, B and Deputy Foreign Minister X"), when the title's own words name none."""
+    head = text[max(0, start - 250):start]
+    cut = max(head.rfind(". "), head.rfind("\n"))
+    head = head[cut + 1:]
+    m = _LIST_SUBJECT.match(head)
+    return affiliation_from_context(m.group(0)) if m else None
+
+
+_HEAD_OF_COMPANY = re.compile(r"\b(?:state|national|nuclear|energy|gas|oil|rail(?:way)?s?|grid)\s+(?:[\w-]+\s+){0,2}"
+                              r"(?:company|operator|corporation|monopoly|utility|agency)\b[^.;]{0,30},\s+"
+                              r"(?P<role>led|headed|run)\s+by(?P<of>)\s+$")
+_LIST_SUBJECT = re.compile(r"\s*(?:The |the )?[\w'\u2019]+ (?:delegation|team|side|government|cabinet)\b[^,]{0,40}?"
+                           r"\b(?:includes?|included|comprises?|consists? of|was made up of)\b")
+
+
 def _country_named(words: str) -> str | None:
     """The affiliation of a country named as a noun ("Iceland", "Poland"), else None."""
     possessive = words.lower() + "'s"
@@ -429,6 +446,8 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             continue
         role = rules["role_before"].search(before) \
             if last_word in rules["role_words"] or _ROLE_OF_COUNTRY.search(before) else None
+        if role is None and last_word == "by":
+            role = _HEAD_OF_COMPANY.search(before)  # "the state nuclear company Energoatom, led by X"
         if role and before.rstrip().endswith(",") and not _POSSESSIVE_TITLE.search(before):
             role = None  # "its executive director, X": a title before a comma only after "<Place>'s"
         affiliation = None
@@ -440,7 +459,7 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
                     i += 1
                     continue
             else:
-                affiliation = affiliation_from_context(before)
+                affiliation = affiliation_from_context(before) or _sentence_affiliation(text, start)
         elif text.startswith(", ", end):
             role = rules["role_after"].match(text, end, min(len(text), end + 70))
             if role:
