@@ -105,6 +105,9 @@ def test_diplomacy_meeting_phrasings(text, expected):
     # Polish spelling of Kyiv; "will come next week to X for talks"
     ("Headline\n\nRadoslaw Sikorski will come next week to Kijow for talks with Andrii Sybiha.",
      {"Kyiv": ["Andrii Sybiha", "Radoslaw Sikorski"]}),
+    # a hope to meet someone at a named place is a planned meeting with both at the table
+    ("Headline\n\nVolodymyr Zelensky hoped to meet Donald Trump in New York next week.",
+     {"New York": ["Donald Trump", "Volodymyr Zelensky"]}),
     # a meeting placed only at a region
     ("Headline\n\nThe first round of talks took place in Gomel Oblast in February.", {"Gomel region": []}),
     # a place inside a group's name is no venue
