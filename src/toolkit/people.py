@@ -441,11 +441,8 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
         last_word = before.rsplit(None, 1)[-1].lower().rstrip(",") if before.strip() else ""
-        if _PLACE_BEFORE.search(before):
-            i += 1  # "wounded in Bila Tserkva, Kyiv regional governor X said": a place, not a name
-            continue
-        role = rules["role_before"].search(before) \
-            if last_word in rules["role_words"] or _ROLE_OF_COUNTRY.search(before) else None
+        role = rules["role_before"].search(before) if last_word in rules["role_words"] or (
+            " of " in before[-45:] and _ROLE_OF_COUNTRY.search(before)) else None
         if role is None and last_word == "by":
             role = _HEAD_OF_COMPANY.search(before)  # "the state nuclear company Energoatom, led by X"
         if role and before.rstrip().endswith(",") and not _POSSESSIVE_TITLE.search(before):
@@ -466,7 +463,7 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
                 # "X, governor of the Moscow region": the words after the title place the person too
                 affiliation = affiliation_from_context(role.group(0)) or affiliation_from_context(
                     _OF_REGION.match(text, role.end(), min(len(text), role.end() + 50)).group(0))
-        if role is None or affiliation is None or _is_possessive(words[-1]) \
+        if role is None or affiliation is None or _is_possessive(words[-1]) or _PLACE_BEFORE.search(before) \
                 or rules["not_official"].search(before[-40:] if role.re is rules["role_before"] else role.group(0)):
             i += 1
             continue
