@@ -242,6 +242,13 @@ PHRASINGS = [
     pytest.param("The enemy fired 4 ballistic rockets Iskander-M at the city. Air defence shot down 2 rockets.",
                  {A("launched", "ballistic_missile", 4), A("intercepted", "ballistic_missile", 2)},
                  id="plain-rockets-take-the-one-stated-class"),
+    pytest.param("Rockets over Kharkiv. The enemy fired 3 Iskander-M ballistic missiles and 20 drones; 2 missiles "
+                 "were shot down.", {A("launched", "ballistic_missile", 3), A("launched", "drone", 20),
+                                     A("intercepted", "ballistic_missile", 2)},
+                 id="uncounted-plain-mention-does-not-block-the-class"),
+    pytest.param("Russia fired 3 Kinzhal missiles and 4 Kalibr cruise missiles; 5 missiles were shot down.",
+                 {A("launched", "ballistic_missile", 3), A("launched", "cruise_missile", 4),
+                  A("intercepted", "missile", 5)}, id="plain-count-with-two-classes-stays-missile"),
 ]
 
 

@@ -158,20 +158,22 @@ def _apply(item: Item, phrase: WeaponPhrase, definite: bool, state: ArticleState
     if phrase.generic and definite:
         cls, model = _resolve_generic(phrase, count, state, items)
     elif phrase.generic and count is not None and phrase.weapon_class == "missile":
-        cls = _single_missile_class(count, state) or cls
+        cls = _single_missile_class(count, state, items) or cls
     item.weapon_class, item.model, item.attacker = cls, model, phrase.attacker
     item.phrase_end = phrase.end
 
 
-def _single_missile_class(count: int, state: ArticleState) -> str | None:
+def _single_missile_class(count: int, state: ArticleState, items: list[Item]) -> str | None:
     """ "3 ballistic rockets were fired ... air defence shot down 1 rocket": when every missile counted
-    before is of one stated class (and the article never said plain "missiles"), a later plain count
-    of no more than them is of that class (dev README: the class comes from the article's wording)."""
-    launched = [i for i in state.counted if i.event == "launched" and i.weapon_class in _MISSILES]
-    classes = {i.weapon_class for i in launched}
-    if len(classes) != 1 or "missile" in classes or count > max(i.count for i in launched):
-        return None
-    if any(m.generic and m.weapon_class == "missile" for m in state.mentions):
+    before is of one stated class (no plain "N missiles" count among them), a later plain count of no
+    more than them is of that class (dev README: the class comes from the article's wording). Uncounted
+    plain mentions ("Rockets on Kyiv" in a headline) do not block it."""
+    earlier = [i for i in state.counted if i.event and i.weapon_class in _MISSILES]
+    current = [i for i in items if i.weapon_class in _MISSILES]  # no events yet: read as the launch
+    counted = earlier + current
+    launched = [i for i in earlier if i.event == "launched"] + current
+    classes = {i.weapon_class for i in counted}
+    if not launched or len(classes) != 1 or "missile" in classes or count > max(i.count for i in launched):
         return None
     return classes.pop()
 
