@@ -486,3 +486,13 @@ def test_impacts_round2_outage_homes_and_mayor(text, expected):
 def test_impacts_round2_quiet_places_and_modal_targets(text, expected):
     got = facts(text)
     assert {key: got[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ukrainian drones struck an oil depot in the Bryansk region.", True),
+    ("Kyiv's missiles hit a base near Belgorod.", True),
+    ("NonUkrainian drones were seen.", False),  # the pattern starts a word
+])
+def test_impacts_word_search_keeps_word_starts(text, expected):
+    from toolkit.impact_rules import rules, word_search
+    assert bool(word_search(rules().ukrainian_attack, text)) is expected

@@ -197,14 +197,25 @@ def rules() -> Rules:
         service_words="|".join(re.escape(w) for w in sorted(services, key=len, reverse=True)),
         person_nouns="|".join(f"(?:{p})" for p in sorted(data["person_nouns"], key=len, reverse=True)),
         military_nouns=words_pattern(data["military_nouns"]),
-        russian_attack=re.compile(rf"\b(?:{'|'.join(data['russian_attack_words'])})\b"),
-        ukrainian_attack=re.compile(rf"\b(?:{'|'.join(data['ukrainian_attack_words'])})\b"),
+        # no leading \b: a pattern opening with letters is scanned for them first (about 10x faster);
+        # word_search checks the boundary
+        russian_attack=re.compile(rf"(?:{'|'.join(data['russian_attack_words'])})\b"),
+        ukrainian_attack=re.compile(rf"(?:{'|'.join(data['ukrainian_attack_words'])})\b"),
         total=re.compile(rf"\b(?:{'|'.join(data['total_words'])})\b", re.IGNORECASE),
         history=re.compile(rf"\b(?:{'|'.join(data['history_words'])})\b"),
         capital_venue=re.compile(rf"\b(?:{'|'.join(data['capital_venue_words'])})\b", re.IGNORECASE),
         rivers=frozenset(data["river_names"]),
         weapons_over=re.compile(rf"\b(?:{'|'.join(data['weapons_over_words'])})\s+(?:the\s+)?$", re.IGNORECASE),
     )
+
+
+def word_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of ``pattern`` in ``text`` that starts a word (``pattern`` has no leading ``\b``)."""
+    for m in pattern.finditer(text):
+        start = m.start()
+        if not start or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return m
+    return None
 
 
 @dataclass(frozen=True)

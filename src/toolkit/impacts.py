@@ -18,7 +18,8 @@ from typing import Any
 from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
-from .impact_rules import SentenceKind, alternation, classify_spans, first_chars, kind_of, lowered, rules
+from .impact_rules import (SentenceKind, alternation, classify_spans, first_chars, kind_of, lowered, rules,
+                           word_search)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
 from .places import PlaceMention, find_places, lookup
@@ -225,8 +226,8 @@ def article_attacker(analysed: list[Analysed], strike_counts: list[dict[str, Any
     if "russia" in attackers:
         return "russia"
     text = text or " ".join(item.sentence.text for item in analysed)
-    russian = bool(rules().russian_attack.search(text))
-    ukrainian = "ukraine" in attackers or bool(rules().ukrainian_attack.search(text)) or any(
+    russian = bool(word_search(rules().russian_attack, text))
+    ukrainian = "ukraine" in attackers or bool(word_search(rules().ukrainian_attack, text)) or any(
         item.kind.air_strike and "struck" in item.roles and item.russian_only for item in analysed)
     return "ukraine" if ukrainian and not russian else "russia"
 
