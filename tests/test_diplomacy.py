@@ -115,6 +115,8 @@ def test_diplomacy_meeting_phrasings(text, expected):
     # someone commenting at a news conference on a past meeting does not attend it
     ("Headline\n\nSergei Lavrov told a news conference in Moscow that nothing had changed since the Anchorage "
      "meeting.", {"Anchorage": []}),
+    ("Headline\n\nIn an interview, Sergei Lavrov praised the Anchorage summit between the two presidents.",
+     {"Anchorage": []}),
     # "the Russian President Vladimir X" titles X; the title is not Putin at the table
     ("Headline\n\nVladimir Putin spoke on Monday. The delegation headed by Aide to the Russian President Vladimir "
      "Medinsky arrived in Minsk for talks.", {"Minsk": ["Vladimir Medinsky"]}),

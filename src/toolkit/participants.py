@@ -14,6 +14,10 @@ _SUBCLAUSE = re.compile(r",? but\b|;|, while\b|, and\b", re.IGNORECASE)
 #: Mediators and organisers named after "by" are not at the table ("facilitated by President X").
 _ENABLER_BEFORE = re.compile(r"\b(?:facilitated|brokered|mediated|organi[sz]ed|arranged|sponsored)\s+by\s+"
                              r"(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
+#: A name before these verbs comments on a meeting ("X praised the Geneva talks"), it does not attend it.
+_COMMENTS = re.compile(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:praised|critici[sz]ed|hailed|"
+                       r"described|recalled|referred to|commented on|questioned|downplayed|played down|mocked|"
+                       r"ridiculed|derided)\b(?=[^.,;]{0,40}\b(?:meeting|summit|talks|negotiations)\b)")
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]|['\u2019]s\b")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
@@ -104,6 +108,8 @@ def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> b
     if re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
                 r"announced|claimed|tells)\b", after):
         return True
+    if _COMMENTS.match(after):
+        return True  # "Lavrov praised the Anchorage summit": commenting on a meeting is not attending it
     before = text[max(sentence.start, m.start - 30):m.start]
     return bool(re.search(r"(?:[Aa]ccording to|said|says|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
         and m.start < clause_end
