@@ -55,7 +55,9 @@ def _float(cell: str) -> float | None:
 
 
 # a capitalised word (Latin letters with diacritics too: Polish reports write "Mikołajowski")
-_CAPITALISED = re.compile(r"(?<![A-Z])[A-ZĆŁŚŹŻČŠŽ]\w*(?:-\w+)*")
+# no look-behind: \w* takes every letter after the capital, so a match never starts inside a word
+# that an earlier match began (and a pattern opening with a character class is scanned ~2x faster)
+_CAPITALISED = re.compile(r"[A-ZĆŁŚŹŻČŠŽ]\w*(?:-\w+)*")
 _NEXT_WORDS = re.compile(r"(?: [^\W\d_]+(?:-[^\W\d_]+)*){1,3}")
 
 
