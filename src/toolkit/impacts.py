@@ -50,8 +50,8 @@ _CAPITAL = re.compile(r"(?<!outside )(?<!Outside )\b(?:the (?:Ukrainian )?capita
                       r"(?!,? [A-Z]| of (?!Ukraine))")
 # Moscow named as a place (a dateline, its mayor or region, "over Moscow"): "the capital" after it is
 # Moscow, not Kyiv, until Kyiv is named again. Moscow as the government ("Moscow launched") is not.
-_MOSCOW_PLACE = re.compile(r"\bMOSCOW\b|\bMoscow(?:'s|’s)? (?:[Mm]ayor|[Rr]egion|[Oo]blast|city|officials|residents|airports?)\b"
-                           r"|\b(?:in|over|near|on|towards?|around|outside|of) Moscow\b|\bSobyanin\b")
+_MOSCOW_AFTER = re.compile(r"(?:'s|’s)? (?:[Mm]ayor|[Rr]egion|[Oo]blast|city|officials|residents|airports?)\b")
+_MOSCOW_BEFORE = re.compile(r"\b(?:in|over|near|on|towards?|around|outside|of) $")
 _KYIV_NAME = re.compile(r"\b(?:Kyiv|Kiev|KYIV|KIEV|Ukraine's capital|Ukraine’s capital|Ukrainian capital)\b")
 # "no missile had been launched ... towards Kiev": a place after a denial is not struck
 _DENIAL = re.compile(r"\b(?:no|not a single|not one|never|neither)\s+(?:[\w-]+\s+){0,2}?(?:missiles?|drones?|rockets?|"
@@ -133,8 +133,7 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
     kyiv = lookup("Kyiv")
     if kyiv is None:
         return []
-    moscow = ([m.start() for m in _MOSCOW_PLACE.finditer(text)]
-              if "Moscow" in text or "MOSCOW" in text or "Sobyanin" in text else [])
+    moscow = _moscow_places(text)
     kyivs = [m.start() for m in _KYIV_NAME.finditer(text)] if moscow else []
     out = []
     for m in _CAPITAL.finditer(text):
@@ -145,6 +144,22 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
                 continue  # "debris fell near the capital" after "Moscow's mayor said"
         out.append(PlaceMention(m.group(0), m.start(), m.end(), kyiv))
     return out
+
+
+def _moscow_places(text: str) -> list[int]:
+    """Where Moscow is named as a place: a MOSCOW dateline, its mayor (Sobyanin), region or officials,
+    "in/over/near Moscow" (not Moscow as the government: "Moscow launched")."""
+    found = []
+    for word in ("MOSCOW", "Moscow", "Sobyanin"):
+        at = text.find(word)
+        while at != -1:
+            end = at + len(word)
+            whole = not (at and text[at - 1].isalnum()) and not (end < len(text) and text[end].isalnum())
+            if whole and (word != "Moscow" or _MOSCOW_AFTER.match(text, end)
+                          or _MOSCOW_BEFORE.search(text, max(0, at - 12), at)):
+                found.append(at)
+            at = text.find(word, end)
+    return sorted(found)
 
 
 def _weapons_over(kind: SentenceKind) -> bool:
