@@ -6,11 +6,13 @@ article keeps the facts the other extractor found.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from .diplomacy import diplomacy_facts, extract_diplomacy
 from .records import Article, Extraction
 from .strikes import extract_strikes, strike_facts
+from .text import body_end
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +29,13 @@ def extract(article: Article) -> Extraction:
     >>> extract(article_from_text("Russia launched 50 drones.")).rows("strike_counts")  # doctest: +SKIP
     """
     tables: dict[str, list[dict[str, Any]]] = {}
+    # Site navigation after the body is not part of the article (FACTS.md); spans
+    # into the cut text are spans into the whole text.
+    end = body_end(article.text)
+    body = article if end == len(article.text) else replace(article, text=article.text[:end])
     for name, extractor in (("strikes", extract_strikes), ("diplomacy", extract_diplomacy)):
         try:
-            tables.update(extractor(article))
+            tables.update(extractor(body))
         except Exception:  # one rule's bug must not lose the article: log it and go on
             log.exception("%s: %s extractor failed; its facts are missing", article.article_id, name)
     for table, rows in tables.items():

@@ -34,12 +34,56 @@ _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*\u2022]\s|\d{1,2}:\d\d\b))")
 MAX_SENTENCE_CHARS = 2_000
 
 
+_last_split: tuple[str, tuple[Sentence, ...]] | None = None
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Split text into sentences with spans; headlines and captions (lines) stay apart.
+
+    The last result is remembered, so the strike and diplomacy extractors share one
+    split of the same article.
 
     >>> [s.text for s in split_sentences("Kyiv was hit. Mr. Smith said so.\\nNext line")]
     ['Kyiv was hit.', 'Mr. Smith said so.', 'Next line']
     """
+    global _last_split
+    if _last_split is not None and _last_split[0] is text:
+        return list(_last_split[1])
+    sentences = _split(text)
+    _last_split = (text, tuple(sentences))
+    return sentences
+
+
+_NAVIGATION = re.compile(r"[\s*\u2022>-]*(?:read\s+(?:also|more)|also\s+read|see\s+also|more\s+from|"
+                         r"related(?:\s+(?:stories|articles|news|content))?|recommended|you\s+may\s+also\s+like|"
+                         r"source\s+link|leave\s+a\s+reply)\b", re.IGNORECASE)
+_NAV_HINTS = ("read also", "also read", "read more", "see also", "related", "more from", "recommended",
+              "you may also like", "source link", "leave a reply")
+
+
+def body_end(text: str) -> int:
+    """Where site navigation after the body begins, else ``len(text)``.
+
+    Trailing lines that open with "Read also", "RELATED STORIES", "More from",
+    "Source link"... are not part of the article (FACTS.md, "What the article
+    is"); links inside the body are kept.
+
+    >>> text = "Kyiv was hit.\\n\\nRead also: 1,500 drones this week"
+    >>> text[:body_end(text)]
+    'Kyiv was hit.\\n\\n'
+    """
+    if not any(hint in text[-3000:].lower() for hint in _NAV_HINTS):
+        return len(text)
+    end = len(text)
+    while True:
+        stripped = text[:end].rstrip()
+        line_start = stripped.rfind("\n") + 1
+        if not stripped or not _NAVIGATION.match(stripped, line_start):
+            return end
+        end = line_start
+
+
+def _split(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph = 0
     for block_start, block_end in _blocks(text):
