@@ -177,6 +177,8 @@ def test_diplomacy_meeting_status_date_daycount(text, published, place, status, 
     ("Zelensky restated Ukraine's own three-point ceasefire offer.", [3], None, "Ukraine"),
     ("China pointed to its 12-point position paper.", [12], None, None),
     ("Kyiv sent a 20-point counter-proposal.", [20], "counter", None),
+    ("The draft has since been pared down to 15 points.", [15], "revised", None),
+    ("Both teams signed off on 14 of the 18 points of the framework.", [18], None, None),
 ])
 def test_diplomacy_plan_phrasings(sentence, points, version, proposer):
     rows = extract_diplomacy(article_from_text("Headline\n\n" + sentence))["plans"]
@@ -194,6 +196,7 @@ def test_diplomacy_plan_phrasings(sentence, points, version, proposer):
     "The EU adopted its 19th sanctions package.",
     "Trump hints at progress as 5 key points are hashed out.",
     "The tariff rose by 15 percentage points.",
+    "The visitors took 7 of the 9 points on offer this season.",
 ])
 def test_diplomacy_not_plans(sentence):
     assert extract_diplomacy(article_from_text("Headline\n\n" + sentence))["plans"] == []

@@ -38,9 +38,12 @@ def _plan_rules() -> dict[str, Any]:
     return {
         "plan": re.compile(
             r"\b" + number + r"[- ]point\b(?!s)(?:\s+|-)(?:[\w'\u2019-]+\s+){0,3}?" + noun + r"\b"
-            r"|\b(?:cut|reduced|trimmed|slimmed(?: down)?|pared(?: back| down)?|expanded|grew) to "
+            r"|\b(?:cut|reduced|trimmed|slimmed|pared|expanded|grew)(?: down| back)? to "
             r"(?P<n2>\d{1,3}|[a-z]+) points\b"
-            r"|\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b", i),
+            r"|\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b"
+            # "agreed on 17 of the 20 points of the framework": the plan has 20 points
+            r"|\b(?:\d{1,3}|[a-z]+) of (?:the|its|their) (?P<n4>\d{1,3}|[a-z]+) points\b"
+            r"(?=\s+(?:of|in)\s+(?:the|a|its|their)\s+(?:[\w'.-]+\s+){0,3}?" + noun + r"\b)", i),
         "versions": [(v, re.compile(p, i)) for v, p in r["plan_versions"].items()],
         "proposers": [(v, re.compile(p, i)) for v, p in r["plan_proposers"].items()],
         "position_words": tuple(r["position_words"]),
@@ -98,7 +101,7 @@ def extract_plans(sentences: list[Sentence]) -> list[dict[str, Any]]:
         if "point" not in sentence.text.lower():
             continue  # callers may pass every sentence
         for m in rules["plan"].finditer(sentence.text):
-            raw = m.group("n") or m.group("n2") or m.group("n3")
+            raw = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")
             points = _points(raw)
             if points is None:
                 continue
