@@ -222,7 +222,7 @@ PHRASINGS = [
     pytest.param("This week Russia used more than 900 drones, nearly 800 glide bombs and 30 missiles.",
                  {A("launched", "drone", 900, "at_least", "cumulative"),
                   A("launched", "guided_bomb", 800, "about", "cumulative"),
-                  A("launched", "missile", 30, "about", "cumulative")}, id="changing-list-qualifiers"),
+                  A("launched", "missile", 30, "exact", "cumulative")}, id="changing-list-qualifiers"),
     pytest.param("Officials of the dam, which Russian troops have held since April 2022, said Ukrainian forces had "
                  "attacked it with five drones, two of which hit a warehouse.",
                  {A("launched", "drone", 5, attacker="ukraine"), A("hit", "drone", 2, attacker="ukraine")},

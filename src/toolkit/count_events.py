@@ -107,11 +107,10 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
     for a, b in zip(own, own[1:]):
         if b.event is None and a.event and _LIST_SHARE.match(s[a.phrase_end:b.start]):
             b.event = a.event
-    # a qualifier spreads over a plain "X and Y" list until an item has its own; in a list whose
-    # qualifiers change ("more than A, nearly B and C") the last one carries on
+    # a qualifier spreads over a plain "X and Y" list until an item has its own; after that no
+    # qualifier carries on ("more than A, nearly B and C": C is exact, as the dev labels have it)
     for index, (a, b) in enumerate(zip(own, own[1:])):
-        joined = index and _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
-        head_of_list = not joined or (own[index - 1].qualifier is not None and own[index - 1].qualifier != a.qualifier)
+        head_of_list = index == 0 or not _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
         if (b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
                 and b.event == a.event and not b.relative and b.post_event is None):
             b.qualifier = a.qualifier
