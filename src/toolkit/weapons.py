@@ -126,6 +126,11 @@ def _model_of(alias: str) -> Model:
     return models()[alias.lower()]
 
 
+def _key(words: str) -> str:
+    """Lookup key of matched words: lower case, runs of whitespace as one space ("guided  aerial bombs")."""
+    return " ".join(words.lower().split())
+
+
 def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhrase | None:
     """The weapon phrase starting at ``pos`` (after a number), or None if none starts there.
 
@@ -159,12 +164,12 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         else:
             m = pat["head"].match(text, cursor)
             if m:
-                heads.append(pat["_heads"][m.group("h").lower()])
+                heads.append(pat["_heads"][_key(m.group("h"))])
                 cursor, last = m.end(), "head"
                 break
             m = pat["classmod"].match(text, cursor)
             if m:
-                classmods.append(pat["_classmods"][m.group("c").lower()])
+                classmods.append(pat["_classmods"][_key(m.group("c"))])
                 cursor, last = m.end(), "classmod"
             else:
                 m = pat["mod"].match(text, cursor)
@@ -207,7 +212,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
                 sub = sp.end()
             hm = pat["head"].match(text, sub)
             if hm:
-                heads.append(pat["_heads"][hm.group("h").lower()])
+                heads.append(pat["_heads"][_key(hm.group("h"))])
                 end = hm.end()
         types = pat["of_types"].match(text, end)
         if types:
