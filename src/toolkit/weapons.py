@@ -123,7 +123,7 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 def _model_of(alias: str) -> Model:
-    return models()[alias.lower()]
+    return models()[_key(alias)]
 
 
 def _key(words: str) -> str:
