@@ -178,6 +178,12 @@ def test_impacts_infrastructure_negatives(text):
     ("There were no casualties.", []),
     ("Two soldiers were killed and three wounded at the front.", []),
     ("Some 14,000 people have died in the war since 2014.", []),
+    # a superlative ranks this attack against the war: it is not an earlier incident
+    ("Russia fired 300 drones in its largest attack since the full-scale invasion, killing at least two people and injuring 26.",
+     [("killed", 2, "at_least"), ("injured", 26, "exact")]),
+    ("Missiles hit the city, killing 9 and injuring 40 in one of the deadliest strikes since the invasion began.",
+     [("killed", 9, "exact"), ("injured", 40, "exact")]),
+    ("A woman and her three-month-old son were killed when a drone hit the block.", [("killed", 2, "exact")]),
 ])
 def test_impacts_casualty_phrasings(text, expected):
     found = [(c["casualty_kind"], c["count"], c["qualifier"]) for c in find_casualties(text)]

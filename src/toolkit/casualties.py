@@ -91,7 +91,7 @@ _ALTERNATIVE = re.compile(r"\s*(?:or|to|-|–)\s*\d")  # "70 or 80,000": a guess
 TRIGGER_WORDS = ("kill", "dead", "died", "injur", "wound", "hurt", "death", "lives")
 TRIGGER = re.compile("|".join(TRIGGER_WORDS))  # a cheap pre-check
 _LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|four|five|six|\d+)\b"
-                        r"(?:\s+(two|three|four|five|six|seven|eight|nine|\d+)\b)?")
+                        r"(?:\s+(two|three|four|five|six|seven|eight|nine|\d+)\b(?![-\u2011]))?")  # not an age
 # "two more people", "another three", "a further five": victims besides those counted before
 _MORE_AFTER = re.compile(r"\s+(?:more|further|additional|other)\b")
 _MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional)\s+$")

@@ -254,6 +254,11 @@ _REPORTED = re.compile(r"struck|hit|attacked|damaged|destroyed|shot down|downed|
                        r"exploded|targeted|pounded|bombed|raided")
 
 
+# a period after a superlative ranks this attack against the war; it is not an earlier incident
+_SUPERLATIVE = re.compile(r"\b(?:largest|biggest|deadliest|heaviest|worst|strongest|fiercest|most\s+\w+|"
+                          r"record|first\s+time)\b[^.;:]*$")
+
+
 @lru_cache(maxsize=4096)
 def kind_of(trigger: str) -> str:
     """The group of a matched trigger word (the first group, in priority order, it belongs to)."""
@@ -276,6 +281,9 @@ def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = No
                 flags[i].add("reported")
             if group == "hypothetical" and "reported" in flags[i]:
                 continue  # "his forces had struck a plant, and he warned ...": the strike was reported first
+            if group == "background" and _SUPERLATIVE.search(
+                    (low if low is not None else lowered(text))[max(spans[i][0], m.start() - 80):m.start()]):
+                continue  # "its largest attack of the war", "the deadliest since the invasion": this attack
             flags[i].add(group)
     return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f,
                          "rollup" in f, "hypothetical" in f) for f in flags]
