@@ -28,7 +28,7 @@ def test_extract_every_fact_has_its_evidence_span(root, shared):
                 assert start is not None and end is not None, (article.article_id, table, row)
                 assert article.text[start:end] == row["evidence"], (article.article_id, table, row)
                 checked += 1
-    assert checked >= 0  # grows as the extractors land; the span rule holds for every row
+    assert checked > 1000  # every table with evidence was checked, row by row
 
 
 def test_extract_tables_conform_to_schema(shared):
