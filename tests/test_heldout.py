@@ -1,5 +1,8 @@
 """Regression guard on the held-out sets written for this project (tests/data/heldout*/).
 
+heldout and heldout2 were used to tune the rules after their first measurement;
+heldout3 was measured blind once (macro F1 0.917) before any rule saw it.
+
 They were labelled per FACTS.md before the extractor was run on them; their
 FINDINGS.md files list the phrasing families the extractor missed. The scorer
 is the shared one (../shared/eval/score.py).
@@ -15,7 +18,7 @@ from toolkit.extract import article_facts
 from toolkit.ingest import read_articles
 
 # Floors sit a little under the measured scores: they catch regressions, not noise.
-FLOORS = {"heldout": 0.90, "heldout2": 0.80}
+FLOORS = {"heldout": 0.95, "heldout2": 0.93, "heldout3": 0.90}
 
 
 def _scorer(shared):
