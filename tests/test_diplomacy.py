@@ -60,6 +60,9 @@ def meetings(text: str, published: str | None = "2025-12-02") -> dict[str, list[
      {"Abu Dhabi": ["Dan Driscoll"]}),
     # the speaker, a boss named in a role, and someone who stayed away are not participants
     ("Headline\n\nThe delegations will meet in Istanbul on Wednesday, Volodymyr Zelensky said.", {"Istanbul": []}),
+    # ... unless the speaker reports from talks of his own
+    ("Headline\n\nVolodymyr Zelensky said on Monday, after talks with Karol Nawrocki in Warsaw, that aid would flow.",
+     {"Warsaw": ["Karol Nawrocki", "Volodymyr Zelensky"]}),
     ("Headline\n\nVladimir Medinsky, an aide to President Vladimir Putin, held talks in Istanbul.",
      {"Istanbul": ["Vladimir Medinsky"]}),
     ("Headline\n\nLeaders met in Anchorage. Kirill Dmitriev flew to Anchorage with the delegation but did not take "

@@ -23,6 +23,11 @@ _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
 _ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?!(?:news|press)\b)(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
                                 r"session|delegates|delegations|leaders)\b", re.IGNORECASE)
+#: "said on Friday, after talks with X": the speaker reports from talks of his own.
+_AFTER_TALKS = re.compile(r"^[^,.;]{0,30},?\s*(?:after|following)\s+(?:(?:his|her|their)\s+)?(?:talks|a meeting|meeting|"
+                          r"meetings|a summit)\s+with\b")
+_SPEAKER_AFTER_TALKS = re.compile(r"\s+(?:said|says|told reporters)\b[^,.;]{0,30},\s*(?:after|following)\s+"
+                                  r"(?:(?:his|her|their)\s+)?(?:talks|a meeting|meeting|meetings|a summit)\s+with\b")
 #: "Biden told Germany's Chancellor Olaf Scholz": said to a person's face.
 _TOLD_PERSON = re.compile(r"^\s+(?:[A-Z][\w'\u2019.-]*\s+){1,4}[A-Z]")
 
@@ -54,6 +59,10 @@ def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions:
         if _is_speaker(text, m, b, sentence):
             continue
         out.append(m)
+    for m in mentions:
+        # "Zelensky said on Friday, after talks with X in Warsaw, ...": the clause opens after the speaker
+        if sentence.start <= m.start < a and _SPEAKER_AFTER_TALKS.match(text, m.end, b):
+            out.append(m)
     out.extend(_role_references(clause, a, named))
     pronoun = _PRONOUN.search(clause)
     if pronoun and _acting_pronoun(clause[pronoun.end():]) \
@@ -105,9 +114,12 @@ def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> b
     told = re.match(r"^\s+told\b", after)
     if told and (_ADDRESSED_MEETING.match(after[told.end():]) or _TOLD_PERSON.match(after[told.end():])):
         return False
-    if re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
-                r"announced|claimed|tells)\b", after):
-        return True
+    said = re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
+                    r"announced|claimed|tells)\b", after)
+    if said:
+        # "Zelensky said on Friday, after talks with X in Warsaw, that ...": the speaker was at the talks
+        rest = text[m.end + said.end():min(sentence.end, m.end + said.end() + 80)]
+        return not _AFTER_TALKS.match(rest)
     if _COMMENTS.match(after):
         return True  # "Lavrov praised the Anchorage summit": commenting on a meeting is not attending it
     before = text[max(sentence.start, m.start - 30):m.start]
