@@ -86,6 +86,7 @@ def test_impacts_places_struck(text, codes):
     ("Troops repelled an assault near Pokrovsk in the Donetsk region.", []),
     # outages alone do not make a place struck
     ("Thousands of homes in Chernivtsi remained without power on Friday.", []),
+    ("Drones hit a substation in the Lviv region and caused emergency power cuts in the Kharkiv region.", ["UA-46"]),
     # Kyiv as the government, Moscow as the government
     ("Moscow has accused Kyiv of attacking civilian targets.", []),
     ("Kyiv said the attack showed the need for more air defence.", []),

@@ -62,7 +62,8 @@ _CLAUSE_START = re.compile(r"(?:[,;:]|\b(?:as|while|whereas|and|but|when)\b)\s+(
 # "people in Kyiv without heating": the place of an outage, not of a strike
 _OUTAGE_PLACE_AFTER = re.compile(r"\s+(?:(?:were|was|are|is|remain(?:ed)?|had been|have been|being)\s+)?"
                                  r"(?:still\s+)?(?:left\s+)?without\b")
-_OUTAGE_PLACE_BEFORE = re.compile(r"\b(?:customers|households|consumers|subscribers|people|residents|homes|families)"
+_OUTAGE_PLACE_BEFORE = re.compile(r"\b(?:customers|households|consumers|subscribers|people|residents|homes|families|"
+                                  r"(?:emergency\s+|rolling\s+)?(?:power|electricity)\s+(?:cuts|outages)|blackouts|outages)"
                                   r"\s+in\s+(?:the\s+)?$")
 _MODAL_AFTER = re.compile(r"\s+(?:could|might|may|would)\s+(?!have\b)")
 _COUNT_BEFORE = re.compile(r"\d[\d,.]*(?:\s+(?:thousand|million))?\s+$")
