@@ -87,6 +87,7 @@ def test_impacts_places_struck(text, codes):
     # outages alone do not make a place struck
     ("Thousands of homes in Chernivtsi remained without power on Friday.", []),
     ("Drones hit a substation in the Lviv region and caused emergency power cuts in the Kharkiv region.", ["UA-46"]),
+    ("Russia fired 6 Iskander-M missiles (Belgorod region, occupied Crimea) at Kharkiv overnight.", ["UA-63"]),
     # Kyiv as the government, Moscow as the government
     ("Moscow has accused Kyiv of attacking civilian targets.", []),
     ("Kyiv said the attack showed the need for more air defence.", []),

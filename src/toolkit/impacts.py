@@ -72,6 +72,9 @@ _OUTAGE_AFTER = re.compile(r"[^.;,\d]{0,45}?\b(?:without|lost (?:power|heat|elec
 # site navigation inside or after the body: "Read also: ...", "RELATED: ...", "See also - ..."
 _TEASER = re.compile(r"(?:read also|also read|read more|related(?: articles?| stories| news| coverage)?|see also|"
                      r"more on this|recommended|watch)\s*[:|–—-]", re.IGNORECASE)
+# where an Air Force statement says a salvo came from: a parenthesis right after the weapons
+_WEAPON_PAREN = re.compile(r"\b(?:missiles?|drones?|UAVs|aircraft|bombers|types)\s*\((?![^()]*\b(?:over|hit|struck|on)\b)"
+                           r"[^()]{0,120}$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
@@ -188,6 +191,8 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
             roles.append("launch_site")  # "from Kursk and Bryansk regions"
         elif _LAUNCH_HINT.search(before) and r.launch_before.search(before):
             roles.append("launch_site")
+        elif "(" in before and _WEAPON_PAREN.search(text, max(0, mention.start - 160), mention.start):
+            roles.append("launch_site")  # Air Force lists: "9 Iskander-M missiles (Kursk region, occupied Crimea)"
         elif not kind.air_strike and not (_weapons_over(kind) and rules().weapons_over.search(before)):
             roles.append("outage_only" if _outage_hint(text) else "mentioned")
         elif mention.text in r.rivers and before.endswith("the "):
