@@ -16,6 +16,7 @@ from .count_state import ArticleState
 from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import Sentence, find_numbers
+from .text import body_end as text_body_end
 from .weapons import phrase_pattern, weapon_words
 
 _SUPERLATIVE = re.compile(r"\b(?:biggest|largest|heaviest|worst|greatest|deadliest|strongest|highest|longest|"
@@ -44,11 +45,6 @@ _PERIOD_HINTS = ("week", "month", "year", "since", "war", "days", "19", "20", "u
                  "june", "july", "august", "ber", "so far")
 _HELD_SINCE = re.compile(r"\b(?:annex|occup|seiz|captur|controll|held|liberat|hold)\w*\b(?:\s+\w+){0,3}\s*$",
                          re.IGNORECASE)
-_NAVIGATION = re.compile(r"[\s*\u2022>-]*(?:read\s+(?:also|more)|also\s+read|see\s+also|more\s+from|"
-                         r"related(?:\s+(?:stories|articles|news|content))?|recommended|you\s+may\s+also\s+like)\b",
-                         re.IGNORECASE)
-_NAV_HINTS = ("read also", "also read", "read more", "see also", "related", "more from", "recommended",
-              "you may also like")
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 
@@ -74,7 +70,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         return rows  # the article names no weapon at all
     if any(hint.search(text) for hint in _GLUED_HINTS) and _GLUED.search(text):
         sentences = _unglue(sentences)
-    body_end = _body_end(text)
+    body_end = text_body_end(text)
     if body_end < len(text):
         sentences = [s for s in sentences if s.start < body_end]
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
@@ -173,21 +169,6 @@ def _unglue(sentences: list[Sentence]) -> list[Sentence]:
         out.append(Sentence(sentence.text[start:], sentence.start + start, sentence.end, sentence.paragraph)
                    if start else sentence)
     return out
-
-
-def _body_end(text: str) -> int:
-    """Where site navigation after the body begins ("Read also: ...", "RELATED STORIES" lines at the
-    end, FACTS "What the article is"), else the text's length; links inside the body are kept."""
-    lower_tail = text[-2000:].lower()
-    if not any(hint in lower_tail for hint in _NAV_HINTS):
-        return len(text)
-    end = len(text)
-    while True:
-        stripped = text[:end].rstrip()
-        line_start = stripped.rfind("\n") + 1
-        if not stripped or not _NAVIGATION.match(stripped, line_start):
-            return end
-        end = line_start
 
 
 def _line_of(text: str, sentence: Sentence) -> str:
