@@ -60,6 +60,9 @@ def meetings(text: str, published: str | None = "2025-12-02") -> dict[str, list[
      {"Abu Dhabi": ["Dan Driscoll"]}),
     # the speaker, a boss named in a role, and someone who stayed away are not participants
     ("Headline\n\nThe delegations will meet in Istanbul on Wednesday, Volodymyr Zelensky said.", {"Istanbul": []}),
+    # "a face-to-face with", "sit down with" are meetings
+    ("Headline\n\nWitkoff is expected to fly to Moscow next week for a face-to-face with Vladimir Putin.",
+     {"Moscow": ["Steve Witkoff", "Vladimir Putin"]}),
     # ... unless the speaker reports from talks of his own
     ("Headline\n\nVolodymyr Zelensky said on Monday, after talks with Karol Nawrocki in Warsaw, that aid would flow.",
      {"Warsaw": ["Karol Nawrocki", "Volodymyr Zelensky"]}),
