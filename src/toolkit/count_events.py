@@ -22,12 +22,12 @@ _UKRAINIAN_SIDE = re.compile(r"\b(?:ukraine|kyiv|ukrainian\s+(?:air|military|for
                              r"(?:said|says|reported|air\s+force|military|officials|forces)", re.IGNORECASE)
 _COUNTRY_HIT_BY = re.compile(r"\b(?:ukraine|the\s+country)\s+(?:has|had|have)?\s*(?:been|was|is)\s+"
                              r"(?:hit|struck)\s+by$", re.IGNORECASE)
-_IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an)\b)*$",
+_IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an|record)\b)*$",
                         re.IGNORECASE)
 # "with 93 missiles", "with a monster barrage of 519 drones"
 _WITH = re.compile(r"\bwith\s+(?:(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?(?:barrage|salvo|swarm|wave|volley|hail|"
-                   r"onslaught|flurry|storm|fleet|bombardment)s?\s+of\s+)?$", re.IGNORECASE)
-_ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hit|bomb\w*|pound\w*|target\w*|barrage|assault|"
+                   r"onslaught|flurry|storm|fleet|bombardment)s?\s+of\s+|(?:an?\s+)?record\s+)?$", re.IGNORECASE)
+_ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hits?|bomb\w*|pound\w*|target\w*|barrage|assault|"
                           r"pummel\w*|batter\w*|blitz\w*|hammer\w*|pelt\w*|blast\w*|rain\w*|salvo|swarm)\b",
                           re.IGNORECASE)
 _JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
