@@ -19,7 +19,7 @@ _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", 
                "launch_before", "place_blockers_after", "place_blockers_before", "outage_units",
                "restored_words", "person_nouns", "military_nouns", "rollup_words", "hypothetical_words", "capital_struck_before",
                "capital_struck_after", "russian_attack_words", "ukrainian_attack_words", "total_words",
-               "history_words", "weapons_over_words", "capital_venue_words", "river_names")
+               "history_words", "weapons_over_words", "capital_venue_words", "river_names", "superlative_words")
 _SERVICES = ("power", "heat", "water", "gas")
 _KIND_GROUPS = ("foreign", "hypothetical", "background", "rollup", "ground", "strike", "air")
 
@@ -152,6 +152,7 @@ class Rules:
     weapons_over: re.Pattern[str]
     capital_venue: re.Pattern[str]
     rivers: frozenset[str]  # names that are rivers after "the"
+    superlative: re.Pattern[str]  # a superlative at the end of the text before a period cue
 
 
 def validate(data: Any) -> None:
@@ -205,6 +206,8 @@ def rules() -> Rules:
         history=re.compile(rf"\b(?:{'|'.join(data['history_words'])})\b"),
         capital_venue=re.compile(rf"\b(?:{'|'.join(data['capital_venue_words'])})\b", re.IGNORECASE),
         rivers=frozenset(data["river_names"]),
+        # a period after a superlative ranks this attack against the war: not an earlier incident
+        superlative=re.compile(rf"\b(?:{'|'.join(data['superlative_words'])})\b[^.;:]*$", re.IGNORECASE),
         weapons_over=re.compile(rf"\b(?:{'|'.join(data['weapons_over_words'])})\s+(?:the\s+)?$", re.IGNORECASE),
     )
 
@@ -254,11 +257,6 @@ _REPORTED = re.compile(r"struck|hit|attacked|damaged|destroyed|shot down|downed|
                        r"exploded|targeted|pounded|bombed|raided")
 
 
-# a period after a superlative ranks this attack against the war; it is not an earlier incident
-_SUPERLATIVE = re.compile(r"\b(?:largest|biggest|deadliest|heaviest|worst|strongest|fiercest|most\s+\w+|"
-                          r"record|first\s+time)\b[^.;:]*$")
-
-
 @lru_cache(maxsize=4096)
 def kind_of(trigger: str) -> str:
     """The group of a matched trigger word (the first group, in priority order, it belongs to)."""
@@ -281,7 +279,7 @@ def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = No
                 flags[i].add("reported")
             if group == "hypothetical" and "reported" in flags[i]:
                 continue  # "his forces had struck a plant, and he warned ...": the strike was reported first
-            if group == "background" and _SUPERLATIVE.search(
+            if group == "background" and rules().superlative.search(
                     (low if low is not None else lowered(text))[max(spans[i][0], m.start() - 80):m.start()]):
                 continue  # "its largest attack of the war", "the deadliest since the invasion": this attack
             flags[i].add(group)
