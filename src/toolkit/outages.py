@@ -76,6 +76,24 @@ def _services(words: str) -> list[str]:
     return found
 
 
+# Words one of which every match of a pattern holds (checked before running the pattern): the verbs of
+# ``without`` and ``disconnected``; for ``cut``, its verbs ("cut", "knocked out", "lost", "off"...).
+_WITHOUT_WORDS = ("without", "no longer have", "had no", "have no", "has no", "lost", "lose", "losing",
+                  "cut off from")
+_DISCONNECTED_WORDS = ("disconnected", "energi", "in the dark")
+_CUT_HINT = re.compile(r"cut|knock|disrupt|lost|interrupted|off\s|energi|disconnected|outage|blackout")
+
+
+def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+    """False when ``pattern`` (one of :func:`_patterns`) cannot match ``text``: it needs a word missing."""
+    without, disconnected, _ = _patterns()
+    if pattern is without:
+        return any(word in text for word in _WITHOUT_WORDS)
+    if pattern is disconnected:
+        return any(word in text for word in _DISCONNECTED_WORDS)
+    return bool(_CUT_HINT.search(text))
+
+
 def find_outages(text: str) -> list[dict[str, Any]]:
     """Outage figures in one sentence: service, customers, qualifier.
 
@@ -91,6 +109,8 @@ def find_outages(text: str) -> list[dict[str, Any]]:
     seen_unit = False
     spans: list[tuple[int, int]] = []
     for pattern in (without, cut, disconnected):
+        if not _may_match(pattern, text):
+            continue
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in spans):
                 continue
