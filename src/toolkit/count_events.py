@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .count_items import Item
     from .count_state import ArticleState
 
+_THE_MINISTRY = re.compile(r"\bthe\s+ministry\b", re.IGNORECASE)
 _COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\s+been)|not|no|never|without|"
                       r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
@@ -129,7 +130,7 @@ def attacker_of(item: Item, s: str, clause: str, state: ArticleState, rules: Cou
             claim = rules.russian_claim.search(clause)
         if claim or rules.over_russia.match(s, item.phrase_end):
             return "ukraine"
-        if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
+        if state.russian_ministry and _THE_MINISTRY.search(s):
             return "ukraine"
     ukraine, russia = state.side_cues(s, rules)
     if ukraine and not russia:

@@ -136,6 +136,11 @@ def _cumulative_re(cues: list[str]) -> re.Pattern:
     return re.compile(rf"\b(?<!-)(?:{body})(?![\w-])", re.IGNORECASE)
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def normalise(phrase: str) -> str:
-    """A matched trigger or qualifier as a lookup key (lower case, single spaces)."""
-    return re.sub(r"\s+", " ", phrase.strip().lower())
+    """A matched trigger or qualifier as a lookup key (lower case, single spaces); cached, as the
+    matched phrases are few."""
+    return _SPACES.sub(" ", phrase.strip().lower())

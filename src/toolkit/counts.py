@@ -47,6 +47,7 @@ _HELD_SINCE = re.compile(r"\b(?:annex|occup|seiz|captur|controll|held|liberat|ho
                          re.IGNORECASE)
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
+_THE_MINISTRY = re.compile(r"\bthe\s+ministry\b", re.IGNORECASE)
 
 
 def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str, Any]]:
@@ -238,7 +239,7 @@ def _background_clause(s: str, pos: int) -> bool:
 
 
 def _source(s: str, state: ArticleState, rules: CountRules) -> str | None:
-    if state.russian_ministry and re.search(r"\bthe\s+ministry\b", s, re.IGNORECASE):
+    if state.russian_ministry and _THE_MINISTRY.search(s):
         return "Russian Defence Ministry"
     found = rules.source.search(s.lower())
     return rules.source_labels[found.lastgroup] if found else None

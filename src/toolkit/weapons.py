@@ -20,6 +20,7 @@ _MISSILE_CLASSES = {"cruise_missile", "ballistic_missile", "missile"}
 _RULES_FILE = "count_rules.yaml"
 #: a gap between words, quotes allowed around it ('18 Russian "kamikaze" drones')
 _GAP = r"[\"'\u201c\u201d\u2018\u2019]?\s+[\"'\u201c\u201d\u2018\u2019]?"
+_AND_OR = re.compile(r"\s+(?:and|or)\s+")
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         return None
     if heads:
         # "drones and missiles", "UAVs and drones of unidentified types"
-        more = re.compile(r"\s+(?:and|or)\s+").match(text, end)
+        more = _AND_OR.match(text, end)
         if more:
             sub = more.end()
             while True:
