@@ -84,6 +84,26 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+# Per pattern of _patterns: word groups that every match holds one word of (a pre-check by ``str.find``).
+_NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "subject": (("killed", "died", "dead", "wounded", "injured", "hurt", "lost their lives"),),
+    "verb": (("kill", "injur", "wound", "hurt"),),
+    "toll": (("death toll", "number of"),),
+    "list": (("killed", "injured", "wounded", "hurt"),),
+    "verb_list": (("kill", "injur", "wound", "claimed the lives of"),),
+    "died_list": (("died",),),
+    "left_list": (("left",),),
+    "who_list": (("who",), ("died", "killed")),
+}
+
+
+@lru_cache(maxsize=1)
+def _needed() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """_NEEDED as patterns: one search per word group."""
+    return {name: tuple(re.compile("|".join(map(re.escape, words))) for words in groups)
+            for name, groups in _NEEDED.items()}
+
+
 _CHILDREN = re.compile(
     rf"\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
@@ -109,6 +129,8 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     military = rules().military_nouns
     found: list[tuple[int, int, dict[str, Any], str]] = []
     for name, pattern in _patterns().items():
+        if not all(needed.search(text) for needed in _needed()[name]):
+            continue  # the pattern's verb (or noun) is missing
         for m in pattern.finditer(text):
             if name.endswith("list"):
                 # "a woman and her two children": 1 + 2
