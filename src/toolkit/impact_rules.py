@@ -266,22 +266,44 @@ def kind_of(trigger: str) -> str:
     return "strike"
 
 
+_BITS = {group: 1 << i for i, group in enumerate(_KIND_GROUPS)}
+_REPORTED_BIT = 1 << len(_KIND_GROUPS)
+
+
+@lru_cache(maxsize=4096)
+def _trigger(word: str) -> tuple[int, bool]:
+    """The group bit of a matched trigger word, and whether it reports a strike in the past."""
+    group = kind_of(word)
+    return _BITS[group], group == "strike" and bool(_REPORTED.fullmatch(word))
+
+
+@lru_cache(maxsize=None)
+def _sentence_kind(bits: int) -> SentenceKind:
+    """The (immutable, shared) SentenceKind of a set of group bits."""
+    has = {group: bool(bits & bit) for group, bit in _BITS.items()}
+    return SentenceKind(has["strike"], has["air"], has["ground"], has["foreign"], has["background"],
+                        has["rollup"], has["hypothetical"])
+
+
 def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = None) -> list[SentenceKind]:
     """Flags of every sentence ``text[start:end]`` of one article, in one pass over the text
     (``low``: the text already lower-cased by :func:`lowered`)."""
-    flags: list[set[str]] = [set() for _ in spans]
+    low = low if low is not None else lowered(text)
+    flags = [0] * len(spans)
     starts = [start for start, _ in spans]
-    for m in rules().kinds.finditer(low if low is not None else lowered(text)):
-        i = bisect_right(starts, m.start()) - 1
-        if i >= 0 and m.start() < spans[i][1]:
-            group = kind_of(m.group(0))
-            if group == "strike" and _REPORTED.fullmatch(m.group(0)):
-                flags[i].add("reported")
-            if group == "hypothetical" and "reported" in flags[i]:
-                continue  # "his forces had struck a plant, and he warned ...": the strike was reported first
-            if group == "background" and rules().superlative.search(
-                    (low if low is not None else lowered(text))[max(spans[i][0], m.start() - 80):m.start()]):
-                continue  # "its largest attack of the war", "the deadliest since the invasion": this attack
-            flags[i].add(group)
-    return [SentenceKind("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f,
-                         "rollup" in f, "hypothetical" in f) for f in flags]
+    r = rules()
+    hypothetical, background = _BITS["hypothetical"], _BITS["background"]
+    for m in r.kinds.finditer(low):
+        at = m.start()
+        i = bisect_right(starts, at) - 1
+        if i < 0 or at >= spans[i][1]:
+            continue
+        bit, reported = _trigger(m.group(0))
+        if reported:
+            flags[i] |= _REPORTED_BIT
+        if bit == hypothetical and flags[i] & _REPORTED_BIT:
+            continue  # "his forces had struck a plant, and he warned ...": the strike was reported first
+        if bit == background and r.superlative.search(low[max(spans[i][0], at - 80):at]):
+            continue  # "its largest attack of the war", "the deadliest since the invasion": this attack
+        flags[i] |= bit
+    return [_sentence_kind(f & ~_REPORTED_BIT) for f in flags]
