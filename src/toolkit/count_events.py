@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 _THE_MINISTRY = re.compile(r"\bthe\s+ministry\b", re.IGNORECASE)
 _COUNTRY = re.compile(r"\s+(?:ukraine|the\s+country|ukrainian\s+territory|cities\s+across)\b", re.IGNORECASE)
+#: ``_NEGATED`` ends with one of these words (then spaces): the cheap test before it
+_NEGATED_ENDS = ("were", "was", "been", "not", "no", "never", "without", "to", "n't", "neither", "nor", "be")
 _NEGATED = re.compile(r"\b(?:none\s+of\s+(?:which|them|these)\s+(?:were|was|had\s+been)|not|no|never|without|"
                       r"failed\s+to|n't|neither|nor)\s+(?:been\s+|be\s+)?$", re.IGNORECASE)
 _UKRAINIAN_SIDE = re.compile(r"\b(?:ukraine|kyiv|ukrainian\s+(?:air|military|forces|officials))\b(?:'s)?\s+"
@@ -26,6 +28,7 @@ _COUNTRY_HIT_BY = re.compile(r"\b(?:ukraine|the\s+country)\s+(?:has|had|have)?\s
 _IMMEDIATE = re.compile(r"^(?:\s|\b(?:a\s+total\s+of|all|the|a\s+further|another|only|of|a|an|record)\b)*$",
                         re.IGNORECASE)
 # "with 93 missiles", "with a monster barrage of 519 drones"
+_WITH_ENDS = ("with", "of", "record")
 _WITH = re.compile(r"\bwith\s+(?:(?:an?\s+|the\s+)?(?:[a-z-]+\s+){0,2}?(?:barrage|salvo|swarm|wave|volley|hail|"
                    r"onslaught|flurry|storm|fleet|bombardment)s?\s+of\s+|(?:an?\s+)?record\s+)?$", re.IGNORECASE)
 _ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hits?|bomb\w*|pound\w*|target\w*|barrage|assault|"
@@ -34,6 +37,7 @@ _ATTACK_WORD = re.compile(r"\b(?:attack\w*|strik\w*|struck|hits?|bomb\w*|pound\w
 _JOIN_AND = re.compile(r"^\s+(?:and|&)\s+$", re.IGNORECASE)
 _LIST_SHARE = re.compile(r"^[\s,]*(?:and|as\s+well\s+as|plus|along\s+with)?\s*$", re.IGNORECASE)
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+)?|\s+and\s+)$", re.IGNORECASE)
+_SALVO_OF_ENDS = ("of",)
 _SALVO_OF = re.compile(r"\b(?:barrage|salvo|swarm|wave|volley|onslaught|flurry|fleet)s?\s+of\s+$", re.IGNORECASE)
 _BY_EW = re.compile(r"\s+(?:by|with|through|using|via)\s+(?:means\s+of\s+)?(?:the\s+)?(?:electronic\s+warfare|EW\b|"
                     r"electronic\s+(?:countermeasures|jamming|suppression|means))", re.IGNORECASE)
@@ -44,12 +48,39 @@ def tail(s: str, end: int) -> str:
     return s[max(0, end - 40):end]
 
 
+_low_tail_memo: tuple[str | None, int, str | None] = (None, -1, None)
+
+
+def low_tail(s: str, end: int) -> str | None:
+    """``tail(s, end)`` lower-cased and without trailing spaces, for cheap pre-tests; None when the
+    tail is not ASCII (there case-insensitive matching reaches beyond ``str.lower``: "\u017f" is "s").
+    The last answer is remembered: the cues before one number are tested in a row."""
+    global _low_tail_memo
+    memo = _low_tail_memo
+    if memo[0] is s and memo[1] == end:
+        return memo[2]
+    t = s[max(0, end - 40):end]
+    low = t.rstrip().lower() if t.isascii() else None
+    _low_tail_memo = (s, end, low)
+    return low
+
+
+def tail_search(pattern: re.Pattern, ends: tuple[str, ...], s: str, end: int) -> re.Match | None:
+    """``pattern.search(tail(s, end))`` for a case-insensitive pattern anchored by ``\\s+$`` right after
+    one of the words ``ends``: an ASCII tail that does not end with one of them cannot match, and is
+    not scanned."""
+    low = low_tail(s, end)
+    if low is not None and not low.endswith(ends):
+        return None
+    return pattern.search(s[max(0, end - 40):end])
+
+
 def immediate_trigger(s: str, start: int) -> str | None:
     """Event of a trigger word right before ``start`` ("shot down 51"), if there is one."""
     rules = compiled()
     before = tail(s, start)
     found = None
-    for m in rules.before.finditer(before):
+    for m in rules.before_iter(before):
         found = m
     if found and _IMMEDIATE.match(before[found.end():]):
         return rules.before_event[normalise(found.group("t"))]
@@ -68,13 +99,13 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
     ends = {i.phrase_end for i in items}
     # "drones launched overnight": a participle right after a counted phrase describes it; it is
     # no verb for the items that follow
-    triggers = [(m.start(), m.end(), rules.before_event[normalise(m.group("t"))]) for m in rules.before.finditer(s)
-                if not (m.start() - 1 in ends or m.start() - 2 in ends) and not _NEGATED.search(tail(s, m.start()))]
+    triggers = [t for t in rules.before_in(s)
+                if not (t[0] - 1 in ends or t[0] - 2 in ends) and not tail_search(_NEGATED, _NEGATED_ENDS, s, t[0])]
     own = [i for i in items if not i.fixed]
     for item in own:
         post = rules.after.match(s, item.phrase_end)
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
-        if item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or _SALVO_OF.search(tail(s, item.start))):
+        if item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or tail_search(_SALVO_OF, _SALVO_OF_ENDS, s, item.start)):
             # "76 missiles hit Ukraine", "a barrage of 500 drones hit Kyiv": the whole launch, not hits
             item.post_event = "launched"
         elif post and normalise(post.group("t")) == "suppressed" and _BY_EW.match(s, post.end()):
@@ -98,7 +129,7 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
             item.event = item.post_event
         elif pre:
             item.event = _event_of(s, pre[-1])
-        elif _WITH.search(tail(s, item.start)) and _ATTACK_WORD.search(s):
+        elif tail_search(_WITH, _WITH_ENDS, s, item.start) and _ATTACK_WORD.search(s):
             item.event = "launched"
         elif state.header_event:
             item.event = state.header_event

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .count_events import assign_events, attacker_of, immediate_trigger, tail
+from .count_events import assign_events, attacker_of, immediate_trigger, low_tail, tail_search
 from .count_rules import CountRules, normalise, compiled
 from .text import Sentence, find_numbers
 from .weapons import WeaponPhrase, parse_weapon_phrase
@@ -21,32 +21,43 @@ if TYPE_CHECKING:
     from .count_state import ArticleState
 
 _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
+# Each pattern named *_BEFORE (and _AMONG, _ALL_BUT) is read on the 40 characters before a number and
+# ends with one of the words of its *_ENDS, then spaces: :func:`tail_search` skips the regex when
+# the tail does not end so (a cheap test; the answer is the same).
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
 _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
+_DEBRIS_BEFORE_ENDS = ("from", "of", "the")
 _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|remains|parts)\s+(?:from|of)\s+(?:the\s+)?$",
                             re.IGNORECASE)
 _COPULA = re.compile(r"\s+(?:were|was|are)\s", re.IGNORECASE)
 _LAUNCHES_OF = re.compile(r"\s+(?:launches|launchings)\b(?P<of>\s+of(?=\s))?", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"\s*(?:[.,;:)]|$)")
 _OF_PRONOUN = re.compile(r"(?P<w>them|which|these|those)\b", re.IGNORECASE)
+_PRONOUN_BEFORE_ENDS = ("which", "them", "these", "those")
 _PRONOUN_BEFORE = re.compile(r"\bof\s+(?:which|them|these|those)\s+$", re.IGNORECASE)
 _OTHERS = re.compile(r"\s+(?:others|more|other)\b(?!\s+(?:than|people|civilians|residents))", re.IGNORECASE)
+_LIST_BEFORE_ENDS = (",", "and", "including", "them")
 _LIST_BEFORE = re.compile(r"(?:,|\band|\bincluding|\bamong\s+them)\s+$", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s+(?:over|above|near|across|in)\s+(?:the\s+)?[A-Z]")
 _REDUCED = re.compile(r"\s+(?:launched|fired)\b", re.IGNORECASE)
+_ALL_BEFORE_ENDS = ("all", "the")
 _ALL_BEFORE = re.compile(r"\ball\s+(?:the\s+|of\s+the\s+)?$", re.IGNORECASE)
+_THE_BEFORE_ENDS = ("the", "these", "those")
 _THE_BEFORE = re.compile(r"\b(?:the|of\s+the|these|those)\s+$", re.IGNORECASE)
 _BAD_AFTER = re.compile(r"^(?:[A-Za-z\u0400-\u04ff]|%|\s?(?:per\s?cent|percent)\b|-[A-Za-z]|:\d|\.\d|/\d)")
 _BAD_BEFORE = re.compile(r"(?:[A-Za-z\u0400-\u04ff]-|[A-Za-z]|[/:#№]|\bNo\.\s|\d-)$")
 _CASUALTY_BEFORE = re.compile(r"\b(?:kill|injur|wound|hurt|maim|dead|die)\w*\s+$", re.IGNORECASE)
+_CASUALTY_STEMS = ("kill", "injur", "wound", "hurt", "maim", "dead", "die")  # one is in every match
 _TARGETS = re.compile(r"\s+(?:enemy\s+|hostile\s+)?targets\b", re.IGNORECASE)
 _DOWNED_AFTER = {"shot down", "downed", "destroyed", "intercepted", "neutralised", "neutralized", "brought down"}
 # "among them were", "among the missiles (launched) was": the weapons of a launch, when a weapon noun
+_AMONG_ENDS = ("was", "were")
 _AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+"
                     r"(?:(?!downed|destroy|intercept|shot|neutrali|lost|suppress|jammed)\w+\s+)?"
                     r"(?:missiles|drones|weapons|rockets|munitions)(?:\s+(?:launched|fired|used))?))"
                     r"\s*,?\s+(?:was|were)\s+$", re.IGNORECASE)
 _ELLIPSIS_AFTER = re.compile(r"\s+(?:over|above)\s+(?:the\s+)?[A-Z]")
+_ALL_BUT_ENDS = ("but", "except", "for")
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
 
 
@@ -71,6 +82,14 @@ class Item:
     relative: bool = False  # "24 of which", "15 others", "40 of them": no verb of its own to lend a list
 
 
+def _casualty_before(s: str, pos: int) -> bool:
+    """Does a casualty verb end right before ``pos`` ("killed 28 and injured")?"""
+    low = low_tail(s, pos)
+    if low is not None and not any(stem in low for stem in _CASUALTY_STEMS):
+        return False
+    return bool(_CASUALTY_BEFORE.search(s[max(0, pos - 40):pos]))
+
+
 def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
     """False for numbers that are not counts: parts of names (Kh-101, F-16), times, ordinals, ages."""
     if value <= 0:
@@ -88,14 +107,14 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
     items: list[Item] = []
     skip: set[int] = set()
     for value, start, end in numbers:
-        if start in skip or not _good_number(s, start, end, value) or _DEBRIS_BEFORE.search(tail(s, start)):
+        if start in skip or not _good_number(s, start, end, value) or tail_search(_DEBRIS_BEFORE, _DEBRIS_BEFORE_ENDS, s, start):
             continue
         before = s[max(0, start - 40):start]  # tail only: end-anchored patterns scan what they get
-        q = rules.qualifier_tail.search(before)
+        q = tail_search(rules.qualifier_tail, rules.qualifier_ends, s, start)
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
         item_start = start - (len(before) - q.start()) if q else start
         item = Item(value, item_start, start, end, None, None, None, qualifier,
-                     all_of=bool(_ALL_BEFORE.search(tail(s, item_start))))
+                     all_of=bool(tail_search(_ALL_BEFORE, _ALL_BEFORE_ENDS, s, item_start)))
         extra = _read_phrase(s, item, state, items, skip)
         if item.weapon_class is None:
             continue
@@ -182,7 +201,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
                  items: list[Item], skip: set[int]) -> Item | None:
     """Fill the item's weapon from the words after its number; returns an extra "of M" launched item."""
     end = item.phrase_end
-    definite = bool(_THE_BEFORE.search(tail(s, item.start)))
+    definite = bool(tail_search(_THE_BEFORE, _THE_BEFORE_ENDS, s, item.start))
     of = _OF.match(s, end)
     if of:
         pos = of.end()
@@ -232,15 +251,15 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     phrase = parse_weapon_phrase(s, end)
     if phrase:
         _apply(item, phrase, definite, state, items, item.count)
-        among = _AMONG.search(tail(s, item.start))
+        among = tail_search(_AMONG, _AMONG_ENDS, s, item.start)
         if among:  # "Among them were two Kinzhals": a part of the count before, with its verb
             item.relative = not among.group("launched")
             item.event, item.fixed = ("launched", True) if among.group("launched") else (None, False)
         return _of_total(s, item, skip)
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
-    if _ALL_BUT.search(tail(s, item.start)):
+    if tail_search(_ALL_BUT, _ALL_BUT_ENDS, s, item.start):
         return None  # "all but four were intercepted": arithmetic, not a stated count
-    if _CASUALTY_BEFORE.search(tail(s, item.start)):
+    if _casualty_before(s, item.start):
         return None  # "killed 28 and injured over 130": people, whatever verb follows
     targets = _TARGETS.match(s, end)
     if targets:  # "brought down 112 targets": air targets, mixed, only when downed
@@ -253,10 +272,10 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     post = compiled().after.match(s, end)
     if post and normalise(post.group("t")) in _NOUNISH and post.start("t") - end < 3:
         post = None  # "1,600 attack and air defence missiles": a bare present form is no verb for a bare number
-    if others or _PRONOUN_BEFORE.search(tail(s, item.start)) or post:
+    if others or tail_search(_PRONOUN_BEFORE, _PRONOUN_BEFORE_ENDS, s, item.start) or post:
         if others and not post:
             post = compiled().after.match(s, others.end())
-        if not (post or _PRONOUN_BEFORE.search(tail(s, item.start))):
+        if not (post or tail_search(_PRONOUN_BEFORE, _PRONOUN_BEFORE_ENDS, s, item.start)):
             return None
         item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.phrase_end = others.end() if others else end
@@ -274,7 +293,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
         item.relative = True
         return None
-    if _LIST_BEFORE.search(tail(s, item.start)) and _LIST_AFTER.match(s, end):
+    if tail_search(_LIST_BEFORE, _LIST_BEFORE_ENDS, s, item.start) and _LIST_AFTER.match(s, end):
         if items:
             prev = items[-1]
             item.weapon_class, item.model, item.follows = prev.weapon_class, None, prev

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from .gazetteer import DataFileError
 from .weapons import phrase_pattern, rules
@@ -24,11 +25,13 @@ class CountRules:
     """Compiled patterns; each ``*_re`` is case-insensitive and matches whole words."""
 
     before: re.Pattern  # group "t": a trigger preceding the counted phrase
+    before_lower: re.Pattern  # ``before`` for lower-cased ASCII text (no IGNORECASE: faster); see before_in
     before_event: dict[str, str]
     after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
     after_event: dict[str, str]
     qualifier_tail: re.Pattern  # a qualifier ending right before a number
     qualifier_of: dict[str, str]
+    qualifier_ends: tuple[str, ...]  # the last words of the qualifiers (a cheap test before ``qualifier_tail``)
     cumulative: re.Pattern
     ukraine_cue: re.Pattern  # lower-case: search lower-cased text (about twice as fast as IGNORECASE)
     russia_cue: re.Pattern  # lower-case
@@ -40,6 +43,18 @@ class CountRules:
     home: re.Pattern
     source: re.Pattern  # lower-case; one named group per source label; the first match in a sentence wins
     source_labels: dict[str, str]
+
+    def before_iter(self, s: str) -> Iterator[re.Match]:
+        """``before.finditer(s)``, same spans and same words up to case.
+
+        ASCII text is lower-cased and scanned without IGNORECASE (same matches: for ASCII, case
+        folding is lower-casing, and the spans do not move), about twice as fast.
+        """
+        return self.before_lower.finditer(s.lower()) if s.isascii() else self.before.finditer(s)
+
+    def before_in(self, s: str) -> list[tuple[int, int, str]]:
+        """(start, end, event) of every "before" trigger in ``s``."""
+        return [(m.start(), m.end(), self.before_event[normalise(m.group("t"))]) for m in self.before_iter(s)]
 
 
 def _alt(phrases) -> str:
@@ -109,11 +124,13 @@ def compiled() -> CountRules:
     regions = _alt(data["russian_regions"])
     return CountRules(
         before=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
+        before_lower=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])"),
         before_event=before_event,
         after=after,
         after_event=after_event,
         qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
+        qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),
         cumulative=_cumulative_re(data["cumulative_cues"]),
         ukraine_cue=_lower_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_lower_words(data["attacker_cues"]["russia"]),

@@ -128,7 +128,7 @@ class ArticleState:
         self.previous_counted, self.current_counted = self.current_counted, []
         text = sentence.text
         if text.endswith(":"):
-            triggers = list(rules.before.finditer(text))
+            triggers = list(rules.before_iter(text))
             self.header_event = rules.before_event[normalise(triggers[-1].group("t"))] if triggers else None
         elif text[:1] not in "-\u2013\u2014*\u2022":
             self.header_event = None
