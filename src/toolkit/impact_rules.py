@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .gazetteer import DataFileError, load_yaml
@@ -233,7 +233,7 @@ class SentenceKind:
     rollup: bool = False  # a daily roll-up of unspecified attacks ("51 attacks")
     hypothetical: bool = False  # a threat or a possibility ("could be targeted")
 
-    @property
+    @cached_property
     def air_strike(self) -> bool:
         """True when the sentence reports an air strike (not ground fighting, not another war)."""
         if self.foreign or self.hypothetical:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
@@ -91,12 +91,12 @@ class Analysed:
     places: tuple[PlaceMention, ...]
     roles: tuple[str, ...]  # place_role of each place
 
-    @property
+    @cached_property
     def ua_codes(self) -> list[str]:
         """ISO codes of the Ukrainian places in the sentence, in order."""
         return [p.place.oblast_code for p in self.places if p.place.oblast_code]
 
-    @property
+    @cached_property
     def russian_only(self) -> bool:
         """True when the sentence names Russian places and no Ukrainian one."""
         return bool(self.places) and not self.ua_codes and any(p.place.country_code == "RU" for p in self.places)
@@ -342,14 +342,17 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
                         low: str | None = None) -> list[dict[str, Any]]:
     """One row per target category per sentence that says targets were hit or attacked."""
     low = low if low is not None else lowered(article.text)
+    history = rules().history
     rows = []
     for item in analysed:
-        if not item.kind.air_strike or not in_scope(item, attacker) or rules().history.search(item.sentence.text):
+        if not item.kind.air_strike or not in_scope(item, attacker):
             continue
         seen: set[str] = set()
         sentence = item.sentence
         targets = _targets_in(article.text, low, sentence.start, sentence.end)
-        triggers, hypothetical = _strike_positions(low, sentence.start, sentence.end) if targets else ([], 0)
+        if not targets or history.search(sentence.text):
+            continue  # no target, or targets of another war or century
+        triggers, hypothetical = _strike_positions(low, sentence.start, sentence.end)
         last_end = -1
         for category, target, start, end in targets:
             if _outage_count(article.text, start, end) or _MODAL_AFTER.match(article.text, end):
