@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
@@ -76,6 +76,7 @@ _TEASER = re.compile(r"(?:read also|also read|read more|related(?: articles?| st
 _WEAPON_PAREN = re.compile(r"\b(?:missiles?|drones?|UAVs|aircraft|bombers|types)\s*\((?![^()]*\b(?:over|hit|struck|on)\b)"
                            r"[^()]{0,120}$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_VENUE_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")
 _LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
@@ -91,12 +92,12 @@ class Analysed:
     places: tuple[PlaceMention, ...]
     roles: tuple[str, ...]  # place_role of each place
 
-    @cached_property
+    @property
     def ua_codes(self) -> list[str]:
         """ISO codes of the Ukrainian places in the sentence, in order."""
-        return [p.place.oblast_code for p in self.places if p.place.oblast_code]
+        return [p.place.oblast_code for p in self.places if p.place.oblast_code] if self.places else []
 
-    @cached_property
+    @property
     def russian_only(self) -> bool:
         """True when the sentence names Russian places and no Ukrainian one."""
         return bool(self.places) and not self.ua_codes and any(p.place.country_code == "RU" for p in self.places)
@@ -177,12 +178,18 @@ def _outage_hint(text: str) -> bool:
     return any(word in low for word in _OUTAGE_WORDS) and bool(_OUTAGE_HINT.search(text))
 
 
+def _may_deny(text: str) -> bool:
+    """Whether ``text`` holds a word _DENIAL needs (a cheap pre-check)."""
+    low = text.lower()
+    return any(word in low for word in ("no ", "not ", "never", "neither"))
+
+
 def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> list[str]:
     """``place_role`` of each mention: struck, launch_site, outage_only or mentioned."""
     r = rules()
     roles: list[str] = []
-    low = text.lower()
-    denial = any(word in low for word in ("no ", "not ", "never", "neither"))
+    denial: bool | None = None  # whether the sentence may deny a strike (computed when needed)
+    outage: bool | None = None  # whether it talks of an outage (computed when needed)
     for i, mention in enumerate(mentions):
         before = text[max(0, mention.start - 60):mention.start]
         prev_gap = text[mentions[i - 1].end:mention.start] if i else None
@@ -193,22 +200,25 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
             roles.append("launch_site")
         elif "(" in before and _WEAPON_PAREN.search(text, max(0, mention.start - 160), mention.start):
             roles.append("launch_site")  # Air Force lists: "9 Iskander-M missiles (Kursk region, occupied Crimea)"
-        elif not kind.air_strike and not (_weapons_over(kind) and rules().weapons_over.search(before)):
-            roles.append("outage_only" if _outage_hint(text) else "mentioned")
+        elif not kind.air_strike and not (_weapons_over(kind) and r.weapons_over.search(before)):
+            if outage is None:
+                outage = _outage_hint(text)
+            roles.append("outage_only" if outage else "mentioned")
         elif mention.text in r.rivers and before.endswith("the "):
             roles.append("mentioned")  # "across the Dnipro from the plant": the river
         elif r.blockers_after.match(text, mention.end) or r.blockers_before.search(before) \
-                or (denial and _DENIAL.search(text, max(0, mention.start - 160), mention.start)):
+                or ((denial := _may_deny(text)) if denial is None else denial) \
+                and _DENIAL.search(text, max(0, mention.start - 160), mention.start):
             roles.append("mentioned")
         elif kind.ground and _ground_clause(text, mention.start):
             roles.append("mentioned")  # "drones hit Kharkiv as shelling hits Nikopol"
-        elif _outage_hint(text) and (_OUTAGE_PLACE_AFTER.match(text, mention.end)
-                                     or _OUTAGE_PLACE_BEFORE.search(before)):
+        elif ((outage := _outage_hint(text)) if outage is None else outage) \
+                and (_OUTAGE_PLACE_AFTER.match(text, mention.end) or _OUTAGE_PLACE_BEFORE.search(before)):
             roles.append("outage_only")
         elif mention.place.canonical in CAPITALS and mention.place.kind not in ("region", "oblast"):
             if mention.text.isupper() and not text[:mention.start].strip():
                 roles.append("mentioned")  # a dateline ("KYIV, Feb 23 -")
-            elif r.capital_venue.search(text) and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", before):
+            elif r.capital_venue.search(text) and _VENUE_BEFORE.search(before):
                 roles.append("mentioned")  # the capital as a venue: "Blinken arrived in Kyiv"
             elif r.capital_before.search(before) or r.capital_after.match(text, mention.end):
                 roles.append("struck")
