@@ -44,3 +44,21 @@ def test_meetings_venues_file_is_valid():
     for venue in table.values():
         if venue.kind == "venue":
             assert venue.place != venue.alias, f"{venue.alias}: a venue names its city"
+
+
+def test_meetings_fast_venue_matches_equal_plain_pattern():
+    """The first-letter venue pattern plus a hand-added "the" finds what the plain pattern finds,
+    from any search start to any end (look-behind, "the", spacing, possessives, "region")."""
+    from toolkit.meeting_rules import rules
+
+    plain = rules()["venue"]
+    texts = ["He met the  Kremlin and the Kyiv and\tthe Geneva, the Moscow-the Kremlin",
+             "xthe Kremlin -the Kyiv _the Odesa the\u00a0Geneva talks theKyiv",
+             "the The Hague; the Hague. The Elysee Palace in Parisian, in FloridaCredit: x",
+             "Kyiv's the  Kyiv  region, in the Turkish capital; the Saudi capital Riyadh",
+             "x. the Kyiv the Odesa"]
+    for text in texts:
+        for a in range(len(text) + 1):
+            for b in range(a, len(text) + 1, 3):
+                expected = [(m.start(), m.group(1), *m.span(1)) for m in plain.finditer(text, a, b)]
+                assert meetings._venue_matches(text, a, b) == expected, (text, a, b)

@@ -95,14 +95,35 @@ class _Lowered:
 
 
 
+#: What must (not) follow a venue alias: no word going on ("Kyivstar"), no possessive, no "region".
+_VENUE_TAIL = r"(?:(?![\w-])|(?=Credit\b))(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"
+
+
+def _venue_alias_pattern(aliases: list[str]) -> re.Pattern[str] | None:
+    """The ``venue`` pattern without its optional leading "the", built for speed: aliases grouped by
+    first letter, each group opening with its letter (so ``re`` skips other characters quickly) and the
+    look-behind moved after that letter. Alternatives keep their order (longest first) within a
+    letter; aliases with different first letters never match at the same place, so the first alias
+    that matches is the one the plain alternation picks. None (use ``venue``) when an alias could
+    start inside "the " (a lower-case "t" or a space): then "the" cannot be added back afterwards."""
+    if any(a[:1] in ("", "t") or a[0].isspace() for a in aliases):
+        return None
+    groups: dict[str, list[str]] = {}
+    for alias in aliases:
+        groups.setdefault(alias[0], []).append(alias)
+    branches = [re.escape(first) + r"(?<![\w-]" + re.escape(first) + ")(?:" + "|".join(re.escape(a[1:]) for a in group)
+                + ")" for first, group in groups.items()]
+    return re.compile("(" + "|".join(branches) + ")" + _VENUE_TAIL)
+
+
 @lru_cache(maxsize=1)
 def rules() -> dict[str, Any]:
     r = load_yaml(RULES_FILE)
     i = re.IGNORECASE
     aliases = sorted(venues(), key=len, reverse=True)
     return {
-        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + r")(?:(?![\w-])|(?=Credit\b))"
-                            r"(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"),
+        "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + ")" + _VENUE_TAIL),
+        "venue_alias": _venue_alias_pattern(aliases),
         "trigger": _Lowered(r["meeting_triggers"]),
         "trigger_words": tuple(r["trigger_words"]),
         "cue_words": tuple(r["cue_words"]),

@@ -90,13 +90,11 @@ class PlaceMention:
 def find_places(text: str, start: int = 0, end: int | None = None) -> list[PlaceMention]:
     """Places in ``text[start:end]`` that can be where a meeting is ("in Geneva", "at the Kremlin",
     "the Riyadh talks")."""
-    rules = _rules()
     table = venues()
     out = []
     stop = len(text) if end is None else end
-    for m in rules["venue"].finditer(text, start, stop):
-        venue = table[m.group(1)]
-        v_start, v_end = m.span(1)
+    for m_start, alias, v_start, v_end in _venue_matches(text, start, stop):
+        venue = table[alias]
         after = text[v_end:v_end + 40]
         if _GROUP_NAME_AFTER.match(after):
             continue
@@ -105,12 +103,40 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
             if town and _unlisted_town(town.group(1)) and _placed_by_preposition(text, town.start(1)):
                 out.append(PlaceMention(town.group(1), "city", town.start(1), town.end(1)))
                 continue
-        if _MEETING_NOUN_AFTER.match(after) or _HOSTS_AFTER.match(after) or _placed_by_preposition(text, m.start()):
+        if _MEETING_NOUN_AFTER.match(after) or _HOSTS_AFTER.match(after) or _placed_by_preposition(text, m_start):
             out.append(PlaceMention(venue.place, venue.kind, v_start, v_end))
     if "of " in text[start:stop]:
         for m in _TOWN_OF.finditer(text, start, stop):
             if _unlisted_town(m.group(1)) and _placed_by_preposition(text, m.start(1)):
                 out.append(PlaceMention(m.group(1), "city", m.start(1), m.end(1)))
+    return out
+
+
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+
+
+def _venue_matches(text: str, start: int, stop: int) -> list[tuple[int, str, int, int]]:
+    """What ``rules()["venue"].finditer(text, start, stop)`` finds, as (match start, alias, alias start,
+    alias end): the fast alias pattern, then the optional "the " put back in front by hand (the match
+    starts at "the" when "the" and spaces stand right before the alias, after the previous match, and
+    the "the" follows no word character or hyphen)."""
+    rules = _rules()
+    fast = rules["venue_alias"]
+    if fast is None:
+        return [(m.start(), m.group(1), *m.span(1)) for m in rules["venue"].finditer(text, start, stop)]
+    out = []
+    floor = start  # no match starts before the search position or inside the previous match
+    for m in fast.finditer(text, start, stop):
+        v_start, v_end = m.span(1)
+        m_start = v_start
+        k = v_start
+        while k > floor and text[k - 1].isspace():
+            k -= 1
+        if k < v_start and k - 3 >= floor and text.startswith("the", k - 3) \
+                and not (k > 3 and _WORD_OR_HYPHEN.match(text, k - 4)):
+            m_start = k - 3
+        out.append((m_start, m.group(1), v_start, v_end))
+        floor = v_end
     return out
 
 
