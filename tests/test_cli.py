@@ -76,6 +76,9 @@ def test_cli_parse_builds_dataset_and_strict_fails_on_skips(tmp_path):
     assert "2 articles" in result.output
     tables = load_dataset(out)
     assert sorted(tables["articles"]["article_id"]) == ["talks", "wire"]
+    assert not (out / "csv").exists()  # CSV copies only when asked for
+    result = CliRunner().invoke(main, ["parse", str(articles), "-o", str(out), "--no-progress", "--csv"])
+    assert result.exit_code == 0, result.output
     assert (out / "csv" / "articles.csv").exists()
     (articles / "broken.txt").write_bytes(b"")
     result = CliRunner().invoke(main, ["parse", str(articles), "-o", str(out), "--no-progress", "--strict"])

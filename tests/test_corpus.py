@@ -68,7 +68,7 @@ def _assert_same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None
 # --------------------------------------------------------------------------- schema and layout
 
 def test_corpus_every_table_matches_the_schema(tmp_path):
-    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False, csv_export=True)
     tables = corpus.load_dataset(tmp_path / "ds")
     assert set(tables) == set(schema.TABLES)
     for table, frame in tables.items():
@@ -103,7 +103,7 @@ def test_corpus_load_dataset_of_an_empty_folder_gives_empty_typed_tables(tmp_pat
 def test_corpus_csv_export_neutralises_formulas(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "f.txt").write_text("---\ntitle: \"=HYPERLINK(1)\"\n---\nA quiet night.\n", encoding="utf-8")
-    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False)
+    corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=False, csv_export=True)
     exported = (tmp_path / "ds" / "csv" / "articles.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(1)" in exported
     assert corpus.load_dataset(tmp_path / "ds")["articles"].loc[0, "title"] == "=HYPERLINK(1)"
@@ -157,7 +157,14 @@ _operation = st.tuples(st.sampled_from(["add", "change", "delete"]), st.integers
                        st.integers(0, len(TEXTS) - 1))
 
 
-def _check_incremental_equals_full(base, operations) -> None:
+def _age(path: Path, step: int) -> None:
+    """Give a file an old modification time (distinct per step), as files have between reruns."""
+    os.utime(path, ns=(1_600_000_000_000_000_000 + step * 1_000_000_000,) * 2)
+
+
+def _check_incremental_equals_full(base, operations, aged: bool = False) -> None:
+    """Apply the operations one rerun at a time; the dataset must equal a full rebuild.
+    ``aged``: files carry old modification times, so unchanged files come from the source index."""
     src, incremental, full = base / "in", base / "inc", base / "full"
     src.mkdir()
     for step, (op, slot, text) in enumerate(operations):
@@ -166,22 +173,120 @@ def _check_incremental_equals_full(base, operations) -> None:
             target.unlink(missing_ok=True)
         elif op == "add" or target.exists():
             _write(src, f"a{slot}", TEXTS[text] + (f" Update {step}." if op == "change" else ""))
-        corpus.build_dataset(src, incremental, progress=False, csv_export=False)
-    corpus.build_dataset(src, full, progress=False, csv_export=False)
+            if aged:
+                _age(target, step)
+        corpus.build_dataset(src, incremental, progress=False)
+    corpus.build_dataset(src, full, progress=False, full=True)
     _assert_same(corpus.load_dataset(incremental), corpus.load_dataset(full))
+    segments = json.loads((corpus.current_snapshot(incremental) / "manifest.json").read_text())["segments"]
+    assert len(segments) <= 1 + len(operations).bit_length()  # merged as they accumulate
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations=st.lists(_operation, min_size=1, max_size=5))
-def test_corpus_incremental_equals_full_rebuild(tmp_path_factory, fake_extractor, operations):
-    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations)
+@given(operations=st.lists(_operation, min_size=1, max_size=5), aged=st.booleans())
+def test_corpus_incremental_equals_full_rebuild(tmp_path_factory, fake_extractor, operations, aged):
+    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations, aged)
 
 
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations=st.lists(_operation, min_size=1, max_size=10))
-def test_corpus_incremental_equals_full_rebuild_many_sequences(tmp_path_factory, fake_extractor, operations):
-    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations)
+@given(operations=st.lists(_operation, min_size=1, max_size=10), aged=st.booleans())
+def test_corpus_incremental_equals_full_rebuild_many_sequences(tmp_path_factory, fake_extractor, operations, aged):
+    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations, aged)
+
+
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """The paths of the files the dataset builder reads (their text, not their size and time)."""
+    read: list[str] = []
+    original = corpus.read_file
+
+    def counting(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(corpus, "read_file", counting)
+    return read
+
+
+def test_corpus_rerun_does_not_reread_files_whose_size_and_time_are_unchanged(tmp_path, fake_extractor,
+                                                                               counted_reads):
+    src = tmp_path / "in"
+    for i, text in enumerate(TEXTS[:3]):
+        _write(src, f"a{i}", text)
+        _age(src / f"a{i}.txt", i)
+    (src / "empty.txt").write_text("", encoding="utf-8")  # a problem, remembered as one
+    _age(src / "empty.txt", 9)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert sorted(counted_reads) == ["a0.txt", "a1.txt", "a2.txt", "empty.txt"]
+    counted_reads.clear()
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert counted_reads == [] and (summary.parsed, summary.reused) == (0, 3)
+    assert [p.source_path for p in summary.problems] == [str(src / "empty.txt")]  # still reported
+    _write(src, "a1", TEXTS[1] + " Later, 5 more.")  # new size and time
+    _age(src / "a1.txt", 20)
+    (src / "a2.txt").write_text((src / "a2.txt").read_text().replace("3 people", "4 people"))  # same size
+    _age(src / "a2.txt", 21)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert sorted(counted_reads) == ["a1.txt", "a2.txt"] and (summary.parsed, summary.reused) == (2, 1)
+    counted_reads.clear()
+    _write(src, "a0", TEXTS[0].replace("120", "121"))  # just written: re-read on the next run too
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert counted_reads == ["a0.txt", "a0.txt"]
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+def test_corpus_cached_file_whose_article_id_is_taken_by_a_new_file_is_read_again(tmp_path, fake_extractor):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "b.jsonl").write_text(json.dumps({"id": "wire", "text": TEXTS[0]}) + "\n", encoding="utf-8")
+    _age(src / "b.jsonl", 1)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    (src / "a.jsonl").write_text(json.dumps({"id": "wire", "text": TEXTS[1]}) + "\n", encoding="utf-8")
+    _age(src / "a.jsonl", 2)  # read first: b.jsonl's article becomes wire-2
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (summary.parsed, summary.reused) == (2, 0)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+    assert sorted(corpus.load_dataset(tmp_path / "ds")["articles"]["article_id"]) == ["wire", "wire-2"]
+
+
+def test_corpus_rerun_writes_only_a_small_segment_and_keeps_the_big_one(tmp_path, fake_extractor):
+    src = tmp_path / "in"
+    for i in range(12):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    first = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    _write(src, "new", TEXTS[2])
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    second = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert second[0] == first[0] and second[1]["articles"] == ["new"]
+    (src / "a03.txt").unlink()  # the big segment loses an article: rewritten, merged with the small one
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    third = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert len(third) == 1 and len(third[0]["articles"]) == 12 and "a03" not in third[0]["articles"]
+    on_disk = {p.name for p in (tmp_path / "ds" / "segments").iterdir()}
+    assert on_disk == {s["name"] for s in second + third}  # the previous snapshot's segments are kept, no more
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+def test_corpus_reads_a_dataset_of_format_1_and_rebuilds_it(tmp_path, fake_extractor):
+    _write(tmp_path / "in", "a", TEXTS[0])
+    corpus.build_dataset(tmp_path / "in", tmp_path / "new", progress=False)
+    tables = corpus.load_dataset(tmp_path / "new")
+    old = tmp_path / "old" / "snapshots" / "v1"  # the layout of format 1: every table in the snapshot folder
+    old.mkdir(parents=True)
+    for table, frame in tables.items():
+        frame.to_parquet(old / f"{table}.parquet", index=False)
+    (old / "manifest.json").write_text(json.dumps({"format_version": 1, "fingerprint": "x", "articles": {"a": "h"}}))
+    (tmp_path / "old" / "CURRENT").write_text("v1\n")
+    _assert_same(corpus.load_dataset(tmp_path / "old"), tables)
+    summary = corpus.build_dataset(tmp_path / "in", tmp_path / "old", progress=False)
+    assert (summary.parsed, summary.reused) == (1, 0)
+    _assert_same(corpus.load_dataset(tmp_path / "old"), tables)
 
 
 def test_corpus_keeps_previous_snapshot_and_prunes_older_ones_and_leftovers(tmp_path, fake_extractor):
@@ -290,12 +395,13 @@ def test_corpus_sigkill_mid_write_leaves_the_old_dataset_and_a_rerun_completes(t
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL
-    assert any(p.name.startswith(".") for p in (out / "snapshots").iterdir())  # the half-written snapshot
+    staged = [p for folder in ("segments", "snapshots") for p in (out / folder).iterdir() if p.name.startswith(".")]
+    assert staged  # the half-written segment
     _assert_same(before, corpus.load_dataset(out))
     summary = corpus.build_dataset(src, out, progress=False)
     assert (summary.parsed, summary.reused) == (len(TEXTS) - 2, 2)
     assert len(corpus.load_dataset(out)["articles"]) == len(TEXTS)
-    assert not any(p.name.startswith(".") for p in (out / "snapshots").iterdir())
+    assert not any(p.name.startswith(".") for folder in ("segments", "snapshots") for p in (out / folder).iterdir())
     corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
     _assert_same(corpus.load_dataset(out), corpus.load_dataset(tmp_path / "full"))
 

@@ -65,7 +65,7 @@ def test_parallel_parse_with_workers_equals_serial_parse(corpus, tmp_path):
     runner = CliRunner()
     for name, workers in (("serial", "1"), ("parallel", "2")):
         result = runner.invoke(main, ["parse", str(corpus), "-o", str(tmp_path / name), "--workers", workers,
-                                      "--no-progress"])
+                                      "--no-progress", "--csv"])
         assert result.exit_code == 0, result.output
     serial, parallel = load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "parallel")
     assert len(serial["articles"]) == len(list(read_articles(corpus))) > 12

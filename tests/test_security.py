@@ -24,7 +24,8 @@ def test_security_csv_export_neutralises_formula_cells_through_a_real_parse(tmp_
     rows = [{"id": f"f{i}", "title": formula, "text": BODY, "outlet": formula} for i, formula in enumerate(FORMULAS)]
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["parse", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-progress"])
+    result = CliRunner().invoke(main, ["parse", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--no-progress",
+                                        "--csv"])
     assert result.exit_code == 0, result.output
     with open(tmp_path / "out" / "csv" / "articles.csv", newline="", encoding="utf-8") as f:
         exported = list(csv.DictReader(f))

@@ -46,11 +46,12 @@ _verbose = click.option("-v", "--verbose", is_flag=True, help="Log every warning
 @click.option("-w", "--workers", type=int, default=1, show_default=True, help="Worker processes.")
 @click.option("--full", is_flag=True, help="Reparse every article, not only new or changed ones.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+@click.option("--csv", "csv_export", is_flag=True, help="Also write OUT/csv/<table>.csv (copies of every table).")
 @_max_bytes
 @_strict
 @_verbose
-def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_progress: bool, max_bytes: int,
-          strict: bool, verbose: bool) -> None:
+def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_progress: bool, csv_export: bool,
+          max_bytes: int, strict: bool, verbose: bool) -> None:
     """Parse articles (files, folders, globs) into the dataset at OUT.
 
     Example: toolkit parse data/articles -o data/processed --workers 2
@@ -61,7 +62,7 @@ def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_pro
     _setup_logging(verbose)
     try:
         summary = build_dataset(paths, out_dir, workers=workers, progress=not no_progress, max_bytes=max_bytes,
-                                full=full)
+                                full=full, csv_export=csv_export)
     except (FileNotFoundError, DatasetLockedError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(summary))
@@ -144,7 +145,7 @@ def demo(articles_dir: str, out_dir: str, notebooks_dir: str, reports_dir: str, 
     from .report import execute_notebooks
 
     _setup_logging(False)
-    summary = build_dataset([articles_dir], out_dir, workers=workers)
+    summary = build_dataset([articles_dir], out_dir, workers=workers, csv_export=True)
     reports = execute_notebooks(notebooks_dir, reports_dir)
     click.echo("")
     click.echo(str(summary))

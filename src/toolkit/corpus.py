@@ -1,19 +1,29 @@
-"""The on-disk dataset: one Parquet file per table, written atomically, rebuilt incrementally.
+"""The on-disk dataset: Parquet tables in immutable segments, written atomically, rebuilt incrementally.
 
 Layout of a dataset folder::
 
-    DIR/CURRENT                   name of the live snapshot (replaced atomically)
-    DIR/snapshots/<name>/*.parquet  one file per table, plus manifest.json
-    DIR/csv/*.csv                 CSV exports of the live snapshot
-    DIR/.lock                     held (flock) by the process writing the dataset
+    DIR/CURRENT                       name of the live snapshot (replaced atomically)
+    DIR/snapshots/<name>/             manifest.json, articles.parquet, problems.parquet, sources.json
+    DIR/segments/<segment>/*.parquet  the fact tables of a group of articles (never modified once written)
+    DIR/csv/*.csv                     CSV exports of the live snapshot (``--csv``)
+    DIR/.lock                         held (flock) by the process writing the dataset
 
-A parse writes a new snapshot beside the old one and then swaps ``CURRENT`` with
-``os.replace``: a crash at any point leaves the previous dataset readable, and
-a rerun completes the job. Two parses into one folder serialise on ``DIR/.lock``
-(the second waits, or fails with :class:`DatasetLockedError` after
-``lock_timeout`` seconds); the operating system drops the lock of a killed
-process, so no stale lock survives a crash. Reruns parse only articles whose
-content hash changed; a change of the toolkit's code, rules or schema (the
+A snapshot's manifest lists the segments that hold its facts and the articles
+of each segment. A rerun parses only articles whose content hash changed and
+writes their rows as one new segment; segments whose articles are all
+unchanged are reused as they are, and only a segment that held a changed or
+deleted article is rewritten (its other rows move into the new segment).
+Small segments are merged as they accumulate, so a dataset keeps a few
+segments however many reruns it has seen. Files are not even re-read when
+their path, size and modification time (nanoseconds) equal the last run's
+(``sources.json``); a file modified within two seconds of being read is
+always re-read next time. A run writes its new segment and snapshot beside
+the old ones and then swaps ``CURRENT`` with ``os.replace``: a crash at any
+point leaves the previous dataset readable, and a rerun completes the job.
+Two parses into one folder serialise on ``DIR/.lock`` (the second waits, or
+fails with :class:`DatasetLockedError` after ``lock_timeout`` seconds); the
+operating system drops the lock of a killed process, so no stale lock
+survives a crash. A change of the toolkit's code, rules or schema (the
 extractor fingerprint in the manifest) reparses everything, so an incremental
 run always equals a full rebuild.
 """
@@ -37,16 +47,20 @@ import pandas as pd
 
 from . import schema
 from .extract import extract
-from .ingest import MAX_ARTICLE_BYTES, read_articles
+from .ingest import MAX_ARTICLE_BYTES, iter_paths, read_file
 from .lock import DatasetLockedError, dataset_lock
 from .records import Article, Extraction, Problem
 from .tables import FACT_TABLES, article_row, build_tables, problem_row, sort_table
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+#: 1: every table in the snapshot folder; 2: fact tables in shared segments (read by ``load_dataset`` too).
+FORMAT_VERSION = 2
 #: How many snapshots to keep: the live one and the one before (a reader may still hold it).
 KEEP_SNAPSHOTS = 2
+#: A file whose modification time is this close to the moment it was read is re-read next run
+#: (it may have changed again within the file system's timestamp resolution).
+RACY_NS = 2_000_000_000
 
 
 @lru_cache(maxsize=1)
@@ -107,6 +121,43 @@ def current_snapshot(out_dir: str | Path) -> Path | None:
     return snapshot
 
 
+def _manifest(snapshot: Path | None) -> dict[str, Any]:
+    if snapshot is None or not (snapshot / "manifest.json").exists():
+        return {}
+    try:
+        return json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        log.warning("%s: unreadable manifest; rebuilding everything", snapshot)
+        return {}
+
+
+def _table_files(snapshot: Path, manifest: dict[str, Any], table: str) -> list[Path]:
+    """The Parquet files that hold a table of a snapshot, in either format version."""
+    if table in FACT_TABLES and "segments" in manifest:
+        segments = snapshot.parent.parent / "segments"
+        return [segments / segment["name"] / f"{table}.parquet" for segment in manifest["segments"]]
+    return [snapshot / f"{table}.parquet"]
+
+
+def _read_table(table: str, files: list[Path]) -> pd.DataFrame:
+    parts = []
+    for file in files:
+        if not file.exists():
+            log.warning("%s: missing; its rows are left out (rerun the parse with --full)", file)
+            continue
+        frame = pd.read_parquet(file)
+        extra = [c for c in frame.columns if c not in schema.TABLES[table]]
+        if extra:
+            log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)", file, extra)
+            frame = frame.drop(columns=extra)
+        parts.append(frame)
+    if not parts:
+        return schema.empty_frame(table)
+    if len(parts) == 1:  # every file is written in canonical order
+        return schema.conform(table, parts[0])
+    return sort_table(table, schema.conform(table, pd.concat(parts, ignore_index=True)))
+
+
 def load_dataset(path: str | Path) -> dict[str, pd.DataFrame]:
     """Every table of a dataset folder as typed DataFrames (empty tables when none exists).
 
@@ -119,30 +170,14 @@ def load_dataset(path: str | Path) -> dict[str, pd.DataFrame]:
     if not Path(path).exists():
         log.warning("%s: no such dataset folder; returning empty tables", path)
     snapshot = current_snapshot(path)
-    frames = {}
-    for table in schema.TABLES:
-        file = snapshot / f"{table}.parquet" if snapshot else None
-        if file is not None and file.exists():
-            frame = pd.read_parquet(file)
-            extra = [c for c in frame.columns if c not in schema.TABLES[table]]
-            if extra:
-                log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)",
-                            file, extra)
-                frame = frame.drop(columns=extra)
-            frames[table] = schema.conform(table, frame)
-        else:
-            frames[table] = schema.empty_frame(table)
-    return frames
+    if snapshot is None:
+        return {table: schema.empty_frame(table) for table in schema.TABLES}
+    manifest = _manifest(snapshot)
+    return {table: _read_table(table, _table_files(snapshot, manifest, table)) for table in schema.TABLES}
 
 
-def _manifest(snapshot: Path | None) -> dict[str, Any]:
-    if snapshot is None or not (snapshot / "manifest.json").exists():
-        return {}
-    try:
-        return json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        log.warning("%s: unreadable manifest; rebuilding everything", snapshot)
-        return {}
+def _compatible(manifest: dict[str, Any]) -> bool:
+    return manifest.get("format_version") == FORMAT_VERSION and manifest.get("fingerprint") == extractor_fingerprint()
 
 
 def reusable_hashes(out_dir: str | Path) -> dict[str, str]:
@@ -152,9 +187,82 @@ def reusable_hashes(out_dir: str | Path) -> dict[str, str]:
     or nothing when its format version or extractor fingerprint is not this toolkit's.
     """
     manifest = _manifest(current_snapshot(out_dir))
-    if manifest.get("format_version") != FORMAT_VERSION or manifest.get("fingerprint") != extractor_fingerprint():
+    return dict(manifest.get("articles", {})) if _compatible(manifest) else {}
+
+
+@dataclass
+class _Cached:
+    """An article of a file unchanged since the last run: its ``articles`` row, not its text."""
+
+    row: dict[str, Any]
+
+    @property
+    def article_id(self) -> str:
+        return self.row["article_id"]
+
+
+def _sources_index(snapshot: Path) -> dict[str, Any]:
+    try:
+        return json.loads((snapshot / "sources.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {}
-    return dict(manifest.get("articles", {}))
+    except (OSError, json.JSONDecodeError):
+        log.warning("%s: unreadable sources.json; every file is read again", snapshot)
+        return {}
+
+
+def _read_sources(paths: Iterable[str | Path] | str | Path, problems: list[Problem], max_bytes: int,
+                  cache: dict[str, Any]) -> tuple[list[Article | _Cached], dict[str, Any]]:
+    """Every article under ``paths``, as :func:`toolkit.ingest.read_articles` gives them (same
+    order, same unique ids), but taken from ``cache`` for files whose size and modification time
+    are unchanged. Returns the records and the index to cache for the next run."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    records: list[Article | _Cached] = []
+    index: dict[str, Any] = {}
+    seen: dict[str, int] = {}
+    for path in iter_paths(paths):
+        key = str(path)
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None
+        now = time.time_ns()
+        hit = cache.get(key)
+        items: list[Article | Problem | _Cached]
+        if stat is not None and hit and hit["size"] == stat.st_size and hit["mtime_ns"] == stat.st_mtime_ns:
+            items = [_Cached(dict(item["article"])) if "article" in item else Problem(**item["problem"])
+                     for item in hit["items"]]
+        else:
+            items = list(read_file(path, max_bytes))
+        if stat is not None and stat.st_mtime_ns < now - RACY_NS:
+            index[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "items": [
+                {"problem": problem_row(i)} if isinstance(i, Problem)
+                else {"article": i.row if isinstance(i, _Cached) else article_row(i)} for i in items]}
+        for item in items:
+            if isinstance(item, Problem):
+                (log.warning if item.severity == "warning" else log.error)("%s", item)
+                problems.append(item)
+                continue
+            if isinstance(item, _Cached):
+                item = _Cached(dict(item.row))
+            n = seen.get(item.article_id, 0) + 1
+            seen[item.article_id] = n
+            if n > 1:
+                if isinstance(item, _Cached):
+                    item.row["article_id"] = f"{item.article_id}-{n}"
+                else:
+                    item.article_id = f"{item.article_id}-{n}"
+            records.append(item)
+    return records, index
+
+
+def _content_hash(record: Article | _Cached) -> str | None:
+    return record.row["content_hash"] if isinstance(record, _Cached) else record.content_hash
+
+
+def _article_row(record: Article | _Cached) -> dict[str, Any]:
+    return record.row if isinstance(record, _Cached) else article_row(record)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -193,13 +301,15 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
 
 def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, workers: int = 1,
                   progress: bool = True, max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False,
-                  csv_export: bool = True, lock_timeout: float | None = None) -> ParseSummary:
+                  csv_export: bool = False, lock_timeout: float | None = None) -> ParseSummary:
     """Parse every article under ``paths`` into the dataset at ``out_dir``.
 
     Only articles that are new or changed since the last run are parsed
     (``full=True`` parses all); rows of articles no longer present are dropped.
-    The result equals a full rebuild. Concurrent parses into the same folder
-    serialise (see :func:`dataset_lock`). Returns a :class:`ParseSummary`.
+    The result equals a full rebuild. ``csv_export=True`` also writes
+    ``out_dir/csv/*.csv`` (a copy of every table: costly on large datasets).
+    Concurrent parses into the same folder serialise (see :func:`dataset_lock`).
+    Returns a :class:`ParseSummary`.
 
     >>> summary = build_dataset("data/articles", "data/processed")  # doctest: +SKIP
     >>> summary.parsed, summary.reused  # doctest: +SKIP
@@ -208,48 +318,120 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
     started = time.perf_counter()
     out_dir = Path(out_dir)
     summary = ParseSummary(out_dir=out_dir)
-    articles = list(read_articles(paths, summary.problems, max_bytes=max_bytes))
     with dataset_lock(out_dir, timeout=lock_timeout):
         previous = None if full else current_snapshot(out_dir)
         manifest = _manifest(previous)
-        old_hashes: dict[str, str] = manifest.get("articles", {})
-        if previous is not None and (manifest.get("format_version") != FORMAT_VERSION
-                                     or manifest.get("fingerprint") != extractor_fingerprint()):
+        if previous is not None and not _compatible(manifest):
             log.info("%s: toolkit or schema changed since the last parse; reparsing everything", out_dir)
-            previous = None
-        unchanged = ({a.article_id for a in articles if old_hashes.get(a.article_id) == a.content_hash}
-                     if previous is not None else set())
-        to_parse = [a for a in articles if a.article_id not in unchanged]
+            previous, manifest = None, {}
+        cache = _sources_index(previous) if previous is not None and manifest.get("max_bytes") == max_bytes else {}
+        records, sources = _read_sources(paths, summary.problems, max_bytes, cache)
+        old_hashes: dict[str, str] = manifest.get("articles", {})
+        stored = {a for segment in manifest.get("segments", []) for a in segment["articles"]}
+        unchanged = {r.article_id for r in records if r.article_id in stored
+                     and old_hashes.get(r.article_id) == _content_hash(r)}
+        if any(isinstance(r, _Cached) and r.article_id not in unchanged for r in records):
+            # rare: an id taken by another file, or facts missing; read those files again for their text
+            again = {r.row["source_path"] for r in records if isinstance(r, _Cached) and r.article_id not in unchanged}
+            summary.problems.clear()
+            records, sources = _read_sources(paths, summary.problems, max_bytes,
+                                             {k: v for k, v in cache.items() if k not in again})
+        to_parse = [r for r in records if isinstance(r, Article) and r.article_id not in unchanged]
         extractions = extract_all(to_parse, workers=workers, progress=progress)
-        fresh = build_tables(extractions, summary.problems)
-        tables = _merge_unchanged(fresh, previous, unchanged) if unchanged else fresh
-        # article metadata is always re-read, never cached: an unchanged text may have moved to another file or row
-        tables["articles"] = sort_table("articles", schema.conform("articles", [article_row(a) for a in articles]))
-        summary.articles = len(articles)
+        fresh = build_tables(extractions)
+        segments = _update_segments(out_dir, manifest.get("segments", []), unchanged, fresh,
+                                    [a.article_id for a in to_parse])
+        articles = sort_table("articles", schema.conform("articles", [_article_row(r) for r in records]))
+        problems = sort_table("problems", schema.conform("problems", [problem_row(p) for p in summary.problems]))
+        hashes = {r.article_id: _content_hash(r) for r in records}
+        rows = _commit(out_dir, segments, articles, problems, hashes, sources, max_bytes)
+        summary.articles = len(records)
         summary.parsed = len(to_parse)
         summary.reused = len(unchanged)
-        summary.removed = len(set(old_hashes) - {a.article_id for a in articles})
-        write_dataset(tables, out_dir, {a.article_id: a.content_hash for a in articles}, csv_export=csv_export)
-    summary.rows = {table: len(frame) for table, frame in tables.items()}
+        summary.removed = len(set(old_hashes) - set(hashes))
+        if csv_export:
+            export_csv(out_dir)
+    summary.rows = rows
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _merge_unchanged(fresh: dict[str, pd.DataFrame], previous: Path | None,
-                     unchanged: set[str]) -> dict[str, pd.DataFrame]:
-    """Fresh rows plus the previous snapshot's rows of unchanged articles, in canonical order."""
-    tables = {}
-    for table, frame in fresh.items():
-        if table == "problems":  # re-read on every run: reading problems are never cached
-            tables[table] = frame
+# --------------------------------------------------------------------------- segments
+
+#: A new segment is merged with the one before it while that one holds at most this many
+#: times its articles: the segment sizes grow geometrically, so there are O(log n) of them.
+MERGE_RATIO = 2
+
+
+def _segment_frames(out_dir: Path, segment: dict[str, Any], keep: set[str] | None = None) -> dict[str, pd.DataFrame]:
+    folder = out_dir / "segments" / segment["name"]
+    frames = {}
+    for table in FACT_TABLES:
+        frame = _read_table(table, [folder / f"{table}.parquet"])
+        frames[table] = frame[frame["article_id"].isin(keep)] if keep is not None else frame
+    return frames
+
+
+def _combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    out = {}
+    for table in FACT_TABLES:
+        frames = [p[table] for p in parts if len(p[table])]
+        out[table] = (sort_table(table, schema.conform(table, pd.concat(frames, ignore_index=True)))
+                      if len(frames) > 1 else frames[0].reset_index(drop=True) if frames
+                      else schema.empty_frame(table))
+    return out
+
+
+def _update_segments(out_dir: Path, old: list[dict[str, Any]], unchanged: set[str], fresh: dict[str, pd.DataFrame],
+                     parsed: list[str]) -> list[dict[str, Any]]:
+    """The segments of the new snapshot: old ones whose articles are all unchanged, and one new
+    segment with the parsed articles and the unchanged rows of the other old segments (then
+    merged with its predecessors while they are small). Writes the new segment."""
+    kept: list[dict[str, Any]] = []
+    parts = [{t: fresh[t] for t in FACT_TABLES}]
+    articles = list(parsed)
+    for segment in old:
+        if all(a in unchanged for a in segment["articles"]):
+            kept.append(segment)
             continue
-        file = previous / f"{table}.parquet" if previous is not None else None
-        old = (schema.conform(table, pd.read_parquet(file)) if file is not None and file.exists()
-               else schema.empty_frame(table))
-        kept = old[old["article_id"].isin(unchanged)]
-        merged = schema.conform(table, pd.concat([kept, frame], ignore_index=True)) if len(kept) else frame
-        tables[table] = sort_table(table, merged)
-    return tables
+        survivors = [a for a in segment["articles"] if a in unchanged]
+        if survivors:  # a changed or deleted article: rewrite the segment without it
+            parts.append(_segment_frames(out_dir, segment, set(survivors)))
+            articles += survivors
+    while kept and len(kept[-1]["articles"]) <= MERGE_RATIO * len(articles):
+        segment = kept.pop()
+        parts.append(_segment_frames(out_dir, segment))
+        articles += segment["articles"]
+    if not articles:
+        return kept
+    frames = _combine(parts)
+    return kept + [{"name": _write_segment(out_dir, frames), "articles": sorted(articles),
+                    "rows": {t: len(f) for t, f in frames.items()}}]
+
+
+def _new_name() -> str:
+    return time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.perf_counter_ns() % 10**6:06d}"
+
+
+def _write_segment(out_dir: Path, frames: dict[str, pd.DataFrame]) -> str:
+    """Write fact tables as a new immutable segment (staged, then renamed); returns its name."""
+    for table, frame in frames.items():
+        schema.check(table, frame)
+    segments = out_dir / "segments"
+    segments.mkdir(parents=True, exist_ok=True)
+    name = _new_name()
+    staging = Path(tempfile.mkdtemp(dir=segments, prefix=f".{name}."))
+    try:
+        os.chmod(staging, 0o777 & ~_UMASK)
+        for table, frame in frames.items():
+            _write_parquet(frame, staging / f"{table}.parquet")
+        _fsync_dir(staging)
+        os.replace(staging, segments / name)
+        _fsync_dir(segments)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return name
 
 
 # --------------------------------------------------------------------------- writing
@@ -293,48 +475,75 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def export_csv(out_dir: str | Path, tables: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write ``out_dir/csv/<table>.csv`` for every table of the live snapshot (formula cells
+    neutralised, each file replaced atomically); returns the CSV folder."""
+    out_dir = Path(out_dir)
+    tables = load_dataset(out_dir) if tables is None else tables
+    csv_dir = out_dir / "csv"
+    csv_dir.mkdir(parents=True, exist_ok=True)
+    for table, frame in tables.items():
+        _atomic_write_text(csv_dir / f"{table}.csv", neutralise_formulas(frame).to_csv(index=False))
+    return csv_dir
+
+
 def write_dataset(tables: dict[str, pd.DataFrame], out_dir: str | Path,
-                  article_hashes: dict[str, str | None] | None = None, csv_export: bool = True) -> Path:
-    """Write tables as a new snapshot and make it live atomically; returns the snapshot folder.
+                  article_hashes: dict[str, str | None] | None = None, csv_export: bool = False) -> Path:
+    """Write complete tables as a new snapshot (one segment) and make it live atomically;
+    returns the snapshot folder.
 
     Every table is checked against :mod:`toolkit.schema` before anything is
     written; the folder's lock is held throughout.
     """
-    with dataset_lock(out_dir):
-        return _write_snapshot(tables, Path(out_dir), article_hashes, csv_export)
-
-
-def _write_snapshot(tables: dict[str, pd.DataFrame], out_dir: Path, article_hashes: dict[str, str | None] | None,
-                    csv_export: bool) -> Path:
+    out_dir = Path(out_dir)
     for table, frame in tables.items():
         schema.check(table, frame)
+    frames = {t: tables.get(t, schema.empty_frame(t)) for t in schema.TABLES}
+    ids = list(frames["articles"]["article_id"])
+    with dataset_lock(out_dir):
+        segments = []
+        if ids:
+            facts = {t: frames[t] for t in FACT_TABLES}
+            segments = [{"name": _write_segment(out_dir, facts), "articles": sorted(ids),
+                         "rows": {t: len(f) for t, f in facts.items()}}]
+        hashes = article_hashes if article_hashes is not None else dict.fromkeys(ids)
+        _commit(out_dir, segments, frames["articles"], frames["problems"], hashes, {}, None)
+        if csv_export:
+            export_csv(out_dir, frames)
+        return current_snapshot(out_dir)
+
+
+def _commit(out_dir: Path, segments: list[dict[str, Any]], articles: pd.DataFrame, problems: pd.DataFrame,
+            hashes: dict[str, str | None], sources: dict[str, Any], max_bytes: int | None) -> dict[str, int]:
+    """Write the snapshot (articles, problems, manifest, source index), swap ``CURRENT`` to it,
+    prune; returns the row count of every table."""
+    schema.check("articles", articles)
+    schema.check("problems", problems)
+    rows = {t: sum(s["rows"].get(t, 0) for s in segments) for t in FACT_TABLES}
+    rows = {t: len(articles) if t == "articles" else len(problems) if t == "problems" else rows[t]
+            for t in schema.TABLES}
     snapshots = out_dir / "snapshots"
     snapshots.mkdir(parents=True, exist_ok=True)
-    name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.perf_counter_ns() % 10**6:06d}"
+    name = _new_name()
     staging = Path(tempfile.mkdtemp(dir=snapshots, prefix=f".{name}."))
     try:
         os.chmod(staging, 0o777 & ~_UMASK)
-        for table, frame in tables.items():
-            _write_parquet(frame, staging / f"{table}.parquet")
+        _write_parquet(articles, staging / "articles.parquet")
+        _write_parquet(problems, staging / "problems.parquet")
         manifest = {"format_version": FORMAT_VERSION, "fingerprint": extractor_fingerprint(),
-                    "articles": article_hashes or {}, "rows": {t: len(f) for t, f in tables.items()}}
-        (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+                    "max_bytes": max_bytes, "articles": hashes, "segments": segments, "rows": rows}
+        (staging / "manifest.json").write_text(json.dumps(manifest, separators=(",", ":"), sort_keys=True),
+                                               encoding="utf-8")
+        (staging / "sources.json").write_text(json.dumps(sources, separators=(",", ":")), encoding="utf-8")
         _fsync_dir(staging)
-        final = snapshots / name
-        os.replace(staging, final)
+        os.replace(staging, snapshots / name)
         _fsync_dir(snapshots)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _atomic_write_text(out_dir / "CURRENT", name + "\n")
-    if csv_export:
-        csv_dir = out_dir / "csv"
-        csv_dir.mkdir(exist_ok=True)
-        for table, frame in tables.items():
-            target = csv_dir / f"{table}.csv"
-            _atomic_write_text(target, neutralise_formulas(frame).to_csv(index=False))
-    _prune(snapshots, live=name)
-    return final
+    _prune(out_dir, live=name)
+    return rows
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -357,19 +566,39 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _prune(snapshots: Path, live: str) -> None:
-    """Remove staging leftovers of killed runs and all but the newest snapshots.
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+def _prune(out_dir: Path, live: str) -> None:
+    """Remove staging leftovers of killed runs, all but the newest snapshots, and the segments
+    no kept snapshot uses.
 
     Runs under the dataset lock, so a staging folder here is never another
     live writer's. The snapshot before the live one is kept for readers that
     resolved ``CURRENT`` just before the swap.
     """
+    snapshots = out_dir / "snapshots"
     finished = sorted((c for c in snapshots.iterdir() if c.is_dir() and not c.name.startswith(".")
                        and c.name != live), key=lambda c: c.stat().st_mtime, reverse=True)
     keep = {live} | {c.name for c in finished[:KEEP_SNAPSHOTS - 1]}
     for child in snapshots.iterdir():
         if child.name not in keep:
-            shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+            _remove(child)
+    segments = out_dir / "segments"
+    if not segments.is_dir():
+        return
+    used: set[str] = set()
+    for name in keep:
+        file = snapshots / name / "manifest.json"
+        try:
+            used |= {s["name"] for s in json.loads(file.read_text(encoding="utf-8")).get("segments", [])}
+        except (OSError, json.JSONDecodeError, KeyError, TypeError):
+            log.warning("%s: unreadable; no segment is removed this time", file)
+            return
+    for child in segments.iterdir():
+        if child.name not in used:
+            _remove(child)
 
 
 def article_rows(articles: Iterable[Article]) -> list[dict[str, Any]]:
@@ -382,5 +611,6 @@ def problem_rows(problems: Iterable[Problem]) -> list[dict[str, Any]]:
     return [problem_row(p) for p in problems]
 
 
-__all__ = ["ParseSummary", "build_dataset", "load_dataset", "write_dataset", "extract_all", "current_snapshot",
-           "dataset_lock", "DatasetLockedError", "reusable_hashes", "extractor_fingerprint", "FACT_TABLES"]
+__all__ = ["ParseSummary", "build_dataset", "load_dataset", "write_dataset", "export_csv", "extract_all",
+           "current_snapshot", "dataset_lock", "DatasetLockedError", "reusable_hashes", "extractor_fingerprint",
+           "FACT_TABLES"]

@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -509,16 +510,35 @@ def _unclosed_quote(text: str, line: int) -> bool:
 
 # --------------------------------------------------------------------------- paths and batches
 
+def _walk(folder: str, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Relative parts of the supported files under ``folder``: hidden files and folders
+    skipped, symbolic links to folders not followed (as ``Path.rglob``)."""
+    try:
+        with os.scandir(folder) as entries:
+            listed = list(entries)
+    except OSError as exc:
+        log.warning("%s: cannot list the folder (%s); skipped", folder, exc.strerror or exc)
+        return
+    for entry in listed:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, (*prefix, entry.name))
+            elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in SUPPORTED_SUFFIXES:
+                yield (*prefix, entry.name)
+        except OSError:
+            continue
+
+
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Expand files, folders (recursively) and glob patterns into supported files, sorted."""
     for raw in paths:
         raw = str(raw)
         path = Path(raw)
         if path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file()):
-                if found.suffix.lower() in SUPPORTED_SUFFIXES and not any(
-                        part.startswith(".") for part in found.relative_to(path).parts):
-                    yield found
+            for parts in sorted(_walk(raw)):
+                yield path.joinpath(*parts)
         elif path.is_file():
             yield path
         elif any(ch in raw for ch in "*?["):
