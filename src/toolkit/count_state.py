@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable
 
@@ -21,18 +20,6 @@ def _foreign_words(rules: CountRules) -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
 
 
-def _occurrences(lower: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
-    """(start, end) of every occurrence of the words in ``lower``, sorted (a few ``str.find`` scans)."""
-    spans = []
-    for word in words:
-        at = lower.find(word)
-        while at >= 0:
-            spans.append((at, at + len(word)))
-            at = lower.find(word, at + 1)
-    spans.sort()
-    return spans
-
-
 class ArticleState:
     """What earlier sentences established: weapon mentions, counted items, the last ministry."""
 
@@ -46,7 +33,7 @@ class ArticleState:
         self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
         self.length = 0  # the length of the article's text
         self.lower_text = ""  # the article's text, lower-cased
-        self._named: list[bool] | None = None  # per sentence: does it hold a weapon word?
+        self._named: list[bool | None] | None = None  # per sentence: does it hold a weapon word?
         self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
         self.counted: list[Item] = []
         self.russian_ministry = False
@@ -89,23 +76,19 @@ class ArticleState:
             self.russian_ministry = False
 
     def named(self, index: int) -> bool:
-        """Does sentence ``index`` hold one of the article's weapon words?"""
-        if self._named is None:
-            self._named = self._named_flags()
-        return self._named[index]
-
-    def _named_flags(self) -> list[bool]:
-        """One flag per sentence, from the occurrences of the weapon words (one merge pass)."""
-        if len(self.lower_text) != self.length:  # lower-casing changed lengths: test each sentence
-            return [any(w in s.text.lower() for w in self.words) for s in self._sentences]
-        spans = _occurrences(self.lower_text, self.words)
-        flags = []
-        for sentence in self._sentences:
-            at = bisect_left(spans, (sentence.start, 0))
-            while at < len(spans) and spans[at][0] < sentence.end and spans[at][1] > sentence.end:
-                at += 1
-            flags.append(at < len(spans) and spans[at][0] < sentence.end)
-        return flags
+        """Does sentence ``index`` hold one of the article's weapon words? (read once, on first need)"""
+        flags = self._named
+        if flags is None:
+            flags = self._named = [None] * len(self._sentences)
+        flag = flags[index]
+        if flag is None:
+            sentence = self._sentences[index]
+            if len(self.lower_text) != self.length:  # lower-casing changed lengths: the sentence's own
+                lower = sentence.text.lower()
+            else:
+                lower = self.lower_text[sentence.start:sentence.end]
+            flag = flags[index] = any(w in lower for w in self.words)
+        return flag
 
     def mentions_of(self, index: int) -> list[WeaponPhrase]:
         """Weapon phrases of one sentence (computed once, only for sentences that need them)."""

@@ -17,6 +17,7 @@ from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
 #: Weapon classes of the facts contract (FACTS.md).
 WEAPON_CLASSES = ("drone", "cruise_missile", "ballistic_missile", "guided_bomb", "missile", "weapon")
 _MISSILE_CLASSES = {"cruise_missile", "ballistic_missile", "missile"}
+_SINGLE_HEAD = {"weapon", "drone", "guided_bomb", "missile"}  # one head of these classes is the phrase's class
 _RULES_FILE = "count_rules.yaml"
 #: a gap between words, quotes allowed around it ('18 Russian "kamikaze" drones')
 _GAP = r"[\"'\u201c\u201d\u2018\u2019]?\s+[\"'\u201c\u201d\u2018\u2019]?"
@@ -101,7 +102,7 @@ def _patterns() -> dict[str, re.Pattern]:
     heads = {alias.lower(): cls for cls, words in data["heads"].items() for alias in words}
     classmods = {word.lower(): cls for cls, words in data["class_modifiers"].items() for word in words}
     model_alt = phrase_pattern(models())
-    return {
+    found = {
         # a model name, its plural, and "-type"/"-like" suffixes ("Shahed-type", "Kinzhals")
         "model": re.compile(rf"\b(?<!-)(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w-])",
                             re.IGNORECASE),
@@ -121,8 +122,18 @@ def _patterns() -> dict[str, re.Pattern]:
         "_heads": heads,  # type: ignore[dict-item]
         "_classmods": classmods,  # type: ignore[dict-item]
     }
+    # the four word kinds of a phrase in one pattern, tried in the same order as one by one (an
+    # alternation at a fixed position takes its first alternative that matches): the group named
+    # after the kind says which matched
+    found["token"] = re.compile("|".join(f"(?P<{kind}>{found[kind].pattern})" for kind in _TOKEN_KINDS),
+                                re.IGNORECASE)
+    return found
 
 
+_TOKEN_KINDS = ("model", "head", "classmod", "mod")
+
+
+@lru_cache(maxsize=1024)
 def _model_of(alias: str) -> Model:
     return models()[_key(alias)]
 
@@ -154,50 +165,49 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     heads: list[str] = []
     attacker: str | None = None
     last = None  # kind of the last item consumed
+    token = pat["token"]
     while cursor < len(text):
-        m = pat["model"].match(text, cursor)
-        if m:
+        m = token.match(text, cursor)  # a model, else a head, else a class word, else a modifier
+        if m is None:
+            break
+        last = m.lastgroup
+        if last == "model":
             found_models.append(_model_of(m.group("m")))
-            cursor, last = m.end(), "model"
+            cursor = m.end()
             paren = pat["paren"].match(text, cursor)
             if paren and pat["model"].fullmatch(paren.group(1).strip()):
                 cursor = paren.end()
+        elif last == "head":
+            heads.append(_head_class(m.group("h")))
+            cursor = m.end()
+            break
+        elif last == "classmod":
+            classmods.append(_classmod_class(m.group("c")))
+            cursor = m.end()
         else:
-            m = pat["head"].match(text, cursor)
-            if m:
-                heads.append(pat["_heads"][_key(m.group("h"))])
-                cursor, last = m.end(), "head"
-                break
-            m = pat["classmod"].match(text, cursor)
-            if m:
-                classmods.append(pat["_classmods"][_key(m.group("c"))])
-                cursor, last = m.end(), "classmod"
-            else:
-                m = pat["mod"].match(text, cursor)
-                if not m:
-                    break
-                word = m.group(0).lower()
-                if word.startswith("ukrainian"):
-                    attacker = "ukraine"
-                elif word.startswith("russian"):
-                    attacker = "russia"
-                cursor, last = m.end(), "mod"
+            word = m.group(0).lower()
+            if word.startswith("ukrainian"):
+                attacker = "ukraine"
+            elif word.startswith("russian"):
+                attacker = "russia"
+            cursor = m.end()
         # continue over a space, or over a conjunction joining models/class words
-        conj = pat["conj"].match(text, cursor)
-        if conj and last in ("model", "classmod"):
-            nxt = conj.end()
-            if pat["model"].match(text, nxt) or pat["classmod"].match(text, nxt):
-                cursor = nxt
-                continue
+        if last == "model" or last == "classmod":
+            conj = pat["conj"].match(text, cursor)
+            if conj:
+                nxt = conj.end()
+                if pat["model"].match(text, nxt) or pat["classmod"].match(text, nxt):
+                    cursor = nxt
+                    continue
         sp = pat["space"].match(text, cursor)
         if not sp:
             break
         cursor = sp.end()
+    if not heads and not found_models:
+        return None
     end = _last_end(text, start, cursor, last)
     if counted and pat["platform"].match(text, end):
         return None  # "10 HIMARS launchers", "5 missile strikes", "3 drone units": not munitions
-    if not heads and not found_models:
-        return None
     if heads:
         # "drones and missiles", "UAVs and drones of unidentified types"
         more = _AND_OR.match(text, end)
@@ -213,18 +223,18 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
                 sub = sp.end()
             hm = pat["head"].match(text, sub)
             if hm:
-                heads.append(pat["_heads"][_key(hm.group("h"))])
+                heads.append(_head_class(hm.group("h")))
                 end = hm.end()
         types = pat["of_types"].match(text, end)
         if types:
             for mm in pat["model"].finditer(types.group("list")):
                 found_models.append(_model_of(mm.group("m")))
     window = text[max(0, start - 20):end]
-    if pat["not_strike"].search(window):
+    if _may_hold(window, _not_strike_hints()) and pat["not_strike"].search(window):
         return None
     weapon_class = _classify(heads, classmods, found_models)
-    names = list(dict.fromkeys(m.name for m in found_models))
-    if attacker is None:
+    names = list(dict.fromkeys(m.name for m in found_models)) if found_models else []
+    if attacker is None and found_models:
         sides = {m.attacker for m in found_models if m.attacker}
         attacker = sides.pop() if len(sides) == 1 else None
     generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
@@ -233,13 +243,39 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
 
 def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
     """End of the phrase: the cursor, without trailing spaces or a dangling conjunction."""
-    end = cursor
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end
+    return start + len(text[start:cursor].rstrip())
+
+
+@lru_cache(maxsize=1)
+def _not_strike_hints() -> tuple[str, ...]:
+    """One literal piece of each not-strike phrase (its longest word): no piece, no match."""
+    return tuple(max(p.lower().split(), key=len) for p in map(str, rules()["not_strike_weapons"]) if p.strip())
+
+
+def _may_hold(window: str, hints: tuple[str, ...]) -> bool:
+    """False only when ASCII ``window`` surely matches none of the phrases whose pieces are ``hints``
+    (for ASCII text, case-insensitive matching is matching the lower-cased text)."""
+    if not window.isascii():
+        return True
+    lower = window.lower()
+    return any(hint in lower for hint in hints)
+
+
+@lru_cache(maxsize=1024)
+def _head_class(words: str) -> str:
+    """Class of a matched head noun ("Drones", "guided  aerial bombs")."""
+    return _patterns()["_heads"][_key(words)]  # type: ignore[index]
+
+
+@lru_cache(maxsize=1024)
+def _classmod_class(words: str) -> str:
+    """Class of a matched class modifier ("Cruise", "air-launched cruise")."""
+    return _patterns()["_classmods"][_key(words)]  # type: ignore[index]
 
 
 def _classify(heads: list[str], classmods: list[str], found: list[Model]) -> str:
+    if len(heads) == 1 and not classmods and not found and heads[0] in _SINGLE_HEAD:
+        return heads[0]  # what the rules below give for one head alone
     head_set = set(heads)
     model_classes = {m.weapon_class for m in found}
     if "weapon" in head_set or ("drone" in head_set and head_set & {"missile", "guided_bomb"}):
