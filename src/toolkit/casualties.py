@@ -115,6 +115,9 @@ _LIST_ITEM = re.compile(r"(?:^|,|\band\b)\s*(a|an|one|his|her|their|two|three|fo
 # "two more people", "another three", "a further five": victims besides those counted before
 _MORE_AFTER = re.compile(r"\s+(?:more|further|additional|other)\b")
 _MORE_BEFORE = re.compile(r"\b(?:another|a further|an additional)\s+$")
+_MORE_BEFORE_LONGEST = len("an additional")
+_CHILD_NOUN = re.compile(r"\b(?:children|child|kids?)\b")
+_AND_GAP = re.compile(r"\s*(?:,\s*)?and\s+")
 
 
 def find_casualties(text: str) -> list[dict[str, Any]]:
@@ -127,12 +130,13 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     if not TRIGGER.search(text):
         return []
     military = rules().military_nouns
-    found: list[tuple[int, int, dict[str, Any], str]] = []
+    found: list[tuple[int, int, str, re.Match[str], int, str]] = []
     for name, pattern in _patterns().items():
         if not all(needed.search(text) for needed in _needed()[name]):
             continue  # the pattern's verb (or noun) is missing
+        is_list = name.endswith("list")
         for m in pattern.finditer(text):
-            if name.endswith("list"):
+            if is_list:
                 # "a woman and her two children": 1 + 2
                 count = sum((parse_number(n) if n and w in ("his", "her", "their") else None)
                             or parse_number(w) or 1 for w, n in _LIST_ITEM.findall(m.group("list")))
@@ -141,35 +145,49 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
                 count = parse_number(m.group("n"))
                 qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
             noun = m.groupdict().get("noun") or ""
-            if count is None or not 0 < count <= MAX_ATTACK_CASUALTIES or military.search(noun) \
+            if count is None or not 0 < count <= MAX_ATTACK_CASUALTIES \
+                    or _ALTERNATIVE.match(text, m.end() if is_list else m.end("n")) \
+                    or (noun and military.search(noun)) \
                     or military.search(text[m.end():m.end() + 25]) \
-                    or (not noun and military.search(text[max(0, m.start() - 100):m.start()])) \
-                    or _ALTERNATIVE.match(text, m.end() if name.endswith("list") else m.end("n")):
+                    or (not noun and military.search(text[max(0, m.start() - 100):m.start()])):
                 continue
-            children = count if re.search(r"\b(?:children|child|kids?)\b", noun) else None
-            tail = _CHILDREN.match(text, m.end())
-            if tail:
-                children = parse_number(tail.group("n")) or 1
-            kind = "killed" if m.group("kind") in ("was killed", "were killed") else _kind(m.group("kind"))
-            more = not name.endswith("list") and (bool(_MORE_AFTER.match(text, m.end("n")))
-                                                  or bool(_MORE_BEFORE.search(text, 0, m.start("n"))))
-            found.append((m.start(), m.end(), {"casualty_kind": kind, "count": count, "qualifier": qualifier,
-                                               "children_count": children, "besides_earlier": more}, name))
+            found.append((m.start(), m.end(), name, m, count, qualifier))
     found.sort(key=lambda f: (f[0], -f[1]))
-    kept: list[tuple[int, int, dict[str, Any], str]] = []
-    for item in found:
-        if kept and item[0] < kept[-1][1]:
+    kept: list[tuple[int, int, str, re.Match[str], int, str]] = []
+    for start, end, name, m, count, qualifier in found:
+        if kept and start < kept[-1][1]:
             continue
         # "at least five people were killed and 18 injured": the elided verb shares the qualifier
-        if kept and item[2]["qualifier"] == "exact" and item[3] == "subject":
-            gap = text[kept[-1][1]:item[0]]
-            match = _patterns()["subject"].match(text, item[0])
-            if re.fullmatch(r"\s*(?:,\s*)?and\s+", gap) and match and not match.group("aux").strip():
-                item[2]["qualifier"] = kept[-1][2]["qualifier"]
-        if kept:
-            item[2]["besides_earlier"] = False  # "one killed and four more injured": more than the first figure
-        kept.append(item)
-    return [k[2] for k in kept]
+        if kept and qualifier == "exact" and name == "subject" and _AND_GAP.fullmatch(text, kept[-1][1], start) \
+                and not m.group("aux").strip():
+            qualifier = kept[-1][5]
+        kept.append((start, end, name, m, count, qualifier))
+    # "one killed and four more injured": only the first figure may count victims besides earlier ones
+    return [_fact(text, name, m, count, qualifier, first=not i)
+            for i, (_, _, name, m, count, qualifier) in enumerate(kept)]
+
+
+def _fact(text: str, name: str, m: re.Match[str], count: int, qualifier: str, first: bool) -> dict[str, Any]:
+    """The casualty fact of a kept match ``m`` of pattern ``name``."""
+    noun = m.groupdict().get("noun") or ""
+    children = count if noun and _CHILD_NOUN.search(noun) else None
+    tail = _CHILDREN.match(text, m.end())
+    if tail:
+        children = parse_number(tail.group("n")) or 1
+    kind = "killed" if m.group("kind") in ("was killed", "were killed") else _kind(m.group("kind"))
+    more = first and not name.endswith("list") and (bool(_MORE_AFTER.match(text, m.end("n")))
+                                                    or _more_before(text, m.start("n")))
+    return {"casualty_kind": kind, "count": count, "qualifier": qualifier, "children_count": children,
+            "besides_earlier": more}
+
+
+def _more_before(text: str, end: int) -> bool:
+    """Whether ``text[:end]`` ends with "another", "a further"... and whitespace (_MORE_BEFORE, searched
+    only over the last words)."""
+    start = end
+    while start and text[start - 1].isspace():
+        start -= 1
+    return start < end and bool(_MORE_BEFORE.search(text, max(0, start - _MORE_BEFORE_LONGEST), end))
 
 
 def casualty_rows(sentences: list[tuple[Sentence, SentenceKind, str | None]],
