@@ -46,7 +46,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema
-from .extract import extract
+from .extract import extract, warm_up
 from .ingest import MAX_ARTICLE_BYTES, iter_paths, read_file
 from .lock import DatasetLockedError, dataset_lock
 from .records import Article, Extraction, Problem
@@ -291,6 +291,7 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
             bar.update(1)
     else:
         size = max(1, min(200, len(articles) // (workers * 4) or 1))
+        warm_up()  # forked workers inherit the compiled rules instead of each compiling them
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for batch in pool.map(_extract_batch, _chunks(articles, size)):
                 results.extend(batch)
