@@ -10,7 +10,7 @@ Russian side's. Rules and vocabularies live in ``data/impact_rules.yaml`` and
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -35,11 +35,13 @@ TARGET_WINDOW = 80
 #: A target listed right after a target that counts counts too ("hit a plant, a canteen and ... houses").
 TARGET_LIST_GAP = 70
 _LIST_JOIN = re.compile(r",|\band\b|\bas well as\b|\bplus\b")
-# where people sheltered, or where weapons were launched from: not targets
+# where people sheltered, or where weapons were launched from: not targets (every match holds one of
+# _NOT_TARGET_WORDS)
 _NOT_TARGET_BEFORE = re.compile(
     r"\b(?:shelter(?:ed|ing|s)?|hid|hiding|hide|took refuge|taking refuge|sought refuge)\s+(?:in|inside|at|under)\s+"
     r"(?:the\s+|its\s+|their\s+|a\s+)?(?:[\w-]+(?:'s|’s)?\s+){0,2}$"
     r"|\b(?:launched|fired|flown|taking off|took off)\s+from\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_NOT_TARGET_WORDS = ("shelter", "hid", "refuge", "from")
 CATEGORIES = ("energy", "residential", "port", "rail", "industrial", "civilian_other", "military", "water",
               "transport_other")
 # what may stand between two launch sites of one list: "from Kursk region, the Caspian Sea and occupied
@@ -348,6 +350,21 @@ def _strike_positions(low: str, start: int, end: int) -> tuple[list[int], int]:
     return positions, end
 
 
+def _near(positions: list[int], low: int, high: int) -> bool:
+    """Whether one of the sorted ``positions`` lies in ``[low, high]``."""
+    i = bisect_left(positions, low)
+    return i < len(positions) and positions[i] <= high
+
+
+def _not_target(text: str, low: str, start: int, end: int) -> bool:
+    """_NOT_TARGET_BEFORE in ``text[start:end]`` ("sheltered in", "launched from"); skipped when the
+    (ASCII) words lack "shelter", "hid", "refuge" and "from", one of which every match holds."""
+    window = low[start:end]
+    if window.isascii() and not any(word in window for word in _NOT_TARGET_WORDS):
+        return False
+    return bool(_NOT_TARGET_BEFORE.search(text, start, end))
+
+
 def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Article,
                         low: str | None = None) -> list[dict[str, Any]]:
     """One row per target category per sentence that says targets were hit or attacked."""
@@ -367,10 +384,10 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
         for category, target, start, end in targets:
             if _outage_count(article.text, start, end) or _MODAL_AFTER.match(article.text, end):
                 continue  # "left 500,000 homes without power", "pumping stations could stop": not targets
-            if start > hypothetical or _NOT_TARGET_BEFORE.search(article.text, max(sentence.start, start - 60), start):
+            if start > hypothetical or _not_target(article.text, low, max(sentence.start, start - 60), start):
                 continue  # "sheltered in metro stations", "launched from trucks"
             listed = 0 <= start - last_end <= TARGET_LIST_GAP and _LIST_JOIN.search(article.text, last_end, start)
-            if not listed and not any(start - TARGET_WINDOW <= pos <= end + TARGET_WINDOW for pos in triggers):
+            if not listed and not _near(triggers, start - TARGET_WINDOW, end + TARGET_WINDOW):
                 continue
             last_end = end
             if category in seen:
