@@ -250,7 +250,8 @@ def _is_caption(text: str, sentence: Sentence) -> bool:
     if line_end < 0 and hi < len(text):
         return False
     line = text[line_start + 1:line_end if line_end >= 0 else len(text)]
-    if len(line.split()) > CAPTION_MAX_WORDS or len(line.strip()) - len(sentence.text.strip()) >= 40:
+    # (the cheap test first: a sentence among others in a paragraph is no caption)
+    if len(line.strip()) - len(sentence.text.strip()) >= 40 or len(line.split()) > CAPTION_MAX_WORDS:
         return False
     return bool(_CAPTION_MARK.search(line)) or not _FINITE_VERB.search(line)
 
@@ -272,6 +273,27 @@ def sentences_containing(low: str, starts: list[int], words: tuple[str, ...]) ->
     return found
 
 
+def _starts_any(low: str, starts: list[int], index: int, words: tuple[str, ...]) -> bool:
+    """True when one of ``words`` starts in sentence ``index`` or the gap after it: the same answer as
+    ``index in sentences_containing(low, starts, words)``, for one sentence only."""
+    begin = starts[index]
+    if index + 1 == len(starts):
+        return any(w in low[begin:] for w in words)
+    stop = starts[index + 1]
+    window = low[begin:stop + max(map(len, words))]
+    # (a word in the window may start after the sentence: check where before saying yes)
+    return any(w in window and low.find(w, begin, stop + len(w) - 1) >= 0 for w in words)
+
+
+def _may_have_places(text: str, start: int, stop: int) -> bool:
+    """False when :func:`find_places` surely finds nothing in ``text[start:stop]`` (no venue alias,
+    no "city of X"): a cheap test before costlier ones."""
+    rules = _rules()
+    if (rules["venue_alias"] or rules["venue"]).search(text, start, stop):
+        return True
+    return "of " in text[start:stop] and _TOWN_OF.search(text, start, stop) is not None
+
+
 def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mention],
                      published: str | None) -> list[Meeting]:
     """Meetings of one article with their participants (pooled per place)."""
@@ -288,28 +310,30 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     with_trigger = sentences_containing(low, sentence_starts, trigger_words)
     if not with_trigger:
         return []  # every meeting starts from a sentence with a meeting word
-    with_cue: set[int] | None = None  # continuation cues matter only once a meeting exists
     for index, sentence in enumerate(sentences):
         s_mentions = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
-        # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings
+        # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
+        # Without a place the caption test does not matter, so it runs only where a place may be.
         may_trigger = index in with_trigger
-        may_continue = current is not None and index - current_index <= CONTINUATION_REACH
-        if may_continue:
-            if with_cue is None:
-                with_cue = sentences_containing(low, sentence_starts, cue_words)
-            may_continue = index in with_cue
-        may_caption = bool(meetings) and not may_trigger and _is_caption(text, sentence)
+        in_reach = current is not None and index - current_index <= CONTINUATION_REACH
+        may_caption = not may_trigger and bool(meetings) and _may_have_places(text, sentence.start, sentence.end) \
+            and _is_caption(text, sentence)
         s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
-        if not s_places and not may_continue:
-            previous_mentions = s_mentions or previous_mentions
-            continue
+        may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
+        if not s_places:
+            may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
+            if not may_continue:
+                previous_mentions = s_mentions or previous_mentions
+                continue
         s_low = low[sentence.start:sentence.end]
         has_trigger = bool(s_places) and may_trigger and rules["trigger"].pattern.search(s_low)
         caption = may_caption or (has_trigger and _is_caption(text, sentence))
-        continues = may_continue and (rules["cue"].pattern.search(s_low) or rules["cont_trigger"].pattern.search(s_low))
-        if not (s_places and (has_trigger or caption)) and not continues:
-            previous_mentions = s_mentions or previous_mentions
-            continue
+        if not (s_places and (has_trigger or caption)):
+            if may_continue is None:
+                may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
+            if not (may_continue and (rules["cue"].pattern.search(s_low) or rules["cont_trigger"].pattern.search(s_low))):
+                previous_mentions = s_mentions or previous_mentions
+                continue
         clauses = _clauses(sentence, s_places)
         inherited: set[str] = set()
         for a, b in clauses:
