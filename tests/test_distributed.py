@@ -57,6 +57,13 @@ def test_distributed_equals_serial_and_reruns_incrementally(corpus, tmp_path, cl
     assert (rerun.parsed, rerun.removed) == (1, 1)
     build_dataset(corpus, tmp_path / "serial2", progress=False, full=True)
     _equal(load_dataset(tmp_path / "serial2"), load_dataset(tmp_path / "dask"))
+    # the two writers share the dataset format: a serial rerun reuses what the cluster parsed
+    (corpus / "b" / "new.txt").write_text("Drones over Poltava\n\nRussia sent 41 drones at Poltava overnight.\n",
+                                          encoding="utf-8")
+    again = build_dataset(corpus, tmp_path / "dask", progress=False)
+    assert (again.parsed, again.reused) == (1, serial.articles - 1)
+    build_dataset(corpus, tmp_path / "serial3", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "serial3"), load_dataset(tmp_path / "dask"))
 
 
 @pytest.mark.slow

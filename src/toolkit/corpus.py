@@ -328,7 +328,7 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
         cache = _sources_index(previous) if previous is not None and manifest.get("max_bytes") == max_bytes else {}
         records, sources = _read_sources(paths, summary.problems, max_bytes, cache)
         old_hashes: dict[str, str] = manifest.get("articles", {})
-        stored = {a for segment in manifest.get("segments", []) for a in segment["articles"]}
+        stored = stored_articles(manifest)
         unchanged = {r.article_id for r in records if r.article_id in stored
                      and old_hashes.get(r.article_id) == _content_hash(r)}
         if any(isinstance(r, _Cached) and r.article_id not in unchanged for r in records):
@@ -339,22 +339,35 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
                                              {k: v for k, v in cache.items() if k not in again})
         to_parse = [r for r in records if isinstance(r, Article) and r.article_id not in unchanged]
         extractions = extract_all(to_parse, workers=workers, progress=progress)
-        fresh = build_tables(extractions)
-        segments = _update_segments(out_dir, manifest.get("segments", []), unchanged, fresh,
-                                    [a.article_id for a in to_parse])
-        articles = sort_table("articles", schema.conform("articles", [_article_row(r) for r in records]))
-        problems = sort_table("problems", schema.conform("problems", [problem_row(p) for p in summary.problems]))
-        hashes = {r.article_id: _content_hash(r) for r in records}
-        rows = _commit(out_dir, segments, articles, problems, hashes, sources, max_bytes)
-        summary.articles = len(records)
-        summary.parsed = len(to_parse)
-        summary.reused = len(unchanged)
-        summary.removed = len(set(old_hashes) - set(hashes))
-        if csv_export:
-            export_csv(out_dir)
-    summary.rows = rows
+        store_parse(out_dir, manifest, records, extractions, unchanged, summary, sources, max_bytes, csv_export)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def stored_articles(manifest: dict[str, Any]) -> set[str]:
+    """Ids of the articles whose facts the segments of a snapshot's manifest hold."""
+    return {a for segment in manifest.get("segments", []) for a in segment["articles"]}
+
+
+def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[Article | _Cached],
+                extractions: list[Extraction], unchanged: set[str], summary: ParseSummary,
+                sources: dict[str, Any] | None = None, max_bytes: int | None = None, csv_export: bool = False) -> None:
+    """Write the result of a parse (under the dataset lock): the extractions as a new segment,
+    the segments of ``manifest`` (the live snapshot's, or ``{}``) for the ``unchanged`` articles,
+    every record's ``articles`` row and ``summary.problems``; fills in ``summary``."""
+    fresh = build_tables(extractions)
+    segments = _update_segments(out_dir, manifest.get("segments", []), unchanged, fresh,
+                                [e.article.article_id for e in extractions])
+    articles = sort_table("articles", schema.conform("articles", [_article_row(r) for r in records]))
+    problems = sort_table("problems", schema.conform("problems", [problem_row(p) for p in summary.problems]))
+    hashes = {r.article_id: _content_hash(r) for r in records}
+    summary.rows = _commit(out_dir, segments, articles, problems, hashes, sources or {}, max_bytes)
+    summary.articles = len(records)
+    summary.parsed = len(extractions)
+    summary.reused = len(unchanged)
+    summary.removed = len(set(manifest.get("articles", {})) - set(hashes))
+    if csv_export:
+        export_csv(out_dir)
 
 
 # --------------------------------------------------------------------------- segments

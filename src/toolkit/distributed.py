@@ -3,7 +3,8 @@
 The same functions as :func:`toolkit.corpus.build_dataset` -- :func:`toolkit.ingest.read_file`
 and :func:`toolkit.extract.extract` -- are mapped over partitions of the corpus's files on
 the cluster's workers; the driver gathers the rows, makes article ids unique exactly as a
-serial run does, and writes the same tables with :func:`toolkit.corpus.write_dataset`.
+serial run does, and stores them as a serial run does (:func:`toolkit.corpus.store_parse`:
+a new segment with the new rows; unchanged articles keep theirs).
 Reruns are incremental (content hashes), as with ``toolkit parse``.
 
 Workers must see the input files under the same paths (a shared or network file system)
@@ -65,7 +66,7 @@ def _previous_hashes(out_dir: Path) -> dict[str, str]:
 
 def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, client: Any = None,
                               scheduler: str | None = None, partition_files: int = PARTITION_FILES,
-                              max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False, csv_export: bool = True):
+                              max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False, csv_export: bool = False):
     """Parse every article under ``paths`` on a Dask cluster into the dataset at ``out_dir``.
 
     ``client`` is a ``dask.distributed.Client``; else ``scheduler`` is the address of an
@@ -75,7 +76,7 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     """
     from distributed import Client, LocalCluster
 
-    from .corpus import ParseSummary, dataset_lock, write_dataset
+    from .corpus import ParseSummary, _manifest, current_snapshot, dataset_lock, store_parse, stored_articles
 
     started = time.perf_counter()
     if isinstance(paths, (str, Path)):
@@ -105,28 +106,25 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     with dataset_lock(out_dir):  # another parse may have written since the hashes were read: check again
         if not full and _previous_hashes(out_dir) != old_hashes:
             raise RuntimeError(f"{out_dir} changed during the distributed parse; run it again")
-        tables, hashes = _assemble([row for part in results for row in part], old_hashes, out_dir, summary)
-        write_dataset(tables, out_dir, hashes, csv_export=csv_export)
-    summary.rows = {table: len(frame) for table, frame in tables.items()}
+        manifest = {} if full or not old_hashes else _manifest(current_snapshot(out_dir))
+        records, extractions, unchanged = _assemble([row for part in results for row in part], old_hashes,
+                                                    stored_articles(manifest), summary)
+        store_parse(out_dir, manifest, records, extractions, unchanged, summary, max_bytes=None,
+                    csv_export=csv_export)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _assemble(rows: list[tuple[str, Article | Problem, dict | None]], old_hashes: dict[str, str], out_dir: Path,
-              summary: Any):
-    """Unique ids in file order (as :func:`toolkit.ingest.read_articles`), then the tables
-    and the manifest's article id -> content hash."""
-    import pandas as pd
-
-    from . import schema
-    from .corpus import load_dataset
+def _assemble(rows: list[tuple[str, Article | Problem, dict | None]], old_hashes: dict[str, str], stored: set[str],
+              summary: Any) -> tuple[list[Article], list[Extraction], set[str]]:
+    """Unique ids in file order (as :func:`toolkit.ingest.read_articles`); returns the
+    articles, the extractions of the new or changed ones and the ids of the unchanged ones."""
     from .extract import extract
-    from .tables import build_tables, sort_table
 
     seen: dict[str, int] = {}
+    records: list[Article] = []
     extractions: list[Extraction] = []
     unchanged: set[str] = set()
-    hashes: dict[str, str | None] = {}
     for _path, item, tables in rows:
         if isinstance(item, Problem):
             (log.warning if item.severity == "warning" else log.error)("%s", item)
@@ -137,27 +135,15 @@ def _assemble(rows: list[tuple[str, Article | Problem, dict | None]], old_hashes
         renamed = n > 1
         if renamed:
             item.article_id = f"{item.article_id}-{n}"
-        hashes[item.article_id] = item.content_hash
-        if old_hashes.get(item.article_id) == item.content_hash and (tables is None or renamed):
+        records.append(item)
+        if old_hashes.get(item.article_id) == item.content_hash and item.article_id in stored \
+                and (tables is None or renamed):
             unchanged.add(item.article_id)
-        elif tables is None or renamed:  # the worker's rows carry the id before renaming
+        elif tables is None or renamed:  # the worker's rows carry the id before renaming, or none
             extractions.append(extract(item))
         else:
             extractions.append(Extraction(article=item, tables=tables))
-    fresh = build_tables(extractions, summary.problems)
-    if unchanged:
-        old = load_dataset(out_dir)
-        merged = {}
-        for table, frame in fresh.items():
-            kept = old[table][old[table]["article_id"].isin(unchanged)] if table != "problems" else frame.iloc[:0]
-            merged[table] = sort_table(table, schema.conform(table, pd.concat([kept, frame], ignore_index=True))
-                                       if len(kept) else frame)
-        fresh = merged
-    summary.articles = len(hashes)
-    summary.parsed = len(extractions)
-    summary.reused = len(unchanged)
-    summary.removed = len(set(old_hashes) - set(hashes))
-    return fresh, hashes
+    return records, extractions, unchanged
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,10 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", help="address of an existing scheduler, e.g. tcp://host:8786")
     parser.add_argument("--partition-files", type=int, default=PARTITION_FILES)
     parser.add_argument("--full", action="store_true", help="reparse every article")
+    parser.add_argument("--csv", action="store_true", help="also write OUT/csv/<table>.csv")
     parser.add_argument("--strict", action="store_true", help="exit with status 3 if anything was skipped")
     args = parser.parse_args(argv)
     summary = build_dataset_distributed(args.paths, args.out, scheduler=args.scheduler,
-                                        partition_files=args.partition_files, full=args.full)
+                                        partition_files=args.partition_files, full=args.full, csv_export=args.csv)
     print(summary)
     return 3 if args.strict and summary.skipped else 0
 
