@@ -181,6 +181,8 @@ NUMBER_PATTERN = (
     rf"|(?:{_WORD}(?:[\s-]+(?:{_WORD}|(?:hundred|thousand)(?:\s+and(?=[\s-]+{_WORD}))?))*)\b"
 )
 NUMBER_RE = re.compile(rf"\b(?:{NUMBER_PATTERN})", re.IGNORECASE)
+#: The same pattern for lower-cased ASCII text: about three times faster to scan than IGNORECASE.
+_NUMBER_LOWER_RE = re.compile(rf"\b(?:{NUMBER_PATTERN})")
 
 
 @lru_cache(maxsize=4096)
@@ -231,7 +233,9 @@ def find_numbers(text: str) -> list[tuple[int, int, int]]:
     [(585, 10, 13), (29, 22, 33)]
     """
     found = []
-    for m in NUMBER_RE.finditer(text):
+    # lower() keeps the offsets of ASCII text (not always of other text: "\u0130" becomes two characters)
+    matches = _NUMBER_LOWER_RE.finditer(text.lower()) if text.isascii() else NUMBER_RE.finditer(text)
+    for m in matches:
         value = parse_number(m.group(0))
         if value is None:
             continue
