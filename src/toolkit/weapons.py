@@ -109,10 +109,12 @@ def _patterns() -> dict[str, re.Pattern]:
         "head": re.compile(rf"\b(?<!-)(?P<h>{phrase_pattern(heads)})(?![\w-])", re.IGNORECASE),
         "classmod": re.compile(rf"\b(?<!-)(?P<c>{phrase_pattern(classmods)})(?![\w])", re.IGNORECASE),
         # listed modifiers, and any "<maker>-made/-built/-supplied" ("American-made", "French-supplied")
-        "mod": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['modifiers'])}|[a-z]+-(?:made|built|supplied|designed|"
-                          rf"produced|manufactured))(?![\w-])", re.IGNORECASE),
+        "mod": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['modifiers'])}|{_MADE})(?![\w-])", re.IGNORECASE),
+        "made": re.compile(rf"\b(?<!-)(?:{_MADE})(?![\w-])", re.IGNORECASE),  # "mod" without the listed words
         "not_strike": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['not_strike_weapons'])})(?![\w])",
                                  re.IGNORECASE),
+        # the same for lower-cased ASCII text (for ASCII, ignoring case is lower-casing), faster
+        "not_strike_lower": re.compile(rf"\b(?<!-)(?:{phrase_pattern(data['not_strike_weapons'])})(?![\w])"),
         "conj": re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|/\s*|\s+(?:and|or|&)\s+)"),
         "platform": re.compile(rf"{_GAP}(?:{phrase_pattern(data['not_munitions'])})(?![\w-])", re.IGNORECASE),
         "paren": re.compile(r"\s*\(([^()]{1,40})\)"),
@@ -127,10 +129,49 @@ def _patterns() -> dict[str, re.Pattern]:
     # after the kind says which matched
     found["token"] = re.compile("|".join(f"(?P<{kind}>{found[kind].pattern})" for kind in _TOKEN_KINDS),
                                 re.IGNORECASE)
+    words = {"model": models(), "head": heads, "classmod": classmods, "mod": data["modifiers"]}
+    found["_first"] = _first_letters(words)  # type: ignore[assignment]
     return found
 
 
 _TOKEN_KINDS = ("model", "head", "classmod", "mod")
+_MADE = r"[a-z]+-(?:made|built|supplied|designed|produced|manufactured)"
+
+
+def _first_letters(words: dict[str, object]) -> dict[str, tuple[str, ...]] | None:
+    """Word kinds by the first three letters (lower case) of their phrases' first words, for a cheap
+    test of which kinds may start at a place in ASCII text; None when that test would not be sound
+    (a first word under three letters, or a non-ASCII letter that matches an ASCII one ignoring case)."""
+    first: dict[str, list[str]] = {}
+    for kind in _TOKEN_KINDS:
+        for phrase in words[kind]:  # type: ignore[attr-defined]
+            key = str(phrase).strip().lower().split()[:1]
+            if not key:
+                continue
+            prefix = key[0][:3]
+            if len(prefix) < 3 or any(not c.isascii() and any(re.fullmatch(re.escape(c), chr(x), re.IGNORECASE)
+                                                              for x in range(128)) for c in prefix):
+                return None
+            if kind not in first.setdefault(prefix, []):
+                first[prefix].append(kind)
+    return {prefix: tuple(kinds) for prefix, kinds in first.items()}
+
+
+def _next_word(pat: dict, text: str, cursor: int) -> tuple[str, re.Match] | None:
+    """The kind ("model", "head", "classmod" or "mod", tried in that order) and match of the word at
+    ``cursor``. In ASCII text only the kinds with a phrase starting with the same three letters are
+    tried (no other can match), then the "-made" modifiers: the answer of the one combined pattern."""
+    first = pat["_first"]
+    start = text[cursor:cursor + 3]
+    if first is not None and start.isascii():
+        for kind in first.get(start.lower(), ()):
+            m = pat[kind].match(text, cursor)
+            if m:
+                return kind, m
+        m = pat["made"].match(text, cursor)
+        return ("mod", m) if m else None
+    m = pat["token"].match(text, cursor)
+    return (m.lastgroup, m) if m else None
 
 
 @lru_cache(maxsize=1024)
@@ -165,12 +206,11 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     heads: list[str] = []
     attacker: str | None = None
     last = None  # kind of the last item consumed
-    token = pat["token"]
     while cursor < len(text):
-        m = token.match(text, cursor)  # a model, else a head, else a class word, else a modifier
-        if m is None:
+        word = _next_word(pat, text, cursor)  # a model, else a head, else a class word, else a modifier
+        if word is None:
             break
-        last = m.lastgroup
+        last, m = word
         if last == "model":
             found_models.append(_model_of(m.group("m")))
             cursor = m.end()
@@ -230,7 +270,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
             for mm in pat["model"].finditer(types.group("list")):
                 found_models.append(_model_of(mm.group("m")))
     window = text[max(0, start - 20):end]
-    if _may_hold(window, _not_strike_hints()) and pat["not_strike"].search(window):
+    if (pat["not_strike_lower"].search(window.lower()) if window.isascii() else pat["not_strike"].search(window)):
         return None
     weapon_class = _classify(heads, classmods, found_models)
     names = list(dict.fromkeys(m.name for m in found_models)) if found_models else []
@@ -244,21 +284,6 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
 def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
     """End of the phrase: the cursor, without trailing spaces or a dangling conjunction."""
     return start + len(text[start:cursor].rstrip())
-
-
-@lru_cache(maxsize=1)
-def _not_strike_hints() -> tuple[str, ...]:
-    """One literal piece of each not-strike phrase (its longest word): no piece, no match."""
-    return tuple(max(p.lower().split(), key=len) for p in map(str, rules()["not_strike_weapons"]) if p.strip())
-
-
-def _may_hold(window: str, hints: tuple[str, ...]) -> bool:
-    """False only when ASCII ``window`` surely matches none of the phrases whose pieces are ``hints``
-    (for ASCII text, case-insensitive matching is matching the lower-cased text)."""
-    if not window.isascii():
-        return True
-    lower = window.lower()
-    return any(hint in lower for hint in hints)
 
 
 @lru_cache(maxsize=1024)
