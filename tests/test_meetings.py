@@ -62,3 +62,40 @@ def test_meetings_fast_venue_matches_equal_plain_pattern():
             for b in range(a, len(text) + 1, 3):
                 expected = [(m.start(), m.group(1), *m.span(1)) for m in plain.finditer(text, a, b)]
                 assert meetings._venue_matches(text, a, b) == expected, (text, a, b)
+
+
+def test_meetings_matchable_strings_of_small_patterns():
+    from toolkit.meeting_rules import last_words, matchable_strings
+
+    assert sorted(matchable_strings(r"\b(?:the )?(?:us|u\.s\.) president\b")) == [
+        "the u.s. president", "the us president", "u.s. president", "us president"]
+    assert sorted(matchable_strings(r"(?:a|b)c{1,2}")) == ["ac", "acc", "bc", "bcc"]
+    assert sorted(matchable_strings(r"[xy]z?")) == ["x", "xz", "y", "yz"]
+    # anything open-ended or case-folded has no finite list
+    for pattern in (r"a+", r"\w", r"x(?i:y)", r"(?i)x", r"[a-z]", r"a{0,9}", r"(a)\1"):
+        assert matchable_strings(pattern) is None, pattern
+    assert last_words(r"\bthe (?:saudi crown prince|un chief)\b") == ("chief", "prince")
+    assert last_words(r"a?") is None  # the empty text matches: no word is needed
+
+
+def test_meetings_role_reference_words_gate_every_title():
+    """Every text a title pattern matches is one of its listed texts, and holds one of the gate words."""
+    import re
+
+    from toolkit.gazetteer import load_yaml
+    from toolkit.meeting_rules import matchable_strings, rules
+
+    patterns = load_yaml("diplomacy_rules.yaml")["role_references"]
+    words = rules()["role_ref_words"]
+    assert words
+    for pattern in patterns:
+        strings = matchable_strings(pattern)
+        assert strings, pattern
+        for text in strings:
+            assert any(w in text for w in words), text
+            assert re.search(pattern, f" {text} ").group(0) == text  # the listed texts do match
+    sample = ("the ukrainian president met russia's leader and the u.s. president; the saudi crown prince, "
+              "the un secretary-general and nato's chief joined the german chancellor")
+    found = [m.group(0) for m in rules()["role_refs"].finditer(sample)]
+    assert len(found) >= 6
+    assert all(any(m in matchable_strings(p) for p in patterns) for m in found)

@@ -55,6 +55,78 @@ def place_parents() -> dict[str, set[str]]:
 
 
 
+try:  # the parser of the re module, to read which texts a rule can match (Python 3.11+, then older)
+    from re import _constants as _sre_constants
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_MAX_STRINGS = 4096
+
+
+def matchable_strings(pattern: str) -> frozenset[str] | None:
+    """Every text ``pattern`` (compiled without flags) can match, when it is a small finite set (literals, alternatives, optional
+    parts, short repeats; zero-width assertions such as ``\\b`` are ignored, which can only add texts);
+    None for anything else. A text holding none of them cannot match, so a substring test can stand
+    in front of the pattern."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+        if parsed.state.flags & ~_sre_constants.SRE_FLAG_UNICODE:
+            return None  # (?i) and such: the texts are not literal
+        strings = _strings(parsed.data)
+    except Exception:  # an unusual construct: no shortcut
+        return None
+    return frozenset(strings) if strings is not None else None
+
+
+def _strings(items: list[Any]) -> list[str] | None:
+    c = _sre_constants
+    out = [""]
+    for op, av in items:
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width
+        if op is c.LITERAL:
+            options = [chr(av)]
+        elif op is c.IN and all(o is c.LITERAL for o, _ in av):
+            options = [chr(v) for _, v in av]
+        elif op is c.BRANCH:
+            options = []
+            for branch in av[1]:
+                sub = _strings(branch.data)
+                if sub is None:
+                    return None
+                options.extend(sub)
+        elif op is c.SUBPATTERN and not av[1] and not av[2]:  # a group without flags
+            options = _strings(av[3].data)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] <= 4:
+            sub = _strings(av[2].data)
+            if sub is None:
+                return None
+            options, layer = [], [""]
+            for count in range(av[1] + 1):
+                if count >= av[0]:
+                    options.extend(layer)
+                layer = [x + y for x in layer for y in sub]
+        else:
+            return None
+        if options is None:
+            return None
+        out = [x + y for x in out for y in options]
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
+
+
+def last_words(pattern: str) -> tuple[str, ...] | None:
+    """Words one of which every match of ``pattern`` holds (the last word of each text it can match),
+    or None when :func:`matchable_strings` cannot tell."""
+    strings = matchable_strings(pattern)
+    if not strings or "" in strings:
+        return None
+    return tuple(sorted({s.split(" ")[-1] or s for s in strings}))
+
+
 def _alt(items: list[str]) -> str:
     return "|".join(f"(?:{x})" for x in items)
 
@@ -137,6 +209,8 @@ def rules() -> dict[str, Any]:
         "always_sep": _Lowered(r["always_separators"], words=False),
         "role_refs": re.compile("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(r["role_references"]))),
         "role_names": [tuple(names) for names in r["role_references"].values()],
+        "role_name_set": frozenset(name for names in r["role_references"].values() for name in names),
+        "role_ref_words": last_words("|".join(f"(?:{p})" for p in r["role_references"])),
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
         "cont_trigger": _Lowered(r["continuation_triggers"]),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),

@@ -84,9 +84,15 @@ def _own_title(prefix: str, m: Mention) -> bool:
 
 def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Mention]:
     """People a clause names by title only ("the Ukrainian president"), when the article names them."""
-    out = []
+    out: list[Mention] = []
     rules = _rules()
-    for m in rules["role_refs"].finditer(lower_same_length(clause)):
+    if named.keys().isdisjoint(rules["role_name_set"]):
+        return out  # the article names nobody a title can stand for
+    low = lower_same_length(clause)
+    words = rules["role_ref_words"]
+    if words is not None and not any(w in low for w in words):
+        return out  # every title holds one of these words
+    for m in rules["role_refs"].finditer(low):
         if _NAME_AFTER.match(clause, m.end()) or rules["role_of"].search(clause[max(0, m.start() - 60):m.start()]):
             continue  # "the Russian President Vladimir X" titles X; "an aide to the Russian president" is no one at the table
         candidates = rules["role_names"][int(m.lastgroup[1:])]
