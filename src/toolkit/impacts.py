@@ -72,6 +72,8 @@ _COUNT_BEFORE = re.compile(r"\d[\d,.]*(?:\s+(?:thousand|million))?\s+$")
 _OUTAGE_AFTER = re.compile(r"[^.;,\d]{0,45}?\b(?:without|lost (?:power|heat|electricity|water|gas)|disconnected|"
                            r"in the dark|de-?energi[sz]ed|cut off)\b")
 # site navigation inside or after the body: "Read also: ...", "RELATED: ...", "See also - ..."
+# the characters a _TEASER match can start with (case-insensitively: "ſ" is an "s")
+_TEASER_FIRST = "rRaAsSmMwW\u017f"
 _TEASER = re.compile(r"(?:read also|also read|read more|related(?: articles?| stories| news| coverage)?|see also|"
                      r"more on this|recommended|watch)\s*[:|–—-]", re.IGNORECASE)
 # where an Air Force statement says a salvo came from: a parenthesis right after the weapons
@@ -79,7 +81,8 @@ _WEAPON_PAREN = re.compile(r"\b(?:missiles?|drones?|UAVs|aircraft|bombers|types)
                            r"[^()]{0,120}$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _VENUE_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")
-_LAUNCH_HINT = re.compile(r"from|based|stationed|launch", re.IGNORECASE)
+_LAUNCH_WORDS = ("from", "based", "stationed", "launch")
+_LAUNCH_HINT = re.compile("|".join(_LAUNCH_WORDS), re.IGNORECASE)
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
@@ -127,7 +130,8 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
                                                 mention.place))
     out = []
     for sentence, kind, mentions in zip(sentences, kinds, per_sentence):
-        mentions.sort(key=lambda m: m.start)
+        if len(mentions) > 1:
+            mentions.sort(key=lambda m: m.start)
         roles = place_roles(sentence.text, kind, mentions) if mentions else []
         out.append(Analysed(sentence, kind, tuple(mentions), tuple(roles)))
     return out
@@ -180,6 +184,15 @@ def _outage_hint(text: str) -> bool:
     return any(word in low for word in _OUTAGE_WORDS) and bool(_OUTAGE_HINT.search(text))
 
 
+def _launch_hint(text: str) -> bool:
+    """_LAUNCH_HINT.search(text), by ``str.find`` when ``text`` is ASCII (case-insensitive matching is
+    then plain lower-casing)."""
+    if text.isascii():
+        low = text.lower()
+        return any(word in low for word in _LAUNCH_WORDS)
+    return bool(_LAUNCH_HINT.search(text))
+
+
 def _may_deny(text: str) -> bool:
     """Whether ``text`` holds a word _DENIAL needs (a cheap pre-check)."""
     low = text.lower()
@@ -198,7 +211,7 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
         if prev_gap is not None and roles[-1] == "launch_site" and (
                 _LIST_GAP.fullmatch(prev_gap) or _LAUNCH_LIST_GAP.fullmatch(prev_gap)):
             roles.append("launch_site")  # "from Kursk and Bryansk regions"
-        elif _LAUNCH_HINT.search(before) and r.launch_before.search(before):
+        elif _launch_hint(before) and r.launch_before.search(before):
             roles.append("launch_site")
         elif "(" in before and _WEAPON_PAREN.search(text, max(0, mention.start - 160), mention.start):
             roles.append("launch_site")  # Air Force lists: "9 Iskander-M missiles (Kursk region, occupied Crimea)"
@@ -475,7 +488,7 @@ def extract_impacts(article: Article, sentences: list[Sentence],
 def without_teasers(sentences: list[Sentence]) -> list[Sentence]:
     """The sentences minus site navigation ("Read also: ...", "RELATED: ..."): a teaser paragraph
     links another article and is not part of this one (FACTS.md)."""
-    teasers = {s.paragraph for s in sentences if _TEASER.match(s.text)}
+    teasers = {s.paragraph for s in sentences if s.text[:1] in _TEASER_FIRST and _TEASER.match(s.text)}
     return [s for s in sentences if s.paragraph not in teasers] if teasers else sentences
 
 

@@ -23,7 +23,8 @@ OBLAST_COLUMNS = ("code", "name", "iso_name", "country_code", "region_names", "s
 _REGION_SUFFIX = re.compile(
     r"\s+(?:(?P<plural>regions|oblasts|provinces|circuits|Oblasts|Regions)|region|Region|oblast|Oblast|province"
     r"|Province|krai|Krai|territory|Territory|circuit|regional|Regional)(?![a-z])")
-_REGIONS_OF = re.compile(r"\b(?:regions|oblasts|provinces) of\s+(?:the\s+)?$")
+_REGIONS_OF_WORDS = ("regions of", "oblasts of", "provinces of")
+_REGIONS_OF = re.compile(rf"\b(?:{'|'.join(_REGIONS_OF_WORDS)})\s+(?:the\s+)?$")
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+)?|\s+(?:and|&)\s+)$")
 
 
@@ -189,6 +190,7 @@ def standalone_units() -> frozenset[str]:
     return _gazetteer().standalone
 
 
+@lru_cache(maxsize=8192)
 def lookup(name: str, as_region: bool = False) -> Place | None:
     """The place a name denotes; ``as_region`` when the text says "X region"/"X Oblast".
 
@@ -213,6 +215,11 @@ def _region_of(place: Place | None) -> Place | None:
         if unit.oblast_code == place.oblast_code:
             return unit
     return place
+
+
+def _regions_of(text: str) -> bool:
+    """Whether ``text`` ends with "regions of (the)" (a pre-check by ``str.find`` first)."""
+    return any(word in text for word in _REGIONS_OF_WORDS) and bool(_REGIONS_OF.search(text))
 
 
 def find_places(text: str) -> list[PlaceMention]:
@@ -241,7 +248,7 @@ def find_places(text: str) -> list[PlaceMention]:
     mentions: list[PlaceMention] = []
     for group in groups:
         tail = _REGION_SUFFIX.match(text, group[-1][1])
-        plural = bool(tail and tail.group("plural")) or bool(_REGIONS_OF.search(text[max(0, group[0][0] - 30):group[0][0]]))
+        plural = bool(tail and tail.group("plural")) or _regions_of(text[max(0, group[0][0] - 30):group[0][0]])
         for start, stop, name in group:
             own = _REGION_SUFFIX.match(text, stop)
             place = lookup(name, as_region=bool(own) or plural)
