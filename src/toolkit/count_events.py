@@ -97,11 +97,12 @@ def _event_of(s: str, trigger: tuple[int, int, str]) -> str:
 def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleState) -> None:
     """Event of each item: a verb right before it, a verb after its phrase, else the nearest verb before."""
     ends = {i.phrase_end for i in items}
-    # "drones launched overnight": a participle right after a counted phrase describes it; it is
-    # no verb for the items that follow
-    triggers = [t for t in rules.before_in(s)
-                if not (t[0] - 1 in ends or t[0] - 2 in ends) and not tail_search(_NEGATED, _NEGATED_ENDS, s, t[0])]
     own = [i for i in items if not i.fixed]
+    # "drones launched overnight": a participle right after a counted phrase describes it; it is
+    # no verb for the items that follow. Only triggers that end before an item are ever read.
+    until = max((i.start for i in own), default=-1)
+    triggers = [t for t in rules.before_in(s, until)
+                if not (t[0] - 1 in ends or t[0] - 2 in ends) and not tail_search(_NEGATED, _NEGATED_ENDS, s, t[0])]
     for item in own:
         post = rules.after.match(s, item.phrase_end)
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
@@ -142,8 +143,10 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
     # a qualifier spreads over a plain "X and Y" list until an item has its own; after that no
     # qualifier carries on ("more than A, nearly B and C": C is exact, as the dev labels have it)
     for index, (a, b) in enumerate(zip(own, own[1:])):
+        if b.qualifier is not None or not a.qualifier:
+            continue
         head_of_list = index == 0 or not _LIST_JOIN.match(s[own[index - 1].phrase_end:a.start])
-        if (b.qualifier is None and a.qualifier and head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
+        if (head_of_list and _JOIN_AND.match(s[a.phrase_end:b.start])
                 and b.event == a.event and not b.relative and b.post_event is None):
             b.qualifier = a.qualifier
     for item in own:

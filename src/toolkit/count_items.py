@@ -94,9 +94,12 @@ def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
     """False for numbers that are not counts: parts of names (Kh-101, F-16), times, ordinals, ages."""
     if value <= 0:
         return False
-    if _BAD_AFTER.match(sentence[end:end + 9]) and sentence[start:end][-1:].isdigit():
+    after = sentence[end:end + 9]
+    # after a space only " per cent" can match _BAD_AFTER; before, a space ends only "No. " of _BAD_BEFORE
+    if (after[:1] != " " or after.startswith(" per")) and _BAD_AFTER.match(after) and sentence[start:end][-1:].isdigit():
         return False
-    return not _BAD_BEFORE.search(sentence[max(0, start - 4):start])
+    before = sentence[max(0, start - 4):start]
+    return (before[-1:] == " " and not before.endswith("No. ")) or not _BAD_BEFORE.search(before)
 
 
 def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], state: ArticleState,
@@ -113,15 +116,16 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
         q = tail_search(rules.qualifier_tail, rules.qualifier_ends, s, start)
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
         item_start = start - (len(before) - q.start()) if q else start
-        item = Item(value, item_start, start, end, None, None, None, qualifier,
-                     all_of=bool(tail_search(_ALL_BEFORE, _ALL_BEFORE_ENDS, s, item_start)))
+        item = Item(value, item_start, start, end, None, None, None, qualifier)
         extra = _read_phrase(s, item, state, items, skip)
         if item.weapon_class is None:
             continue
+        item.all_of = bool(tail_search(_ALL_BEFORE, _ALL_BEFORE_ENDS, s, item_start))
         items.append(item)
         if extra is not None:
             items.append(extra)
-    assign_events(s, items, rules, state)
+    if items or not s.isascii():  # no items, no events (the scan of non-ASCII text may raise, as it did)
+        assign_events(s, items, rules, state)
     for index, item in enumerate(items):
         if item.attacker is None:
             clause = s[items[index - 1].phrase_end if index else 0:
@@ -201,7 +205,6 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
                  items: list[Item], skip: set[int]) -> Item | None:
     """Fill the item's weapon from the words after its number; returns an extra "of M" launched item."""
     end = item.phrase_end
-    definite = bool(tail_search(_THE_BEFORE, _THE_BEFORE_ENDS, s, item.start))
     of = _OF.match(s, end)
     if of:
         pos = of.end()
@@ -250,6 +253,8 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         return None
     phrase = parse_weapon_phrase(s, end)
     if phrase:
+        # "the two missiles": only a generic phrase reads whether it is definite
+        definite = phrase.generic and bool(tail_search(_THE_BEFORE, _THE_BEFORE_ENDS, s, item.start))
         _apply(item, phrase, definite, state, items, item.count)
         among = tail_search(_AMONG, _AMONG_ENDS, s, item.start)
         if among:  # "Among them were two Kinzhals": a part of the count before, with its verb

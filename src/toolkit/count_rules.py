@@ -52,9 +52,17 @@ class CountRules:
         """
         return self.before_lower.finditer(s.lower()) if s.isascii() else self.before.finditer(s)
 
-    def before_in(self, s: str) -> list[tuple[int, int, str]]:
-        """(start, end, event) of every "before" trigger in ``s``."""
-        return [(m.start(), m.end(), self.before_event[normalise(m.group("t"))]) for m in self.before_iter(s)]
+    def before_in(self, s: str, until: int | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, event) of every "before" trigger in ``s`` (with ``until``: of every one that ends
+        by then, and maybe some more; the scan of ASCII text stops there)."""
+        if until is None or not s.isascii():
+            return [(m.start(), m.end(), self.before_event[normalise(m.group("t"))]) for m in self.before_iter(s)]
+        found = []
+        for m in self.before_lower.finditer(s.lower()):
+            if m.end() > until:
+                break  # the matches do not overlap: every later one ends later
+            found.append((m.start(), m.end(), self.before_event[normalise(m.group("t"))]))
+        return found
 
 
 def _alt(phrases) -> str:
