@@ -104,6 +104,14 @@ def _needed() -> dict[str, tuple[re.Pattern[str], ...]]:
             for name, groups in _NEEDED.items()}
 
 
+def _may_match(name: str, text: str) -> bool:
+    """False when pattern ``name`` cannot match ``text``: a word group of _NEEDED is missing."""
+    for needed in _needed()[name]:
+        if not needed.search(text):
+            return False
+    return True
+
+
 _CHILDREN = re.compile(
     rf"\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
@@ -132,7 +140,7 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     military = rules().military_nouns
     found: list[tuple[int, int, str, re.Match[str], int, str]] = []
     for name, pattern in _patterns().items():
-        if not all(needed.search(text) for needed in _needed()[name]):
+        if not _may_match(name, text):
             continue  # the pattern's verb (or noun) is missing
         is_list = name.endswith("list")
         for m in pattern.finditer(text):

@@ -65,11 +65,15 @@ _ANOTHER = re.compile(
     r"(?:(?:left|cut off|disconnected|without|de-?energi[sz]ed|in the dark|affected)\b)")
 
 
+_SERVICE_SEP = re.compile(r"\s*(?:,\s*and|,|\band\b|\bor\b)\s*")
+_ARTICLE = re.compile(r"^(?:a|the)\s+")
+
+
 def _services(words: str) -> list[str]:
     services = rules().services
     found = []
-    for word in re.split(r"\s*(?:,\s*and|,|\band\b|\bor\b)\s*", words.lower()):
-        word = re.sub(r"^(?:a|the)\s+", "", word.strip())
+    for word in _SERVICE_SEP.split(words.lower()):
+        word = _ARTICLE.sub("", word.strip())
         service = services.get(word)
         if service and service not in found:
             found.append(service)
