@@ -30,7 +30,8 @@ _UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100\u0102\u0104\u0106\u010c\u010e\u011
          "\u0147\u0150\u0152\u0158\u015a\u015e\u0160\u0162\u0164\u016e\u0170\u0178\u0179\u017b\u017d\u0410-\u042f"
 _PARTICLES = frozenset({"von", "der", "de", "bin", "al", "el", "da", "van", "den", "la", "le", "di"})
 #: Only capitalised words can start or end a name, so the matcher reads only those (fast: one pass).
-NAME_TOKEN_RE = re.compile(r"[" + _UPPER + r"][\w'\u2019]*(?:-[\w'\u2019]+)*")
+#: (Possessive repeats: nothing follows them, so they match what plain greedy ones match, with less work.)
+NAME_TOKEN_RE = re.compile(r"[" + _UPPER + r"][\w'\u2019]*+(?:-[\w'\u2019]++)*+")
 #: What may stand between two words of one name: a space, an initial's full stop, particles ("bin", "von der").
 _GAP_RE = re.compile(r"(?:\. ?| |\u00a0)((?:(?:von|der|de|bin|al|el|da|van|den|la|le|di)[ -])*)")
 
@@ -58,7 +59,6 @@ class Mention:
     in_gazetteer: bool = True
 
 
-@lru_cache(maxsize=65536)
 @lru_cache(maxsize=65536)
 def fold_token(token: str) -> str:
     """Match form of one word: accents, case, possessive and i/y endings folded.
@@ -209,13 +209,18 @@ def find_mentions(text: str) -> list[Mention]:
     """Every person mention in the text, in order (gazetteer, surnames, typos, titled unknowns)."""
     g = gazetteer()
     tokens = [(m.group(0), m.start(), m.end()) for m in NAME_TOKEN_RE.finditer(text)]
-    folded = [fold_token(t[0]) for t in tokens]
+    folded = list(map(fold_token, [t[0] for t in tokens]))
     gaps = _gaps(text, tokens)
     mentions: list[Mention] = []
     covered = [False] * len(tokens)
     other_person: set[int] = set()  # listed surnames after another first name ("Dmitry Patrushev")
-    i = 0
-    while i < len(tokens):
+    # only tokens that open a listed name or are a listed single word can match: visit just those
+    openers = _name_openers()
+    listed = [] if openers.isdisjoint(folded) else [i for i, f in enumerate(folded) if f in openers]
+    resume = 0  # tokens before this one are inside the last match
+    for i in listed:
+        if i < resume:
+            continue
         found = None
         if folded[i] in g.firsts:
             key, n = folded[i], 1
@@ -244,16 +249,17 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(Mention(person, start, end, "full", _is_possessive(tokens[i + n - 1][0])))
             for j in range(i, i + n):
                 covered[j] = True
-            i += n
-            continue
-        i += 1
+            resume = i + n
     # surnames of people named in full in this article; then typos of listed surnames
     surnames = {}
     for m in mentions:
         key = name_key(m.person.name).split()[-1]
         surnames.setdefault(key, m.person)
     not_first = _rules()["not_first"]
-    for i, (word, start, end) in enumerate(tokens):
+    # (each distinct word is looked up once; only tokens whose word resolves are visited)
+    resolves = {f for f in set(folded) if f in surnames or fuzzy_surname(f) is not None}
+    for i in [i for i, f in enumerate(folded) if f in resolves] if resolves else ():
+        word, start, end = tokens[i]
         if covered[i] or word in not_first or i in other_person:
             continue
         person = surnames.get(folded[i])
@@ -263,10 +269,19 @@ def find_mentions(text: str) -> list[Mention]:
         if person is not None:
             mentions.append(Mention(person, start, end, kind, _is_possessive(word)))
             covered[i] = True
-    mentions.extend(_fuzzy_full_names(tokens, folded, covered, gaps, not_first))
-    mentions.extend(_unknown_people(text, tokens, covered, gaps))
+    # two or three capitalised words in a row: fuzzy full names, then titled officials
+    pairs = [i for i, gap in enumerate(gaps) if gap == ""]
+    mentions.extend(_fuzzy_full_names(tokens, folded, covered, gaps, not_first, pairs))
+    mentions.extend(_unknown_people(text, tokens, covered, gaps, pairs))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+@lru_cache(maxsize=1)
+def _name_openers() -> frozenset[str]:
+    """Folded words that open a listed multi-word name or are a listed single word."""
+    g = gazetteer()
+    return g.firsts | frozenset(g.short)
 
 
 def _other_first_name(text: str, tokens: list[tuple[str, int, int]], gaps: list[str | None], covered: list[bool],
@@ -281,21 +296,24 @@ def _other_first_name(text: str, tokens: list[tuple[str, int, int]], gaps: list[
     return _translit(fold_token(word)) in _first_names()
 
 
+_POSSESSIVE_S = ("'s", "\u2019s")
+
+
 def _gaps(text: str, tokens: list[tuple[str, int, int]]) -> list[str | None]:
     """For each pair of neighbouring tokens, the folded particles between them ("bin "), or None
     when they cannot belong to one name."""
     out: list[str | None] = []
+    append = out.append
     for (word, _, end), (_, start, _) in zip(tokens, tokens[1:]):
-        if start - end > 16 or word.endswith(("'s", "\u2019s")):
-            out.append(None)
-            continue
-        if start - end == 1 and text[end] == " ":
-            out.append("")
-            continue
-        m = _GAP_RE.fullmatch(text, end, start)
-        if m and text[end] == "." and len(word) > 1:
-            m = None  # a full stop ends a sentence unless it follows an initial ("Daniel P. Driscoll")
-        out.append(m.group(1).replace("-", " ") if m else None)
+        if start - end > 16 or word.endswith(_POSSESSIVE_S):
+            append(None)
+        elif start - end == 1 and text[end] == " ":
+            append("")
+        else:
+            m = _GAP_RE.fullmatch(text, end, start)
+            if m and text[end] == "." and len(word) > 1:
+                m = None  # a full stop ends a sentence unless it follows an initial ("Daniel P. Driscoll")
+            append(m.group(1).replace("-", " ") if m else None)
     return out
 
 
@@ -356,11 +374,12 @@ def fuzzy_full_name(key: str) -> Person | None:
 
 
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
-                      gaps: list[str | None], not_first: frozenset[str]) -> list[Mention]:
+                      gaps: list[str | None], not_first: frozenset[str], pairs: list[int]) -> list[Mention]:
+    """Machine-translated spellings of listed full names; ``pairs``: the indices i with ``gaps[i] == ""``."""
     firsts, stems = _first_names(), _surname_stems()
     out = []
-    for i in range(len(tokens) - 1):
-        if covered[i] or covered[i + 1] or gaps[i] != "" or tokens[i][0] in not_first:
+    for i in pairs:
+        if covered[i] or covered[i + 1] or tokens[i][0] in not_first:
             continue
         if _translit(folded[i]) not in firsts and _translit(folded[i + 1])[:3] not in stems:
             continue
@@ -420,23 +439,21 @@ def _is_possessive(word: str) -> bool:
 
 
 def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list[bool],
-                    gaps: list[str | None]) -> list[Mention]:
+                    gaps: list[str | None], pairs: list[int]) -> list[Mention]:
     """Officials outside the gazetteer: an uncovered two- or three-word name with a title right before
     it ("Belgorod governor Ivan Petrov") or after it ("Ivan Petrov, the regional governor"), and an
     affiliation in those words."""
     rules = _rules()
     not_first = rules["not_first"]
     out: list[Mention] = []
-    i = 0
-    while i < len(tokens) - 1:
-        if covered[i] or gaps[i] != "" or covered[i + 1] or tokens[i][0] in not_first:
-            i += 1
+    resume = 0  # tokens before this one belong to the last name found
+    for i in pairs:  # (only pairs with gaps[i] == "" can start a name)
+        if i < resume or covered[i] or covered[i + 1] or tokens[i][0] in not_first:
             continue
         n = 3 if i + 2 < len(tokens) and gaps[i + 1] == "" and not covered[i + 2] \
             and tokens[i + 2][0] not in not_first and not _is_possessive(tokens[i + 1][0]) else 2
         words = [t[0] for t in tokens[i:i + n]]
         if any(w in not_first for w in words[1:]) or not all(_plain_name_word(w) for w in words):
-            i += 1
             continue
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
@@ -453,7 +470,6 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             if of:  # "Prime Minister of Iceland X": only a country after "of" (not "head of the Orthodox Church")
                 affiliation = _country_named(of.split(None, 1)[1].removeprefix("the").strip())
                 if affiliation is None:
-                    i += 1
                     continue
             else:
                 affiliation = affiliation_from_context(before) or _sentence_affiliation(text, start)
@@ -465,14 +481,13 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
                     _OF_REGION.match(text, role.end(), min(len(text), role.end() + 50)).group(0))
         if role is None or affiliation is None or _is_possessive(words[-1]) or _PLACE_BEFORE.search(before) \
                 or rules["not_official"].search(before[-40:] if role.re is rules["role_before"] else role.group(0)):
-            i += 1
             continue
         words = [_FIRST_NAME_FORMS.get(words[0], words[0])] + words[1:]
         out.append(Mention(Person(" ".join(words), affiliation, role.group("role").lower()), start, end, "unknown",
                            in_gazetteer=False))
         for j in range(i, i + n):
             covered[j] = True
-        i += n
+        resume = i + n
     return out
 
 
