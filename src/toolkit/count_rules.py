@@ -33,6 +33,7 @@ class CountRules:
     qualifier_of: dict[str, str]
     qualifier_ends: tuple[str, ...]  # the last words of the qualifiers (a cheap test before ``qualifier_tail``)
     cumulative: re.Pattern
+    cumulative_lower: re.Pattern | None  # ``cumulative`` for lower-cased ASCII text (None if not sound)
     ukraine_cue: re.Pattern  # lower-case: search lower-cased text (about twice as fast as IGNORECASE)
     russia_cue: re.Pattern  # lower-case
     russian_claim: re.Pattern
@@ -140,6 +141,7 @@ def compiled() -> CountRules:
         qualifier_of=qualifier_of,
         qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),
         cumulative=_cumulative_re(data["cumulative_cues"]),
+        cumulative_lower=_lower_variant(_cumulative_re(data["cumulative_cues"])),
         ukraine_cue=_lower_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_lower_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
@@ -165,6 +167,14 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
+def _lower_variant(pattern: re.Pattern) -> re.Pattern | None:
+    """The IGNORECASE ``pattern`` without the flag, for lower-cased ASCII text: the same matches at
+    the same places when its source has no upper-case letter (no literal to fold, no \\S, \\W, \\D or \\B).
+    None when it has one."""
+    source = pattern.pattern
+    return re.compile(source) if source == source.lower() else None
+
+
 def normalise(phrase: str) -> str:
     """A matched trigger or qualifier as a lookup key (lower case, single spaces); cached, as the
     matched phrases are few."""
