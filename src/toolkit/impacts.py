@@ -22,7 +22,7 @@ from .impact_rules import (SentenceKind, alternation, classify_spans, first_char
                            word_search)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
-from .places import PlaceMention, find_places, lookup
+from .places import PlaceMention, lookup, place_spans
 from .records import Article
 from .text import Sentence
 
@@ -122,12 +122,12 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
     kinds = classify_spans(text, spans, low)
     starts = [start for start, _ in spans]
     per_sentence: list[list[PlaceMention]] = [[] for _ in sentences]
-    for mention in [*find_places(text), *_capital_mentions(text)]:
-        i = bisect_right(starts, mention.start) - 1
-        if i >= 0 and mention.end <= spans[i][1]:
+    capitals = [(m.text, m.start, m.end, m.place) for m in _capital_mentions(text)]
+    for words, start, end, place in [*place_spans(text), *capitals]:
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and end <= spans[i][1]:
             shift = spans[i][0]
-            per_sentence[i].append(PlaceMention(mention.text, mention.start - shift, mention.end - shift,
-                                                mention.place))
+            per_sentence[i].append(PlaceMention(words, start - shift, end - shift, place))
     out = []
     for sentence, kind, mentions in zip(sentences, kinds, per_sentence):
         if len(mentions) > 1:

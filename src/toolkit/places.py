@@ -231,6 +231,11 @@ def find_places(text: str) -> list[PlaceMention]:
     >>> [(m.text, m.place.oblast_code) for m in find_places("Drones hit Kyiv and the Kharkiv region.")]
     [('Kyiv', 'UA-30'), ('Kharkiv region', 'UA-63')]
     """
+    return [PlaceMention(*found) for found in place_spans(text)]
+
+
+def place_spans(text: str) -> list[tuple[str, int, int, Place]]:
+    """:func:`find_places` as plain (words, start, end, place) tuples."""
     matches = _name_matches(text)
     cut = _cut_off_name(text)
     if cut and (not matches or matches[-1][0] < cut[0]):
@@ -245,7 +250,7 @@ def find_places(text: str) -> list[PlaceMention]:
             groups[-1].append(cur)
         else:
             groups.append([cur])
-    mentions: list[PlaceMention] = []
+    mentions: list[tuple[str, int, int, Place]] = []
     for group in groups:
         tail = _REGION_SUFFIX.match(text, group[-1][1])
         plural = bool(tail and tail.group("plural")) or _regions_of(text[max(0, group[0][0] - 30):group[0][0]])
@@ -255,5 +260,5 @@ def find_places(text: str) -> list[PlaceMention]:
             if place is None:
                 continue
             end = own.end() if own else stop
-            mentions.append(PlaceMention(text[start:end], start, end, place))
+            mentions.append((text[start:end], start, end, place))
     return mentions
