@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
 
@@ -337,7 +339,17 @@ def _stem_sets() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(s[:4] for s in stems if len(s) >= 4), frozenset(s for s in stems if len(s) < 4)
 
 
+@lru_cache(maxsize=1)
+def _stem_threes() -> frozenset[str]:
+    """What ``w[:3]`` is for every word that :func:`weapon_words` keeps (a one-lookup first test)."""
+    four, short = _stem_sets()
+    return frozenset(s[:3] for s in four) | short
+
+
 _LEADING = "(\"'[\u201c\u2018\u00ab-"
+_LEADING_CHARS = frozenset(_LEADING)
+_FIRST_THREE = itemgetter(slice(None, 3))
+_FIRST_ONE = itemgetter(slice(None, 1))
 
 
 def weapon_words(lower: str | set[str]) -> tuple[str, ...]:
@@ -347,9 +359,11 @@ def weapon_words(lower: str | set[str]) -> tuple[str, ...]:
     """
     four, short = _stem_sets()
     words = lower if isinstance(lower, set) else set(lower.split())
-    found = [w for w in words if w[:4] in four or w[:3] in short]
-    found += [b for b in (w.lstrip(_LEADING) for w in words if w[:1] in _LEADING)
-              if b[:4] in four or b[:3] in short]
+    # the first tests run in C (a set iterates in the same order twice): few words are left to test
+    maybe = compress(words, map(_stem_threes().__contains__, map(_FIRST_THREE, words)))
+    found = [w for w in maybe if w[:4] in four or w[:3] in short]
+    quoted = compress(words, map(_LEADING_CHARS.__contains__, map(_FIRST_ONE, words)))
+    found += [b for b in (w.lstrip(_LEADING) for w in quoted) if b[:4] in four or b[:3] in short]
     return tuple(found)
 
 
