@@ -99,3 +99,54 @@ def test_meetings_role_reference_words_gate_every_title():
     found = [m.group(0) for m in rules()["role_refs"].finditer(sample)]
     assert len(found) >= 6
     assert all(any(m in matchable_strings(p) for p in patterns) for m in found)
+
+
+def test_meetings_case_traps_are_all_the_characters_that_break_lower_casing():
+    """Trying every code point: IGNORECASE ties no other character to an ASCII one, and ``str.lower``
+    changes no other character's length, ASCII-ness or \\w/\\s/\\d class, than the listed traps; and
+    no letter lower-cases to punctuation or a symbol (caseless literals stay caseless)."""
+    import re
+    import string
+    import unicodedata
+
+    from toolkit.meeting_rules import CASE_TRAPS
+
+    chars = [chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000]
+    everything = "".join(chars)
+    found = set()
+    for x in string.printable:
+        found |= {c for c in re.findall(re.escape(x), everything, re.IGNORECASE) if c.lower() != x.lower()}
+    classes = [re.compile(p) for p in (r"\w", r"\s", r"\d")]
+    for c in chars:
+        low = c.lower()
+        if len(low) != 1 or (not c.isascii() and low.isascii()) \
+                or any(bool(r.fullmatch(c)) != bool(r.fullmatch(low)) for r in classes):
+            found.add(c)
+        if len(low) == 1 and low != c and (unicodedata.category(low)[0] in "PZ" or unicodedata.category(low) in ("Sc", "Sm", "Sk")):
+            found.add(c)
+    assert found == set(CASE_TRAPS)
+    caseless = "".join(c for c in chars if unicodedata.category(c)[0] in "PZ" or unicodedata.category(c) in ("Sc", "Sm", "Sk"))
+    assert "".join(re.findall("[" + re.escape(caseless) + "]", everything, re.IGNORECASE)) == caseless
+
+
+def test_meetings_lowered_patterns_find_what_ignorecase_finds():
+    import re
+
+    from toolkit.meeting_rules import boundary_once, case_safe, lowered, named_alternatives
+
+    assert lowered(r"[A-Z]x") is None and lowered(r"caf\u00e9") is None and lowered(r"(a)\1") is None
+    assert lowered(r"(?i)x") is None and lowered(r"\w+ed\b(?! by)") is not None
+    assert boundary_once([r"\bx", r"\by|z"]) == r"\bx|\by|z"  # a bare alternative: left alone
+    assert boundary_once([r"\bx", r"\by\b"]) == r"\b(?:x|y\b)"
+    assert named_alternatives({"a": r"\bx", "b": r"\by"}) == r"\b(?:(?P<a>x)|(?P<b>y))"
+    patterns = {"t": r"\b(?:territor(?:y|ies)|front line)\b", "n": r"\bnato\b", "s": r"\b[a-z]{3,}ed\b(?! by)",
+                "q": r"\bkyiv[\u2019']s\b", "d": r"\d{3},000 troops\b"}
+    slow = re.compile("|".join(f"(?P<{k}>{p})" for k, p in patterns.items()), re.IGNORECASE)
+    fast = lowered(named_alternatives(patterns))
+    texts = ["NATO and the Front Line; Kyiv\u2019s TERRITORIES were Captured by 600,000 TROOPS.",
+             "\u00c9lys\u00e9e talked, SIGNED, \u03a3\u039f\u03a3 nato\u2019s Territory"]
+    for text in texts:
+        assert case_safe(text)
+        assert [(m.lastgroup, m.span()) for m in slow.finditer(text)] == \
+            [(m.lastgroup, m.span()) for m in fast.finditer(text.lower())]
+    assert not case_safe("\u212aYIV") and not case_safe("\u0130stanbul")

@@ -14,6 +14,7 @@ from typing import Any
 from . import meetings as meetings_mod
 from . import people as people_mod
 from .gazetteer import load_yaml
+from .meeting_rules import boundary_once, case_safe, lowered, named_alternatives
 from .records import Article
 from .text import NUMBER_PATTERN, Sentence, parse_number, split_sentences
 
@@ -24,9 +25,11 @@ MAX_PLAN_POINTS = 100
 _DIPLOMACY_HINTS = ("plan", "proposal", "framework", "document", "draft", "talks", "negotiat", "peace", "deal",
                     "settlement", "summit", "meeting", "demand", "red line", "concession", "agreement", "ceasefire",
                     "truce")
-_DIPLOMACY_WORDS = re.compile(r"\b(?:plan|proposal|framework|document|draft|talks|negotiat\w*|peace|deal|settlement|"
-                              r"summit|meeting|demand\w*|red lines?|concession\w*|agreement|ceasefire|truce)\b",
-                              re.IGNORECASE)
+_DIPLOMACY_WORDS_RE = (r"\b(?:plan|proposal|framework|document|draft|talks|negotiat\w*|peace|deal|settlement|"
+                       r"summit|meeting|demand\w*|red lines?|concession\w*|agreement|ceasefire|truce)\b")
+_DIPLOMACY_WORDS = re.compile(_DIPLOMACY_WORDS_RE, re.IGNORECASE)
+#: The same, for lower-cased text (see :func:`toolkit.meeting_rules.case_safe`).
+_DIPLOMACY_WORDS_LOW = lowered(_DIPLOMACY_WORDS_RE)
 
 
 @lru_cache(maxsize=1)
@@ -35,19 +38,22 @@ def _plan_rules() -> dict[str, Any]:
     i = re.IGNORECASE
     number = r"(?P<n>\d{1,3}|[a-z]+(?:-[a-z]+)?)"
     noun = r["plan_nouns"]
-    return {
-        "plan": re.compile(
-            r"\b" + number + r"[- ]point\b(?!s)(?:\s+|-)(?:[\w'\u2019-]+\s+){0,3}?" + noun + r"\b"
-            r"|\b(?:cut|reduced|trimmed|slimmed|pared|expanded|grew)(?: down| back)? to "
-            r"(?P<n2>\d{1,3}|[a-z]+) points\b"
-            r"|\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b"
+    plan = [r"\b" + number + r"[- ]point\b(?!s)(?:\s+|-)(?:[\w'\u2019-]+\s+){0,3}?" + noun + r"\b",
+            r"\b(?:cut|reduced|trimmed|slimmed|pared|expanded|grew)(?: down| back)? to (?P<n2>\d{1,3}|[a-z]+) points\b",
+            r"\b(?:plan|proposal|framework|document|draft) (?:of|with) (?P<n3>\d{1,3}|[a-z]+) points\b",
             # "agreed on 17 of the 20 points of the framework": the plan has 20 points
-            r"|\b(?:\d{1,3}|[a-z]+) of (?:the|its|their) (?P<n4>\d{1,3}|[a-z]+) points\b"
-            r"(?=\s+(?:of|in)\s+(?:the|a|its|their)\s+(?:[\w'.-]+\s+){0,3}?" + noun + r"\b)", i),
+            r"\b(?:\d{1,3}|[a-z]+) of (?:the|its|their) (?P<n4>\d{1,3}|[a-z]+) points\b"
+            r"(?=\s+(?:of|in)\s+(?:the|a|its|their)\s+(?:[\w'.-]+\s+){0,3}?" + noun + r"\b)"]
+    positions = "|".join(f"(?P<{t}>{p})" for t, p in r["positions"].items())
+    return {
+        "plan": re.compile("|".join(plan), i),
+        # the same patterns for lower-cased text (None: not possible), testing "\b" once
+        "plan_low": lowered(boundary_once(plan)),
         "versions": [(v, re.compile(p, i)) for v, p in r["plan_versions"].items()],
         "proposers": [(v, re.compile(p, i)) for v, p in r["plan_proposers"].items()],
         "position_words": tuple(r["position_words"]),
-        "positions": re.compile("|".join(f"(?P<{t}>{p})" for t, p in r["positions"].items()), i),
+        "positions": re.compile(positions, i),
+        "positions_low": lowered(named_alternatives(r["positions"])),
     }
 
 
@@ -98,10 +104,14 @@ def extract_plans(sentences: list[Sentence]) -> list[dict[str, Any]]:
     rules = _plan_rules()
     rows = []
     for sentence in sentences:
-        if "point" not in sentence.text.lower():
+        low = sentence.text.lower()
+        if "point" not in low:
             continue  # callers may pass every sentence
-        for m in rules["plan"].finditer(sentence.text):
-            raw = m.group("n") or m.group("n2") or m.group("n3") or m.group("n4")
+        # the same matches on the lower-cased text, faster (spans hold; numbers are read from the text)
+        fast = rules["plan_low"] is not None and case_safe(sentence.text)
+        for m in (rules["plan_low"].finditer(low) if fast else rules["plan"].finditer(sentence.text)):
+            group = next((g for g in ("n", "n2", "n3", "n4") if m.group(g)), None)
+            raw = sentence.text[m.start(group):m.end(group)] if group else None
             points = _points(raw)
             if points is None:
                 continue
@@ -127,13 +137,22 @@ def _points(raw: str) -> int | None:
 def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
     """Positions and sticking points (territory, NATO membership, army size...) in diplomacy sentences."""
     rows = []
-    pattern = _plan_rules()["positions"]
-    words = _plan_rules()["position_words"]
+    rules = _plan_rules()
+    words = rules["position_words"]
+    fast = rules["positions_low"] is not None and _DIPLOMACY_WORDS_LOW is not None
     for sentence in sentences:
         low = sentence.text.lower()
-        if not any(w in low for w in words) or not _DIPLOMACY_WORDS.search(sentence.text):
+        if not any(w in low for w in words):
             continue
-        topics = dict.fromkeys(m.lastgroup for m in pattern.finditer(sentence.text))
+        if fast and case_safe(sentence.text):  # the same matches on the lower-cased text, faster
+            if not _DIPLOMACY_WORDS_LOW.search(low):
+                continue
+            matches = rules["positions_low"].finditer(low)
+        else:
+            if not _DIPLOMACY_WORDS.search(sentence.text):
+                continue
+            matches = rules["positions"].finditer(sentence.text)
+        topics = dict.fromkeys(m.lastgroup for m in matches)
         rows.extend({"topic": topic, **_evidence(sentence)} for topic in topics)
     return rows
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -116,6 +117,89 @@ def _strings(items: list[Any]) -> list[str] | None:
         if len(out) > _MAX_STRINGS:
             return None
     return out
+
+
+#: The only characters that IGNORECASE matching ties to an ASCII character while ``str.lower`` does not
+#: map them onto it, or that ``str.lower`` lengthens (found by trying every code point; a test checks).
+CASE_TRAPS = "\u0130\u0131\u017f\u212a"
+
+
+def case_safe(text: str) -> bool:
+    """True when an IGNORECASE pattern of lower-case ASCII finds in ``text`` exactly what the same
+    pattern without IGNORECASE finds in ``text.lower()`` (same length, same offsets)."""
+    return text.isascii() or not any(c in text for c in CASE_TRAPS)
+
+
+def lowered(pattern: str) -> re.Pattern[str] | None:
+    """``pattern``, meant to run with IGNORECASE, compiled to run on lower-cased text instead: without
+    IGNORECASE, which is several times faster (use it only where :func:`case_safe` holds). None when
+    the pattern names an upper-case or non-ASCII letter, sets flags or refers back: it cannot run so."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & ~_sre_constants.SRE_FLAG_UNICODE or not _lower_case_only(parsed.data):
+        return None
+    return re.compile(pattern)
+
+
+def _caseless(char: str) -> bool:
+    """Punctuation, spaces and symbols (a curly quote, a dash): no case, and no letter lower-cases to one."""
+    category = unicodedata.category(char)
+    return category[0] in "PZ" or category in ("Sc", "Sm", "Sk")
+
+
+def _lower_case_only(items: Any) -> bool:
+    """True when every literal of a parsed pattern is ASCII but no upper-case letter, or caseless, every
+    range ASCII without upper-case letters, and no group sets flags or refers back (then IGNORECASE and
+    lower-casing the text agree)."""
+    c = _sre_constants
+    repeats = tuple(getattr(c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(c, n))
+    for op, av in items:
+        if op in (c.LITERAL, c.NOT_LITERAL):
+            ok = not 65 <= av <= 90 if av < 128 else _caseless(chr(av))
+        elif op is c.RANGE:
+            ok = av[1] < 128 and (av[1] < 65 or av[0] > 90)
+        elif op is c.IN:
+            ok = _lower_case_only(av)
+        elif op is c.BRANCH:
+            ok = all(_lower_case_only(b.data) for b in av[1])
+        elif op is c.SUBPATTERN:
+            ok = not av[1] and not av[2] and _lower_case_only(av[3].data)
+        elif op in repeats:
+            ok = _lower_case_only(av[2].data)
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            ok = _lower_case_only(av[1].data)
+        elif op is getattr(c, "ATOMIC_GROUP", None):
+            ok = _lower_case_only(av.data)
+        else:
+            ok = op in (c.AT, c.ANY, c.CATEGORY, c.NEGATE)
+        if not ok:
+            return False
+    return True
+
+
+def _opens_with_boundary(pattern: str) -> bool:
+    """True when every way ``pattern`` can match starts with ``\\b`` written first."""
+    c = _sre_constants
+    return pattern.startswith("\\b") and _sre_parse.parse(pattern).data[:1] == [(c.AT, c.AT_BOUNDARY)]
+
+
+def boundary_once(alternatives: list[str]) -> str:
+    """``"|".join(alternatives)``; when every alternative opens with ``\\b``, that boundary is tested once
+    in front instead: the same matches (it is zero-width, and true or false for every alternative
+    alike at a place), and ``re`` runs much faster so."""
+    if all(_opens_with_boundary(p) for p in alternatives):
+        return r"\b(?:" + "|".join(p[2:] for p in alternatives) + ")"
+    return "|".join(alternatives)
+
+
+def named_alternatives(items: dict[str, str]) -> str:
+    """``(?P<name>pattern)|...`` for the items, the leading ``\\b`` tested once as in
+    :func:`boundary_once` (groups keep their spans: the boundary is zero-width)."""
+    if all(_opens_with_boundary(p) for p in items.values()):
+        return r"\b(?:" + "|".join(f"(?P<{k}>{p[2:]})" for k, p in items.items()) + ")"
+    return "|".join(f"(?P<{k}>{p})" for k, p in items.items())
 
 
 def last_words(pattern: str) -> tuple[str, ...] | None:
