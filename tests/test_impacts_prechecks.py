@@ -1,0 +1,111 @@
+"""The cheap pre-checks of the impacts extractor agree with the patterns they stand in front of:
+a pre-check may only say "cannot match" when the pattern indeed finds nothing (issue #7, speed)."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit import casualties, impacts, outages, places
+from toolkit.impact_rules import lowered
+
+# words the patterns look for, their look-alikes (long s, dotless i, Kelvin sign, capital I with dot)
+# and separators, so that generated texts hit the patterns' edges
+TOKENS = ["from", "FROM", "ſhelter", "shelter", "sheltered in", "hid", "hiding under", "took refuge in",
+          "launched from", "based", "stationed", "launch", "Kyiv", "the", "its", "another", "a further",
+          "an additional", "more", "killed", "died", "dead", "injured", "hurt", "wounded", "death toll",
+          "number of", "who", "left", "two", "5", "1,200", "people", "residents", "without", "power", "heat",
+          "lost", "cut", "off", "disconnected", "de-energised", "in the dark", "outage", "blackout",
+          "losing", "no longer have", "had no", "cut off from", "knocked out", "interrupted", "disrupted",
+          "to", "for", "customers", "kills", "killing", "claimed the lives of", "lost their lives", "was killed",
+          "a man", "his son", "regions of", "oblasts of", "provinces of", "Read also:", "RELATED -", "watch |", "ſee alſo:",
+          "İ", "ı", "\u212a", "’s", "-", ",", ".", ";", " ", "  ", "\n", "\t"]
+texts = st.lists(st.sampled_from(TOKENS), max_size=14).map(" ".join) | \
+    st.lists(st.sampled_from(TOKENS), max_size=14).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_launch_hint_is_the_pattern(text: str) -> None:
+    assert impacts._launch_hint(text) == bool(impacts._LAUNCH_HINT.search(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts, st.integers(0, 40), st.integers(0, 40))
+def test_not_target_is_the_pattern(text: str, cut_start: int, cut_end: int) -> None:
+    start, end = min(cut_start, len(text)), max(0, len(text) - cut_end)
+    if start > end:
+        start, end = end, start
+    expected = bool(impacts._NOT_TARGET_BEFORE.search(text, start, end))
+    assert impacts._not_target(text, lowered(text), start, end) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_more_before_is_the_pattern(text: str) -> None:
+    for end in range(len(text) + 1):
+        assert casualties._more_before(text, end) == bool(casualties._MORE_BEFORE.search(text, 0, end))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_casualty_pre_checks_never_hide_a_match(text: str) -> None:
+    low = lowered(text)
+    for name, pattern in casualties._patterns().items():
+        if not casualties._may_match(name, low):
+            assert pattern.search(low) is None, name
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_outage_pre_checks_never_hide_a_match(text: str) -> None:
+    low = lowered(text)
+    for pattern in outages._patterns():
+        if not outages._may_match(pattern, low):
+            assert pattern.search(low) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_regions_of_and_teaser_pre_checks(text: str) -> None:
+    assert places._regions_of(text) == bool(places._REGIONS_OF.search(text))
+    if impacts._TEASER.match(text):
+        assert text[:1] in impacts._TEASER_FIRST
+
+
+def test_pre_checks_on_examples() -> None:
+    assert impacts._not_target("people sheltered in the ", "people sheltered in the ", 0, 24)
+    assert impacts._not_target("ſheltered in ", "ſheltered in ", 0, 13)  # long s: the pattern decides
+    assert not impacts._not_target("a drone hit the ", "a drone hit the ", 0, 16)
+    assert casualties._more_before("another  \n", 10) and not casualties._more_before("another", 7)
+    assert impacts._launch_hint("launched FROM") and not impacts._launch_hint("hit the")
+
+
+OUTAGE_EXAMPLES = [
+    "5 customers losing power", "5 customers had no heat", "5 customers lost power", "5 homes have no gas",
+    "5 homes no longer have water", "5 homes were cut off from water", "power was cut to 5 customers",
+    "cutting power to 5 homes", "knocking out power to 5 homes", "knocked out power for 5 homes",
+    "disrupting heat for 5 homes", "heating was interrupted for 5 homes", "power off to 5 homes",
+    "de-energised 5 consumers", "deenergized 5 consumers", "outages affected 5 homes", "blackouts left 5 homes",
+    "5 homes remained disconnected", "5 homes were in the dark", "5 homes were de-energized",
+]
+CASUALTY_EXAMPLES = [
+    "5 people were killed", "5 people died", "5 people dead", "5 people wounded", "5 people hurt",
+    "5 people lost their lives", "killing 5 people", "kills 5", "injuring 5", "injures 5", "wounds 5",
+    "hurting 5", "the death toll rose to 5", "the number of injured rose to 5", "a man was killed",
+    "a man was hurt", "killed a man", "claimed the lives of a man", "wounding his son", "a man died",
+    "left a man dead", "left a man wounded", "a man, who was hit, later died", "a man who was trapped was killed",
+]
+
+
+def test_outage_pre_checks_on_every_verb() -> None:
+    for text in OUTAGE_EXAMPLES:
+        matched = [p for p in outages._patterns() if p.search(text)]
+        assert matched, text
+        assert all(outages._may_match(p, text) for p in matched), text
+
+
+def test_casualty_pre_checks_on_every_verb() -> None:
+    for text in CASUALTY_EXAMPLES:
+        matched = [name for name, p in casualties._patterns().items() if p.search(text)]
+        assert matched, text
+        assert all(casualties._may_match(name, text) for name in matched), text
