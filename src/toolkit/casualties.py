@@ -97,19 +97,19 @@ _NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _needed() -> dict[str, tuple[re.Pattern[str], ...]]:
-    """_NEEDED as patterns: one search per word group."""
-    return {name: tuple(re.compile("|".join(map(re.escape, words))) for words in groups)
-            for name, groups in _NEEDED.items()}
+_NEEDED_WORDS = tuple(dict.fromkeys(word for groups in _NEEDED.values() for group in groups for word in group))
 
 
-def _may_match(name: str, text: str) -> bool:
-    """False when pattern ``name`` cannot match ``text``: a word group of _NEEDED is missing."""
-    for needed in _needed()[name]:
-        if not needed.search(text):
-            return False
-    return True
+def _words_in(text: str) -> frozenset[str]:
+    """The words of _NEEDED that occur in ``text``."""
+    return frozenset(word for word in _NEEDED_WORDS if word in text)
+
+
+def _may_match(name: str, text: str, words: frozenset[str] | None = None) -> bool:
+    """False when pattern ``name`` cannot match ``text``: a word group of _NEEDED is missing
+    (``words``: :func:`_words_in` of ``text``, when known)."""
+    words = _words_in(text) if words is None else words
+    return all(not words.isdisjoint(group) for group in _NEEDED[name])
 
 
 _CHILDREN = re.compile(
@@ -138,9 +138,10 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     if not TRIGGER.search(text):
         return []
     military = rules().military_nouns
+    words = _words_in(text)
     found: list[tuple[int, int, str, re.Match[str], int, str]] = []
     for name, pattern in _patterns().items():
-        if not _may_match(name, text):
+        if not _may_match(name, text, words):
             continue  # the pattern's verb (or noun) is missing
         is_list = name.endswith("list")
         for m in pattern.finditer(text):
