@@ -53,6 +53,9 @@ def test_casualty_pre_checks_never_hide_a_match(text: str) -> None:
     for name, pattern in casualties._patterns().items():
         if not casualties._may_match(name, low):
             assert pattern.search(low) is None, name
+        elif name in casualties._OPENS_WITH_NEEDED:
+            for m in pattern.finditer(low):
+                assert m.group(0).startswith(casualties._NEEDED[name][0]), name
 
 
 @settings(max_examples=400, deadline=None)
@@ -109,3 +112,6 @@ def test_casualty_pre_checks_on_every_verb() -> None:
         matched = [name for name, p in casualties._patterns().items() if p.search(text)]
         assert matched, text
         assert all(casualties._may_match(name, text) for name in matched), text
+        for name in set(matched) & casualties._OPENS_WITH_NEEDED:
+            m = casualties._patterns()[name].search(text)
+            assert m.group(0).startswith(casualties._NEEDED[name][0]), (name, text)

@@ -97,6 +97,8 @@ _NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
+#: Patterns whose every match opens with a word of their (first) _NEEDED group.
+_OPENS_WITH_NEEDED = frozenset({"verb", "toll", "verb_list", "left_list"})
 _NEEDED_WORDS = tuple(dict.fromkeys(word for groups in _NEEDED.values() for group in groups for word in group))
 
 
@@ -144,7 +146,9 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
         if not _may_match(name, text, words):
             continue  # the pattern's verb (or noun) is missing
         is_list = name.endswith("list")
-        for m in pattern.finditer(text):
+        # a pattern opening with its needed word cannot match before the first of them
+        start = min(text.find(w) for w in _NEEDED[name][0] if w in words) if name in _OPENS_WITH_NEEDED else 0
+        for m in pattern.finditer(text, start):
             if is_list:
                 # "a woman and her two children": 1 + 2
                 count = sum((parse_number(n) if n and w in ("his", "her", "their") else None)
