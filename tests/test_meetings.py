@@ -62,6 +62,8 @@ def test_meetings_fast_venue_matches_equal_plain_pattern():
             for b in range(a, len(text) + 1, 3):
                 expected = [(m.start(), m.group(1), *m.span(1)) for m in plain.finditer(text, a, b)]
                 assert meetings._venue_matches(text, a, b) == expected, (text, a, b)
+                # the article-wide gate sees every alias a window's match starts from
+                assert all(rules()["venue_start"].match(text, start) for _, _, start, _ in expected)
 
 
 def test_meetings_matchable_strings_of_small_patterns():

@@ -11,19 +11,31 @@ from datetime import datetime
 from functools import lru_cache
 
 from .gazetteer import load_yaml
+from .meeting_rules import boundary_once, case_safe, lowered
 
 RULES_FILE = "diplomacy_rules.yaml"
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_LEAD_WORDS = re.compile(r"^(?:on|since|earlier on|late on|early on)\s+")
+_POSSESSIVE_END = re.compile(r"'s$")
+_AGO = re.compile(r"(a|one|two|three|four|five|six|\d+) (days?|weeks?) ago")
+_LAST_NEXT_DAY = re.compile(r"(last|next|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)")
+_IN_YEAR = re.compile(r"in (\d{4})")
 
 
 @lru_cache(maxsize=1)
-def _phrase_re() -> re.Pattern[str]:
-    return re.compile("|".join(load_yaml(RULES_FILE)["date_phrases"]), re.IGNORECASE)
+def _phrase_re() -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """The date phrase pattern, and the same for lower-cased text (faster; None when not possible)."""
+    phrases = load_yaml(RULES_FILE)["date_phrases"]
+    return re.compile("|".join(phrases), re.IGNORECASE), lowered(boundary_once(phrases))
 
 
 def find_date_phrase(text: str) -> str | None:
     """The first date phrase in ``text`` ("on Tuesday", "two weeks ago"...), else None."""
-    m = _phrase_re().search(text)
+    pattern, fast = _phrase_re()
+    if fast is not None and case_safe(text):
+        m = fast.search(text.lower())  # the same match, offsets hold
+        return text[m.start():m.end()] if m else None
+    m = pattern.search(text)
     return m.group(0) if m else None
 
 
@@ -44,8 +56,8 @@ def resolve_date(phrase: str, published: str | None, prefer: str = "past") -> st
         base = datetime.fromisoformat(published[:10])
     except ValueError:
         return None
-    clean = re.sub(r"^(?:on|since|earlier on|late on|early on)\s+", "", phrase.strip().lower())
-    clean = re.sub(r"'s$", "", clean)
+    clean = _LEAD_WORDS.sub("", phrase.strip().lower())
+    clean = _POSSESSIVE_END.sub("", clean)
     weekday = next((d for d in _WEEKDAYS if clean.endswith(d)), None)
     if weekday and clean == weekday:
         # a bare weekday is the nearest one before (or, for plans, after) the article date
@@ -81,11 +93,11 @@ def _relative(clean: str, base: datetime) -> str | None:
     fixed = {"today": 0, "yesterday": -1, "tomorrow": 1, "last week": -7, "next week": 7, "this week": 0}
     if clean in fixed:
         return datetime.fromordinal(day + fixed[clean]).date().isoformat()
-    m = re.fullmatch(r"(a|one|two|three|four|five|six|\d+) (days?|weeks?) ago", clean)
+    m = _AGO.fullmatch(clean)
     if m:
         count = _COUNTS.get(m.group(1)) or int(m.group(1))
         return datetime.fromordinal(day - count * _UNITS[m.group(2)]).date().isoformat()
-    m = re.fullmatch(r"(last|next|this) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)", clean)
+    m = _LAST_NEXT_DAY.fullmatch(clean)
     if m:
         target = _WEEKDAYS.index(m.group(2))
         if m.group(1) == "last":
@@ -134,7 +146,7 @@ def _calendar(clean: str, base: datetime, prefer: str) -> str | None:
         elif prefer != "future" and found > base:
             found = _on(base.year - 1, month, day)
         return found.date().isoformat() if found else None
-    if m := re.fullmatch(r"in (\d{4})", clean):
+    if m := _IN_YEAR.fullmatch(clean):
         found = _on(int(m.group(1)), base.month, base.day)
         return found.date().isoformat() if found else None
     shift = {"this month": 0, "last month": -1, "next month": 1}.get(clean)

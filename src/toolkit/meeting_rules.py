@@ -255,7 +255,14 @@ class _Lowered:
 _VENUE_TAIL = r"(?:(?![\w-])|(?=Credit\b))(?!['\u2019]s\b|\s+(?:region|oblast|province|district|governor|mayor))"
 
 
-def _venue_alias_pattern(aliases: list[str]) -> re.Pattern[str] | None:
+def _venue_start_pattern(aliases: list[str]) -> re.Pattern[str]:
+    """Where a venue alias stands (its text, after no word character or hyphen), whatever follows:
+    every match of ``venue`` starts (after "the") where this pattern matches."""
+    fast = _venue_alias_pattern(aliases, tail="")
+    return fast if fast is not None else re.compile(r"(?<![\w-])(" + "|".join(re.escape(a) for a in aliases) + ")")
+
+
+def _venue_alias_pattern(aliases: list[str], tail: str = _VENUE_TAIL) -> re.Pattern[str] | None:
     """The ``venue`` pattern without its optional leading "the", built for speed: aliases grouped by
     first letter, each group opening with its letter (so ``re`` skips other characters quickly) and the
     look-behind moved after that letter. Alternatives keep their order (longest first) within a
@@ -269,7 +276,7 @@ def _venue_alias_pattern(aliases: list[str]) -> re.Pattern[str] | None:
         groups.setdefault(alias[0], []).append(alias)
     branches = [re.escape(first) + r"(?<![\w-]" + re.escape(first) + ")(?:" + "|".join(re.escape(a[1:]) for a in group)
                 + ")" for first, group in groups.items()]
-    return re.compile("(" + "|".join(branches) + ")" + _VENUE_TAIL)
+    return re.compile("(" + "|".join(branches) + ")" + tail)
 
 
 @lru_cache(maxsize=1)
@@ -280,6 +287,7 @@ def rules() -> dict[str, Any]:
     return {
         "venue": re.compile(r"(?<![\w-])(?:the\s+)?(" + "|".join(re.escape(a) for a in aliases) + ")" + _VENUE_TAIL),
         "venue_alias": _venue_alias_pattern(aliases),
+        "venue_start": _venue_start_pattern(aliases),
         "trigger": _Lowered(r["meeting_triggers"]),
         "trigger_words": tuple(r["trigger_words"]),
         "cue_words": tuple(r["cue_words"]),

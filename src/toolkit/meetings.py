@@ -59,6 +59,9 @@ _GROUP_NAME_AFTER = re.compile(r"^\s+(?:Nine|Three|Four|Format|Group|Triangle|Ag
 _TOWN_BEFORE_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+),\s*$")
 #: "the Danish city of Aarhus": a town the venue list lacks, named by its kind.
 _TOWN_OF = re.compile(r"\b(?:city|town|resort|port city|village) of ((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+)")
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?][\"')\]\u201d]*\s")
+_LEFT_WORDS = re.compile(r"[\w'\u2019.-]+|,")
+_DIGITS = re.compile(r"\d+")
 _NOT_TOWN = frozenset("January February March April May June July August September October November December "
                       "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The A An This That".split())
 
@@ -150,10 +153,10 @@ def _placed_by_preposition(text: str, start: int) -> bool:
     """True when the words before a place put something there ("in", "at", "travel to")."""
     left = text[max(0, start - 80):start]
     left = left[left.rfind("\n") + 1:]
-    end_of_sentence = list(re.finditer(r"(?<![A-Z])[.!?][\"')\]\u201d]*\s", left))
+    end_of_sentence = list(_SENTENCE_END.finditer(left))
     if end_of_sentence:
         left = left[end_of_sentence[-1].end():]
-    words = re.findall(r"[\w'\u2019.-]+|,", left)
+    words = _LEFT_WORDS.findall(left)
     k = len(words) - 1
     skipped = 0
     while k >= 0 and skipped <= 6:
@@ -227,13 +230,15 @@ def _status(clause: str) -> str:
 
 
 def _day_count(clause: str) -> int | None:
+    if "day of" not in clause.lower():
+        return None  # (every match holds it; no other character folds to these letters)
     m = _rules()["day"].search(clause)
     if not m:
         return None
     word = m.group(1).lower()
     if word in _rules()["ordinals"]:
         return int(_rules()["ordinals"][word])
-    digits = re.match(r"\d+", word)
+    digits = _DIGITS.match(word)
     return int(digits.group(0)) if digits else None
 
 
@@ -298,6 +303,8 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                      published: str | None) -> list[Meeting]:
     """Meetings of one article with their participants (pooled per place)."""
     rules = _rules()
+    if not rules["venue_start"].search(text) and not ("of " in text and _TOWN_OF.search(text)):
+        return []  # no place anywhere (no venue alias, no "city of X"): no meeting
     low = lower_same_length(text)  # same length as text: offsets hold
     trigger_words, cue_words = rules["trigger_words"], rules["cue_words"]
     meetings: dict[str, Meeting] = {}

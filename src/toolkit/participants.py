@@ -30,6 +30,13 @@ _SPEAKER_AFTER_TALKS = re.compile(r"\s+(?:said|says|told reporters)\b[^,.;]{0,30
                                   r"(?:(?:his|her|their)\s+)?(?:talks|a meeting|meeting|meetings|a summit)\s+with\b")
 #: "Biden told Germany's Chancellor Olaf Scholz": said to a person's face.
 _TOLD_PERSON = re.compile(r"^\s+(?:[A-Z][\w'\u2019.-]*\s+){1,4}[A-Z]")
+_TRAVEL = re.compile(r"\b(?:travel|fly|flew|visit)")
+_NOT_ACTING = re.compile(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants|who|which|whom)\b")
+_ASIDE = re.compile(r"^,([^,]{0,40}),")
+_TOLD = re.compile(r"^\s+told\b")
+_SAID = re.compile(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
+                   r"announced|claimed|tells)\b")
+_REPORTED_BY = re.compile(r"(?:[Aa]ccording to|said|says|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$")
 
 
 def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions: list[Mention],
@@ -105,23 +112,21 @@ def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Me
 def _acting_pronoun(after: str) -> bool:
     """True when "he"/"she" is the one meeting ("he met", "he would travel ... to meet"), not a mere speaker."""
     window = after[:70]
-    trigger = _rules()["trigger"].search(window) or re.search(r"\b(?:travel|fly|flew|visit)", window)
+    trigger = _rules()["trigger"].search(window) or _TRAVEL.search(window)
     # "he said he expected ... meetings" or "he bombed X, who was visiting": someone else's meeting
-    return bool(trigger) and not re.search(r"\b(?:expected|expects|hoped|hopes|said|says|thinks|believes|wants|"
-                                           r"who|which|whom)\b", window[:trigger.start()])
+    return bool(trigger) and not _NOT_ACTING.search(window[:trigger.start()])
 
 
 def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:
     """True when the mention is the subject of a reporting verb ("..., Zelensky said")."""
     after = text[m.end:min(sentence.end, m.end + 60)]
-    aside = re.match(r"^,([^,]{0,40}),", after)
+    aside = _ASIDE.match(after)
     if aside and (_rules()["cue"].search(aside.group(1)) or _rules()["trigger"].search(aside.group(1))):
         return False  # "Costa, who chaired the summit, said": took part, then spoke
-    told = re.match(r"^\s+told\b", after)
+    told = _TOLD.match(after)
     if told and (_ADDRESSED_MEETING.match(after[told.end():]) or _TOLD_PERSON.match(after[told.end():])):
         return False
-    said = re.match(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(?:said|says|told|wrote|added|"
-                    r"announced|claimed|tells)\b", after)
+    said = _SAID.match(after)
     if said:
         # "Zelensky said on Friday, after talks with X in Warsaw, that ...": the speaker was at the talks
         rest = text[m.end + said.end():min(sentence.end, m.end + said.end() + 80)]
@@ -129,6 +134,6 @@ def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> b
     if _COMMENTS.match(after):
         return True  # "Lavrov praised the Anchorage summit": commenting on a meeting is not attending it
     before = text[max(sentence.start, m.start - 30):m.start]
-    return bool(re.search(r"(?:[Aa]ccording to|said|says|wrote)\s+(?:[A-Z][\w'\u2019.-]*\s+){0,4}$", before)) \
+    return bool(_REPORTED_BY.search(before)) \
         and m.start < clause_end
 
