@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from itertools import compress
 from operator import itemgetter
 
@@ -35,9 +36,11 @@ class Model:
     attacker: str | None
 
 
-@dataclass(frozen=True)
-class WeaponPhrase:
-    """A weapon noun phrase: where it ends, its class, named model(s), and side when it says so."""
+class WeaponPhrase(NamedTuple):
+    """A weapon noun phrase: where it ends, its class, named model(s), and side when it says so.
+
+    Immutable; a named tuple rather than a frozen dataclass as one is made for every counted
+    phrase (three times faster to build)."""
 
     start: int
     end: int
