@@ -115,3 +115,43 @@ def test_casualty_pre_checks_on_every_verb() -> None:
         for name in set(matched) & casualties._OPENS_WITH_NEEDED:
             m = casualties._patterns()[name].search(text)
             assert m.group(0).startswith(casualties._NEEDED[name][0]), (name, text)
+
+
+def _classify_reference(low: str, spans: list[tuple[int, int]]) -> list[tuple[bool, ...]]:
+    """classify_spans as first written (a set of group names per sentence), for comparison."""
+    from bisect import bisect_right
+
+    from toolkit.impact_rules import _REPORTED, kind_of, rules
+    flags: list[set[str]] = [set() for _ in spans]
+    starts = [start for start, _ in spans]
+    for m in rules().kinds.finditer(low):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < spans[i][1]:
+            group = kind_of(m.group(0))
+            if group == "strike" and _REPORTED.fullmatch(m.group(0)):
+                flags[i].add("reported")
+            if group == "hypothetical" and "reported" in flags[i]:
+                continue
+            if group == "background" and rules().superlative.search(low[max(spans[i][0], m.start() - 80):m.start()]):
+                continue
+            flags[i].add(group)
+    return [("strike" in f, "air" in f, "ground" in f, "foreign" in f, "background" in f, "rollup" in f,
+             "hypothetical" in f) for f in flags]
+
+
+KIND_TOKENS = ["drones", "struck", "hit", "attacked", "a plant", "shelling", "artillery", "warned", "could be targeted",
+               "its largest attack", "of the war", "since the invasion", "last year", "Israel", "51 attacks", "Kyiv",
+               "missiles", "threatened", "killed", "the", ",", ". ", ". ", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(KIND_TOKENS), max_size=25).map(" ".join))
+def test_classify_spans_matches_reference(text: str) -> None:
+    from toolkit.impact_rules import classify_spans
+    spans, at = [], 0
+    for part in text.split(". "):
+        spans.append((at, at + len(part)))
+        at += len(part) + 2
+    kinds = classify_spans(text, spans)
+    got = [(k.strike, k.air, k.ground, k.foreign, k.background, k.rollup, k.hypothetical) for k in kinds]
+    assert got == _classify_reference(lowered(text), spans)
