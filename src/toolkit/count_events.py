@@ -59,7 +59,7 @@ def low_tail(s: str, end: int) -> str | None:
     memo = _low_tail_memo
     if memo[0] is s and memo[1] == end:
         return memo[2]
-    t = s[max(0, end - 40):end]
+    t = s[end - 40 if end > 40 else 0:end]
     low = t.rstrip().lower() if t.isascii() else None
     _low_tail_memo = (s, end, low)
     return low
@@ -69,10 +69,11 @@ def tail_search(pattern: re.Pattern, ends: tuple[str, ...], s: str, end: int) ->
     """``pattern.search(tail(s, end))`` for a case-insensitive pattern anchored by ``\\s+$`` right after
     one of the words ``ends``: an ASCII tail that does not end with one of them cannot match, and is
     not scanned."""
-    low = low_tail(s, end)
+    memo = _low_tail_memo
+    low = memo[2] if memo[0] is s and memo[1] == end else low_tail(s, end)
     if low is not None and not low.endswith(ends):
         return None
-    return pattern.search(s[max(0, end - 40):end])
+    return pattern.search(s[end - 40 if end > 40 else 0:end])
 
 
 def immediate_trigger(s: str, start: int) -> str | None:
@@ -162,7 +163,11 @@ def attacker_of(item: Item, s: str, clause: str, state: ArticleState, rules: Cou
         claim = rules.russian_claim.search(s) if "russia" in lower or "kremlin" in lower else None
         if claim and _UKRAINIAN_SIDE.search(s):
             claim = rules.russian_claim.search(clause)
-        if claim or rules.over_russia.match(s, item.phrase_end):
+        if claim:
+            return "ukraine"
+        over = rules.over_russia_lower.match(lower, item.phrase_end) if rules.over_russia_lower and s.isascii() \
+            else rules.over_russia.match(s, item.phrase_end)
+        if over:
             return "ukraine"
         if state.russian_ministry and _THE_MINISTRY.search(s):
             return "ukraine"

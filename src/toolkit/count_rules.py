@@ -38,6 +38,7 @@ class CountRules:
     russia_cue: re.Pattern  # lower-case
     russian_claim: re.Pattern
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
+    over_russia_lower: re.Pattern | None  # ``over_russia`` for lower-cased ASCII text (None if not sound)
     aid: re.Pattern  # lower-case; arms deliveries, stocks, production rates
     foreign: re.Pattern
     foreign_cues: tuple[str, ...]
@@ -146,6 +147,8 @@ def compiled() -> CountRules:
         russia_cue=_lower_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
         over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
+        over_russia_lower=_lower_variant(
+            re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE)),
         aid=_lower_words(data["aid_cues"]),
         foreign=_words(data["foreign_theatre"]),
         foreign_cues=tuple(data["foreign_theatre"]),
