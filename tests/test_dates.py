@@ -53,3 +53,32 @@ def test_dates_calendar_phrases_read_as_dateparser_reads_them(phrase, published,
                 "RETURN_AS_TIMEZONE_AWARE": False}
     expected = dateparser.parse(phrase, languages=["en"], settings=settings).date().isoformat()
     assert dates.resolve_date(phrase, published, prefer) == expected
+
+
+_FAST_FORMS = ["this year", "last year", "next year", "a month ago", "two months ago", "13 months ago", "1 months ago",
+               "last month", "next month", "this month", "in april", "in june", "in september", "in november",
+               "in april 2023", "in june 2024"]
+
+
+@pytest.mark.parametrize("published", ["2024-02-29", "2024-03-31", "2025-01-31", "2025-03-30", "2023-05-31",
+                                       "2024-08-31", "2025-12-31", "2024-10-31"])
+def test_dates_month_and_year_forms_skip_dateparser_and_agree_with_it(published, monkeypatch):
+    """Year shifts, "N months ago" and month names on a day the month lacks (the 31st) are read without
+    dateparser, as dateparser reads them (the month's last day)."""
+    import dateparser
+    from datetime import datetime
+
+    from toolkit import dates
+
+    expected = {}
+    for prefer in ("past", "future"):
+        settings = {"RELATIVE_BASE": datetime.fromisoformat(published), "PREFER_DATES_FROM": prefer,
+                    "RETURN_AS_TIMEZONE_AWARE": False}
+        for phrase in _FAST_FORMS:
+            parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
+            expected[phrase, prefer] = parsed.date().isoformat() if parsed else None
+    dates.resolve_date.cache_clear()
+    monkeypatch.setattr(dateparser, "parse", lambda *a, **k: pytest.fail("dateparser was called"))
+    for (phrase, prefer), iso in expected.items():
+        assert dates.resolve_date(phrase, published, prefer) == iso, (phrase, prefer)
+    dates.resolve_date.cache_clear()

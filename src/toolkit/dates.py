@@ -69,7 +69,7 @@ def resolve_date(phrase: str, published: str | None, prefer: str = "past") -> st
     if clean in ("this weekend", "last weekend"):
         delta = (base.weekday() - 5) % 7 if clean == "last weekend" or base.weekday() >= 5 else -(5 - base.weekday())
         return base.fromordinal(base.toordinal() - delta).date().isoformat()
-    simple = _relative(clean, base) or _calendar(clean, base, prefer)
+    simple = _relative(clean, base) or _calendar(clean, base, prefer) or _months_and_years(clean, base)
     if simple is not None:
         return simple
     import dateparser  # lazy: a slow import, needed only for calendar dates ("on 23 November")
@@ -115,12 +115,37 @@ _MONTH_DAY = re.compile(_MONTH + r" (\d{1,2})(?:,? (\d{4}))?")
 _IN_MONTH = re.compile(r"in " + _MONTH + r"(?: (\d{4}))?")
 
 
-def _on(year: int, month: int, day: int) -> datetime | None:
+def _on(year: int, month: int, day: int, clip: bool = False) -> datetime | None:
+    """The date, or None when the month lacks the day; with ``clip``, the month's last day then (as
+    dateparser reads "in April" or "last month" on the 31st)."""
     import calendar
 
-    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(year, month)[1]:
+    if not 1 <= month <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    if clip:
+        day = min(day, last)
+    if not 1 <= day <= last:
         return None  # (dateparser decides the odd cases: "February 29", day 31 in a short month)
     return datetime(year, month, day)
+
+
+_MONTHS_AGO = re.compile(r"(a|one|two|three|four|five|six|[0-9]{1,3}) months? ago")
+_YEAR_SHIFTS = {"this year": 0, "last year": -12, "next year": 12}
+
+
+def _months_and_years(clean: str, base: datetime) -> str | None:
+    """"this/last/next year" and "N months ago" without dateparser, read as it reads them: the same
+    day that many months away, or the month's last day when it is shorter (checked against dateparser
+    for every day-of-month ending over years)."""
+    shift = _YEAR_SHIFTS.get(clean)
+    if shift is None and (m := _MONTHS_AGO.fullmatch(clean)):
+        shift = -(_COUNTS.get(m.group(1)) or int(m.group(1)))
+    if shift is None:
+        return None
+    index = base.year * 12 + base.month - 1 + shift
+    found = _on(index // 12, index % 12 + 1, base.day, clip=True)
+    return found.date().isoformat() if found else None
 
 
 def _calendar(clean: str, base: datetime, prefer: str) -> str | None:
@@ -131,20 +156,22 @@ def _calendar(clean: str, base: datetime, prefer: str) -> str | None:
     day_month = (int(m.group(1)), _MONTHS.index(m.group(2)) + 1, m.group(3)) if m else None
     if day_month is None and (m := _MONTH_DAY.fullmatch(clean)):
         day_month = (int(m.group(2)), _MONTHS.index(m.group(1)) + 1, m.group(3))
+    clip = False  # "in April" on the 31st is April 30 (not February: dateparser has leap-year quirks there)
     if day_month is None and (m := _IN_MONTH.fullmatch(clean)):
         day_month = (base.day, _MONTHS.index(m.group(1)) + 1, m.group(2))
+        clip = day_month[1] != 2
     if day_month is not None:
         day, month, year = day_month
         if year:
-            found = _on(int(year), month, day)
+            found = _on(int(year), month, day, clip)
             return found.date().isoformat() if found else None
-        found = _on(base.year, month, day)
+        found = _on(base.year, month, day, clip)
         if found is None:
             return None
         if prefer == "future" and found <= base:
-            found = _on(base.year + 1, month, day)
+            found = _on(base.year + 1, month, day, clip)
         elif prefer != "future" and found > base:
-            found = _on(base.year - 1, month, day)
+            found = _on(base.year - 1, month, day, clip)
         return found.date().isoformat() if found else None
     if m := _IN_YEAR.fullmatch(clean):
         found = _on(int(m.group(1)), base.month, base.day)
@@ -152,6 +179,6 @@ def _calendar(clean: str, base: datetime, prefer: str) -> str | None:
     shift = {"this month": 0, "last month": -1, "next month": 1}.get(clean)
     if shift is not None:
         index = base.year * 12 + base.month - 1 + shift
-        found = _on(index // 12, index % 12 + 1, base.day)
+        found = _on(index // 12, index % 12 + 1, base.day, clip=True)
         return found.date().isoformat() if found else None
     return None
