@@ -60,6 +60,7 @@ _DENIAL = re.compile(r"\b(?:no|not a single|not one|never|neither)\s+(?:[\w-]+\s
                      r"strikes?|attacks?|weapons?)\b[^.;]{0,90}$|\b(?:did|does|do|had|has|have|was|were) not\s+"
                      r"(?:\w+\s+)?(?:attack|strike|hit|target|launch|fire)\w*\b[^.;]{0,60}$", re.IGNORECASE)
 # clause openers: a ground-war clause ("as shelling hits Nikopol") inside a sentence about drones
+_CLAUSE_STOP = re.compile(r"[,;:]|\b(?:as|while|and|but)\b")
 _CLAUSE_START = re.compile(r"(?:[,;:]|\b(?:as|while|whereas|and|but|when)\b)\s+(?:[^,;:]*)$")
 # "people in Kyiv without heating": the place of an outage, not of a strike
 _OUTAGE_PLACE_AFTER = re.compile(r"\s+(?:(?:were|was|are|is|remain(?:ed)?|had been|have been|being)\s+)?"
@@ -259,7 +260,7 @@ def _ground_clause(text: str, start: int) -> bool:
     clause = _CLAUSE_START.search(text, max(0, start - 120), start)
     begin = clause.start() if clause else max(0, start - 120)
     end = min(len(text), start + 60)
-    stop = re.search(r"[,;:]|\b(?:as|while|and|but)\b", text[start:end])
+    stop = _CLAUSE_STOP.search(text[start:end])
     low = lowered(text[begin:start + stop.start() if stop else end])
     groups = {kind_of(m.group(0)) for m in rules().kinds.finditer(low)}
     return "ground" in groups and "air" not in groups
