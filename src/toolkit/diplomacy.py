@@ -142,7 +142,7 @@ def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
     fast = rules["positions_low"] is not None and _DIPLOMACY_WORDS_LOW is not None
     for sentence in sentences:
         low = sentence.text.lower()
-        if not any(w in low for w in words):
+        if not any(map(low.__contains__, words)):
             continue
         if fast and case_safe(sentence.text):  # the same matches on the lower-cased text, faster
             if not _DIPLOMACY_WORDS_LOW.search(low):

@@ -283,9 +283,11 @@ def _starts_any(low: str, starts: list[int], index: int, words: tuple[str, ...])
     ``index in sentences_containing(low, starts, words)``, for one sentence only."""
     begin = starts[index]
     if index + 1 == len(starts):
-        return any(w in low[begin:] for w in words)
+        return any(map(low[begin:].__contains__, words))
     stop = starts[index + 1]
     window = low[begin:stop + max(map(len, words))]
+    if not any(map(window.__contains__, words)):  # (the usual answer, found without a Python loop)
+        return False
     # (a word in the window may start after the sentence: check where before saying yes)
     return any(w in window and low.find(w, begin, stop + len(w) - 1) >= 0 for w in words)
 
