@@ -152,3 +152,18 @@ def test_meetings_lowered_patterns_find_what_ignorecase_finds():
         assert [(m.lastgroup, m.span()) for m in slow.finditer(text)] == \
             [(m.lastgroup, m.span()) for m in fast.finditer(text.lower())]
     assert not case_safe("\u212aYIV") and not case_safe("\u0130stanbul")
+
+
+def test_meetings_sentences_containing_and_starts_any_agree_with_a_plain_scan():
+    import random
+    from bisect import bisect_right
+
+    rnd = random.Random(7)
+    words = ("ab", "ba", "a b", "bb")
+    for _ in range(300):
+        low = "".join(rnd.choice("ab ") for _ in range(rnd.randrange(0, 40)))
+        starts = sorted({0} | {rnd.randrange(0, len(low) + 1) for _ in range(rnd.randrange(0, 6))}) if low else []
+        plain = {bisect_right(starts, p) - 1 for w in words for p in range(len(low)) if low.startswith(w, p)}
+        assert meetings.sentences_containing(low, starts, words) == plain
+        for index in range(len(starts)):
+            assert meetings._starts_any(low, starts, index, words) == (index in plain), (low, starts, index)

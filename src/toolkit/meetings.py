@@ -270,11 +270,15 @@ def sentences_containing(low: str, starts: list[int], words: tuple[str, ...]) ->
     One C-level substring scan per word over the whole text: far cheaper than a pattern per sentence.
     """
     found: set[int] = set()
+    last = len(starts) - 1
     for word in words:
         pos = low.find(word)
         while pos >= 0:
-            found.add(bisect_right(starts, pos) - 1)
-            pos = low.find(word, pos + 1)
+            index = bisect_right(starts, pos) - 1
+            found.add(index)
+            if index >= last:
+                break
+            pos = low.find(word, starts[index + 1])  # (more hits in this sentence add nothing)
     return found
 
 
