@@ -452,12 +452,15 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             continue
         n = 3 if i + 2 < len(tokens) and gaps[i + 1] == "" and not covered[i + 2] \
             and tokens[i + 2][0] not in not_first and not _is_possessive(tokens[i + 1][0]) else 2
-        words = [t[0] for t in tokens[i:i + n]]
-        if any(w in not_first for w in words[1:]) or not all(_plain_name_word(w) for w in words):
-            continue
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
         last_word = before.rsplit(None, 1)[-1].lower().rstrip(",") if before.strip() else ""
+        if last_word not in rules["role_words"] and last_word != "by" and " of " not in before[-45:] \
+                and not text.startswith(", ", end):
+            continue  # no title can stand before or after the name (the tests below need one of these)
+        words = [t[0] for t in tokens[i:i + n]]
+        if any(w in not_first for w in words[1:]) or not all(_plain_name_word(w) for w in words):
+            continue
         role = rules["role_before"].search(before) if last_word in rules["role_words"] or (
             " of " in before[-45:] and _ROLE_OF_COUNTRY.search(before)) else None
         if role is None and last_word == "by":
