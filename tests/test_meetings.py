@@ -167,3 +167,18 @@ def test_meetings_sentences_containing_and_starts_any_agree_with_a_plain_scan():
         assert meetings.sentences_containing(low, starts, words) == plain
         for index in range(len(starts)):
             assert meetings._starts_any(low, starts, index, words) == (index in plain), (low, starts, index)
+
+
+def test_meetings_with_heads_keeps_matches():
+    import re
+
+    from toolkit.meeting_rules import with_heads
+
+    plain = r"(?P<a>\b(?:the )?(?:us|u\.s\.) president\b)|(?P<b>\bthe saudi crown prince\b)"
+    fast = with_heads(plain, boundary=True)
+    assert fast != plain and with_heads(r"a+") == r"a+" and with_heads(r"x?") == r"x?"
+    text = "the us president and the u.s. president met the saudi crown prince; thus president, us presidents"
+    for flags in (0, re.IGNORECASE):
+        for t in (text, text.upper()):
+            assert [(m.lastgroup, m.span()) for m in re.finditer(plain, t, flags)] == \
+                [(m.lastgroup, m.span()) for m in re.finditer(fast, t, flags)]

@@ -202,6 +202,19 @@ def named_alternatives(items: dict[str, str]) -> str:
     return "|".join(f"(?P<{k}>{p})" for k, p in items.items())
 
 
+def with_heads(pattern: str, boundary: bool = False) -> str:
+    """``pattern`` behind a look-ahead naming the first two characters every match starts with (read
+    from :func:`matchable_strings`), and behind ``\\b`` when ``boundary`` (say so only when every
+    alternative opens with ``\\b``). Both are true at the start of every match, so the matches are the
+    same; ``re`` gives up at most places at once instead of trying each alternative (several times
+    faster). The pattern is returned as it is when its texts are not a small finite set."""
+    strings = matchable_strings(pattern)
+    if not strings or "" in strings:
+        return pattern
+    heads = sorted({s[:2] for s in strings})
+    return (r"\b" if boundary else "") + "(?=" + "|".join(map(re.escape, heads)) + ")(?:" + pattern + ")"
+
+
 def last_words(pattern: str) -> tuple[str, ...] | None:
     """Words one of which every match of ``pattern`` holds (the last word of each text it can match),
     or None when :func:`matchable_strings` cannot tell."""
@@ -299,14 +312,15 @@ def rules() -> dict[str, Any]:
         "report": _Lowered(r["reporting_verbs"]),
         "sep": _Lowered(r["clause_separators"], words=False),
         "always_sep": _Lowered(r["always_separators"], words=False),
-        "role_refs": re.compile("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(r["role_references"]))),
+        "role_refs": re.compile(with_heads("|".join(f"(?P<r{n}>{p})" for n, p in enumerate(r["role_references"])),
+                                           boundary=all(_opens_with_boundary(p) for p in r["role_references"]))),
         "role_names": [tuple(names) for names in r["role_references"].values()],
         "role_name_set": frozenset(name for names in r["role_references"].values() for name in names),
         "role_ref_words": last_words("|".join(f"(?:{p})" for p in r["role_references"])),
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
         "cont_trigger": _Lowered(r["continuation_triggers"]),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
-        "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
+        "role_of": re.compile(with_heads(_alt(r["role_of_prefixes"])), i),
         "planned": _Lowered(r["status_planned"]),
         "ongoing": _Lowered(r["status_ongoing"]),
         "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"
