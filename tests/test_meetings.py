@@ -174,6 +174,11 @@ def test_meetings_with_heads_keeps_matches():
 
     from toolkit.meeting_rules import with_heads
 
+    from toolkit.meeting_rules import match_heads
+
+    assert sorted(match_heads(r"(?:a|bc)d*e")) == ["ad", "ae", "bc"]
+    assert sorted(match_heads(r"\bx{0,5}y(?=z)")) == ["xx", "xy", "y"]
+    assert match_heads(r"\w+") is None and match_heads(r"a?") is None and match_heads(r"[a-z]x") is None
     plain = r"(?P<a>\b(?:the )?(?:us|u\.s\.) president\b)|(?P<b>\bthe saudi crown prince\b)"
     fast = with_heads(plain, boundary=True)
     assert fast != plain and with_heads(r"a+") == r"a+" and with_heads(r"x?") == r"x?"

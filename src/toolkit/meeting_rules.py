@@ -202,16 +202,70 @@ def named_alternatives(items: dict[str, str]) -> str:
     return "|".join(f"(?P<{k}>{p})" for k, p in items.items())
 
 
+def match_heads(pattern: str, size: int = 2) -> frozenset[str] | None:
+    """The first ``size`` characters of every text ``pattern`` (compiled without flags, or with
+    IGNORECASE and then compared so) can match (fewer for shorter texts); None when that cannot be
+    read off the pattern (a class such as \\w, a back-reference...) or when the empty text matches."""
+    try:
+        parsed = _sre_parse.parse(pattern)
+        if parsed.state.flags & ~(_sre_constants.SRE_FLAG_UNICODE | _sre_constants.SRE_FLAG_IGNORECASE):
+            return None
+        heads = _heads(parsed.data, size)
+    except Exception:  # an unusual construct: no heads
+        return None
+    return frozenset(heads) if heads and "" not in heads else None
+
+
+def _heads(items: list[Any], size: int) -> set[str] | None:
+    c = _sre_constants
+    out = {""}
+    for op, av in items:
+        if all(len(x) >= size for x in out):
+            return out  # what follows cannot change the first characters
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # zero width
+        if op is c.LITERAL:
+            options = {chr(av)}
+        elif op is c.IN and all(o is c.LITERAL for o, _ in av):
+            options = {chr(v) for _, v in av}
+        elif op is c.BRANCH:
+            options = set()
+            for branch in av[1]:
+                sub = _heads(branch.data, size)
+                if sub is None:
+                    return None
+                options |= sub
+        elif op is c.SUBPATTERN and not av[1] and not av[2]:
+            options = _heads(av[3].data, size)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            sub = _heads(av[2].data, size)
+            if sub is None:
+                return None
+            options, layer = set(), {""}
+            for count in range(min(av[1], size) + 1):  # (more repeats add nothing to the first characters)
+                if count >= av[0] or count == size:
+                    options |= layer
+                layer = {(x + y)[:size] for x in layer for y in sub}
+        else:
+            return None
+        if options is None:
+            return None
+        out = {(x + y)[:size] for x in out for y in options}
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
+
+
 def with_heads(pattern: str, boundary: bool = False) -> str:
     """``pattern`` behind a look-ahead naming the first two characters every match starts with (read
     from :func:`matchable_strings`), and behind ``\\b`` when ``boundary`` (say so only when every
     alternative opens with ``\\b``). Both are true at the start of every match, so the matches are the
     same; ``re`` gives up at most places at once instead of trying each alternative (several times
     faster). The pattern is returned as it is when its texts are not a small finite set."""
-    strings = matchable_strings(pattern)
-    if not strings or "" in strings:
+    found = match_heads(pattern)
+    if not found:
         return pattern
-    heads = sorted({s[:2] for s in strings})
+    heads = sorted(found)
     return (r"\b" if boundary else "") + "(?=" + "|".join(map(re.escape, heads)) + ")(?:" + pattern + ")"
 
 
@@ -320,7 +374,7 @@ def rules() -> dict[str, Any]:
         "poss_meeting": re.compile(r"^\s*(?:\w+\s+)?(?:meetings?|talks|exchange|visit|trip|summit)\b", i),
         "cont_trigger": _Lowered(r["continuation_triggers"]),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
-        "role_of": re.compile(with_heads(_alt(r["role_of_prefixes"])), i),
+        "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
         "planned": _Lowered(r["status_planned"]),
         "ongoing": _Lowered(r["status_ongoing"]),
         "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"
