@@ -181,7 +181,7 @@ def test_meetings_with_heads_keeps_matches():
     assert match_heads(r"\w+") is None and match_heads(r"a?") is None and match_heads(r"[a-z]x") is None
     plain = r"(?P<a>\b(?:the )?(?:us|u\.s\.) president\b)|(?P<b>\bthe saudi crown prince\b)"
     fast = with_heads(plain, boundary=True)
-    assert fast != plain and with_heads(r"a+") == r"a+" and with_heads(r"x?") == r"x?"
+    assert fast != plain and with_heads(r"\w+") == r"\w+" and with_heads(r"x?") == r"x?"
     text = "the us president and the u.s. president met the saudi crown prince; thus president, us presidents"
     for flags in (0, re.IGNORECASE):
         for t in (text, text.upper()):
