@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .dates import find_date_phrase, resolve_date
 from .meeting_rules import lower_same_length, venues
@@ -59,7 +60,9 @@ _GROUP_NAME_AFTER = re.compile(r"^\s+(?:Nine|Three|Four|Format|Group|Triangle|Ag
 _TOWN_BEFORE_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+),\s*$")
 #: "the Danish city of Aarhus": a town the venue list lacks, named by its kind.
 _TOWN_OF = re.compile(r"\b(?:city|town|resort|port city|village) of ((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+)")
-_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?][\"')\]\u201d]*\s")
+#: A full stop (not after a capital initial) and space: the punctuation is read first, the look-behind
+#: after it, so that ``re`` skips along the text quickly (the same matches).
+_SENTENCE_END = re.compile(r"[.!?](?<![A-Z][.!?])[\"')\]\u201d]*\s")
 _LEFT_WORDS = re.compile(r"[\w'\u2019.-]+|,")
 _DIGITS = re.compile(r"\d+")
 _NOT_TOWN = frozenset("January February March April May June July August September October November December "
@@ -282,6 +285,11 @@ def sentences_containing(low: str, starts: list[int], words: tuple[str, ...]) ->
     return found
 
 
+@lru_cache(maxsize=16)
+def _longest(words: tuple[str, ...]) -> int:
+    return max(map(len, words))
+
+
 def _starts_any(low: str, starts: list[int], index: int, words: tuple[str, ...]) -> bool:
     """True when one of ``words`` starts in sentence ``index`` or the gap after it: the same answer as
     ``index in sentences_containing(low, starts, words)``, for one sentence only."""
@@ -289,7 +297,7 @@ def _starts_any(low: str, starts: list[int], index: int, words: tuple[str, ...])
     if index + 1 == len(starts):
         return any(map(low[begin:].__contains__, words))
     stop = starts[index + 1]
-    window = low[begin:stop + max(map(len, words))]
+    window = low[begin:stop + _longest(words)]
     if not any(map(window.__contains__, words)):  # (the usual answer, found without a Python loop)
         return False
     # (a word in the window may start after the sentence: check where before saying yes)
