@@ -455,8 +455,8 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
         last_word = before.rsplit(None, 1)[-1].lower().rstrip(",") if before.strip() else ""
-        if last_word not in rules["role_words"] and last_word != "by" and " of " not in before[-45:] \
-                and not text.startswith(", ", end):
+        if last_word not in rules["role_words"] and last_word != "by" and not text.startswith(", ", end) \
+                and not (" of " in before[-45:] and _ROLE_OF_COUNTRY.search(before)):
             continue  # no title can stand before or after the name (the tests below need one of these)
         words = [t[0] for t in tokens[i:i + n]]
         if any(w in not_first for w in words[1:]) or not all(_plain_name_word(w) for w in words):
