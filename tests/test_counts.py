@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -398,3 +399,30 @@ def test_counts_period_hints_cover_every_period_cue():
     from toolkit.weapons import rules
     for cue in rules()["cumulative_cues"]:
         assert any(hint in cue.lower() for hint in _PERIOD_HINTS), cue
+
+
+def test_counts_letters_that_ignorecase_folds_to_ascii_do_not_break_lookups():
+    """IGNORECASE matches the dotted capital I, the long s and the Kelvin sign; their lower case
+    is not the ASCII key of the weapon and trigger tables, which once raised KeyError."""
+    from toolkit.extract import article_facts
+    from toolkit.ingest import article_from_text
+
+    facts = article_facts(article_from_text("Russia launched 3 \u0130skander-K missiles at Kyiv.", "x"))
+    assert [(c["event"], c["weapon"], c["count"]) for c in facts["strike_counts"]] == \
+        [("launched", "cruise_missile", 3)]
+    facts = article_facts(article_from_text("Russia launched 5 drones; 4 were \u017fhot down.", "x"))
+    assert [(c["event"], c["count"]) for c in facts["strike_counts"]] == [("launched", 5), ("intercepted", 4)]
+
+
+def test_counts_no_extractor_error_on_samples_with_folding_letters(caplog):
+    import random
+
+    from toolkit.extract import extract
+    from toolkit.ingest import article_from_text, read_articles
+
+    rng = random.Random(3)
+    for article in read_articles(Path(__file__).resolve().parents[1] / "data" / "articles"):
+        for swap in ({"s": "\u017f"}, {"I": "\u0130", "i": "\u0130"}, {"k": "\u212a", "K": "\u212a"}):
+            text = "".join(swap[c] if c in swap and rng.random() < 0.3 else c for c in article.text)
+            extract(article_from_text(text, article.article_id, article.published))
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from .gazetteer import DataFileError
+from .text import fold_key
 from .weapons import phrase_pattern, rules
 
 EVENTS = ("launched", "intercepted", "hit", "lost")
@@ -181,4 +182,4 @@ def _lower_variant(pattern: re.Pattern) -> re.Pattern | None:
 def normalise(phrase: str) -> str:
     """A matched trigger or qualifier as a lookup key (lower case, single spaces); cached, as the
     matched phrases are few."""
-    return _SPACES.sub(" ", phrase.strip().lower())
+    return _SPACES.sub(" ", fold_key(phrase.strip()))

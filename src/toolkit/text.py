@@ -140,6 +140,20 @@ def _emit(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) 
         out.append(Sentence(text[start:end], start, end, paragraph))
 
 
+def fold_key(matched: str) -> str:
+    """Lower-cased text matched case-insensitively, as a key of a table of ASCII words.
+
+    ``re.IGNORECASE`` also matches a few letters whose ``lower()`` is not that ASCII
+    letter: the dotted capital I (lowered to "i" plus a combining dot), the long s and the
+    Kelvin sign.
+
+    >>> fold_key("\u0130skander"), fold_key("\u017fhot")
+    ('iskander', 'shot')
+    """
+    key = matched.lower()
+    return key if key.isascii() else key.replace("\u0307", "").replace("\u017f", "s").replace("\u212a", "k")
+
+
 # --------------------------------------------------------------------------- numbers
 
 UNITS = {

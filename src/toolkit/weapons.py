@@ -16,6 +16,7 @@ from itertools import compress
 from operator import itemgetter
 
 from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
+from .text import fold_key
 
 #: Weapon classes of the facts contract (FACTS.md).
 WEAPON_CLASSES = ("drone", "cruise_missile", "ballistic_missile", "guided_bomb", "missile", "weapon")
@@ -186,7 +187,7 @@ def _model_of(alias: str) -> Model:
 
 def _key(words: str) -> str:
     """Lookup key of matched words: lower case, runs of whitespace as one space ("guided  aerial bombs")."""
-    return " ".join(words.lower().split())
+    return " ".join(fold_key(words).split())
 
 
 def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhrase | None:
