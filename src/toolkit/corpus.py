@@ -36,7 +36,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -427,25 +427,34 @@ def _new_name() -> str:
     return time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.perf_counter_ns() % 10**6:06d}"
 
 
-def _write_segment(out_dir: Path, frames: dict[str, pd.DataFrame]) -> str:
-    """Write fact tables as a new immutable segment (staged, then renamed); returns its name."""
-    for table, frame in frames.items():
-        schema.check(table, frame)
-    segments = out_dir / "segments"
-    segments.mkdir(parents=True, exist_ok=True)
+def _write_folder(parent: Path, fill: Callable[[Path], None]) -> str:
+    """A new folder in ``parent``, filled by ``fill`` in a hidden staging folder, fsynced, then
+    renamed into place (all or nothing); returns its name."""
+    parent.mkdir(parents=True, exist_ok=True)
     name = _new_name()
-    staging = Path(tempfile.mkdtemp(dir=segments, prefix=f".{name}."))
+    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}."))
     try:
         os.chmod(staging, 0o777 & ~_UMASK)
-        for table, frame in frames.items():
-            _write_parquet(frame, staging / f"{table}.parquet")
+        fill(staging)
         _fsync_dir(staging)
-        os.replace(staging, segments / name)
-        _fsync_dir(segments)
+        os.replace(staging, parent / name)
+        _fsync_dir(parent)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return name
+
+
+def _write_segment(out_dir: Path, frames: dict[str, pd.DataFrame]) -> str:
+    """Write fact tables as a new immutable segment (staged, then renamed); returns its name."""
+    for table, frame in frames.items():
+        schema.check(table, frame)
+
+    def fill(folder: Path) -> None:
+        for table, frame in frames.items():
+            _write_parquet(frame, folder / f"{table}.parquet")
+
+    return _write_folder(out_dir / "segments", fill)
 
 
 # --------------------------------------------------------------------------- writing
@@ -536,28 +545,26 @@ def _commit(out_dir: Path, segments: list[dict[str, Any]], articles: pd.DataFram
     rows = {t: sum(s["rows"].get(t, 0) for s in segments) for t in FACT_TABLES}
     rows = {t: len(articles) if t == "articles" else len(problems) if t == "problems" else rows[t]
             for t in schema.TABLES}
-    snapshots = out_dir / "snapshots"
-    snapshots.mkdir(parents=True, exist_ok=True)
-    name = _new_name()
-    staging = Path(tempfile.mkdtemp(dir=snapshots, prefix=f".{name}."))
-    try:
-        os.chmod(staging, 0o777 & ~_UMASK)
-        _write_parquet(articles, staging / "articles.parquet")
-        _write_parquet(problems, staging / "problems.parquet")
-        manifest = {"format_version": FORMAT_VERSION, "fingerprint": extractor_fingerprint(),
-                    "max_bytes": max_bytes, "articles": hashes, "segments": segments, "rows": rows}
-        (staging / "manifest.json").write_text(json.dumps(manifest, separators=(",", ":"), sort_keys=True),
-                                               encoding="utf-8")
-        (staging / "sources.json").write_text(json.dumps(sources, separators=(",", ":")), encoding="utf-8")
-        _fsync_dir(staging)
-        os.replace(staging, snapshots / name)
-        _fsync_dir(snapshots)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    manifest = {"format_version": FORMAT_VERSION, "fingerprint": extractor_fingerprint(),
+                "max_bytes": max_bytes, "articles": hashes, "segments": segments, "rows": rows}
+
+    def fill(folder: Path) -> None:
+        _write_parquet(articles, folder / "articles.parquet")
+        _write_parquet(problems, folder / "problems.parquet")
+        _write_json(manifest, folder / "manifest.json")
+        _write_json(sources, folder / "sources.json")
+
+    name = _write_folder(out_dir / "snapshots", fill)
     _atomic_write_text(out_dir / "CURRENT", name + "\n")
     _prune(out_dir, live=name)
     return rows
+
+
+def _write_json(value: Any, path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(value, f, separators=(",", ":"), sort_keys=True)
+        f.flush()
+        os.fsync(f.fileno())
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
