@@ -45,7 +45,7 @@ _BY_EW = re.compile(r"\s+(?:by|with|through|using|via)\s+(?:means\s+of\s+)?(?:th
 
 def tail(s: str, end: int) -> str:
     """The 40 characters before ``end``: enough for any end-anchored cue, cheap to scan."""
-    return s[max(0, end - 40):end]
+    return s[end - 40 if end > 40 else 0:end]
 
 
 _low_tail_memo: tuple[str | None, int, str | None] = (None, -1, None)

@@ -85,7 +85,7 @@ class Item:
 def _casualty_before(s: str, pos: int) -> bool:
     """Does a casualty verb end right before ``pos`` ("killed 28 and injured")?"""
     low = low_tail(s, pos)
-    if low is not None and not any(stem in low for stem in _CASUALTY_STEMS):
+    if low is not None and not any(map(low.__contains__, _CASUALTY_STEMS)):
         return False
     return bool(_CASUALTY_BEFORE.search(s[max(0, pos - 40):pos]))
 
@@ -98,7 +98,7 @@ def _good_number(sentence: str, start: int, end: int, value: int) -> bool:
     # after a space only " per cent" can match _BAD_AFTER; before, a space ends only "No. " of _BAD_BEFORE
     if (after[:1] != " " or after.startswith(" per")) and _BAD_AFTER.match(after) and sentence[start:end][-1:].isdigit():
         return False
-    before = sentence[max(0, start - 4):start]
+    before = sentence[start - 4 if start > 4 else 0:start]
     return (before[-1:] == " " and not before.endswith("No. ")) or not _BAD_BEFORE.search(before)
 
 
@@ -112,10 +112,9 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
     for value, start, end in numbers:
         if start in skip or not _good_number(s, start, end, value) or tail_search(_DEBRIS_BEFORE, _DEBRIS_BEFORE_ENDS, s, start):
             continue
-        before = s[max(0, start - 40):start]  # tail only: end-anchored patterns scan what they get
-        q = tail_search(rules.qualifier_tail, rules.qualifier_ends, s, start)
+        q = tail_search(rules.qualifier_tail, rules.qualifier_ends, s, start)  # searched in tail(s, start)
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
-        item_start = start - (len(before) - q.start()) if q else start
+        item_start = (start - 40 if start > 40 else 0) + q.start() if q else start
         item = Item(value, item_start, start, end, None, None, None, qualifier)
         extra = _read_phrase(s, item, state, items, skip)
         if item.weapon_class is None:

@@ -49,7 +49,7 @@ class ArticleState:
         if self._foreign is None:
             single, multi = _foreign_words(rules)
             lower = self.lower_text or text.lower()
-            hit = any(cue in lower for cue in single) or any(cue in lower for cue in multi)
+            hit = any(map(lower.__contains__, single)) or any(map(lower.__contains__, multi))
             self._foreign = hit and bool(rules.foreign.search(text))
         return self._foreign
 
@@ -87,7 +87,7 @@ class ArticleState:
                 lower = sentence.text.lower()
             else:
                 lower = self.lower_text[sentence.start:sentence.end]
-            flag = flags[index] = any(w in lower for w in self.words)
+            flag = flags[index] = any(map(lower.__contains__, self.words))  # `w in lower` for each word
         return flag
 
     def mentions_of(self, index: int) -> list[WeaponPhrase]:

@@ -94,8 +94,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                 if items and rules.aid.search(lower):  # "the UK is sending 1,600 missiles"
                     items = [i for i in items if i.event != "launched"]
                 if items:
-                    scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
-                    source = _source(sentence.text, state, rules)
+                    scope = "cumulative" if _cumulative(sentence.text, lower, rules) else "attack"
+                    source = _source(sentence.text, lower, state, rules)
                     for item in items:
                         rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
         if state.previous_counted or state.current_counted:
@@ -111,7 +111,7 @@ def _number_hint(lower: str) -> bool:
     and only then the regex (same answer as ``_NUMBER_HINT`` alone, far fewer regex scans)."""
     if not _ASCII_DIGITS.isdisjoint(lower):
         return True
-    if not lower.isascii() or any(word in lower for word in _NUMBER_WORDS):
+    if not lower.isascii() or any(map(lower.__contains__, _NUMBER_WORDS)):  # `word in lower`
         return bool(_NUMBER_HINT.search(lower))
     return False
 
@@ -131,8 +131,8 @@ def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: Cou
     item = Item(last.count, found.start(), found.start(), found.end(), last.weapon_class, last.model,
                  last.attacker, last.qualifier, event=event)
     state.current_counted.append(item)
-    scope = "cumulative" if _cumulative(sentence.text, rules) else "attack"
-    return _rows(item, sentence, sentence.start < first_line_end, scope, _source(sentence.text, state, rules),
+    scope = "cumulative" if _cumulative(sentence.text, lower, rules) else "attack"
+    return _rows(item, sentence, sentence.start < first_line_end, scope, _source(sentence.text, lower, state, rules),
                  state, rules)
 
 
@@ -215,11 +215,10 @@ def _rows(item: Item, sentence: Sentence, headline: bool, scope: str, source: st
     } for event in events]
 
 
-def _cumulative(s: str, rules: CountRules) -> bool:
+def _cumulative(s: str, lower: str, rules: CountRules) -> bool:
     """A period cue, except one that dates a superlative ("the biggest attack since 2022", "the 12th
-    attack this year"), and never beside "in a single night"."""
-    lower = s.lower()
-    if not any(hint in lower for hint in _PERIOD_HINTS):
+    attack this year"), and never beside "in a single night" (``lower`` is ``s.lower()``)."""
+    if not any(map(lower.__contains__, _PERIOD_HINTS)):
         return False  # no period cue can match: skip the regexes
     # the cues first, "in a single night" only when one counts (the same answer, fewer scans)
     cues = rules.cumulative_lower.finditer(lower) if rules.cumulative_lower and s.isascii() else \
@@ -239,10 +238,11 @@ def _background_clause(s: str, pos: int) -> bool:
     return bool(_HELD_SINCE.search(clause))
 
 
-def _source(s: str, state: ArticleState, rules: CountRules) -> str | None:
+def _source(s: str, lower: str, state: ArticleState, rules: CountRules) -> str | None:
+    """The source a sentence names (``lower`` is ``s.lower()``)."""
     if state.russian_ministry and _THE_MINISTRY.search(s):
         return "Russian Defence Ministry"
-    found = rules.source.search(s.lower())
+    found = rules.source.search(lower)
     return rules.source_labels[found.lastgroup] if found else None
 
 

@@ -275,7 +275,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         if types:
             for mm in pat["model"].finditer(types.group("list")):
                 found_models.append(_model_of(mm.group("m")))
-    window = text[max(0, start - 20):end]
+    window = text[start - 20 if start > 20 else 0:end]
     if (pat["not_strike_lower"].search(window.lower()) if window.isascii() else pat["not_strike"].search(window)):
         return None
     weapon_class = _classify(heads, classmods, found_models)
