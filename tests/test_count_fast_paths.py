@@ -113,3 +113,23 @@ def test_named_flags_are_substring_tests():
     state.words = weapons.weapon_words(text.lower())
     assert [state.named(i) for i in range(len(sentences))] == \
         [any(w in text.lower()[s.start:s.end] for w in state.words) for s in sentences]
+
+
+_NEXT_WORDS = ["buildings", "People", "others", "Others", "more", "targets", "enemy", "were", "WAS", "are", "over",
+               "in", "and", "or", "shot", "downed", "hit", "Hit", "all", "as", "reportedly", "then", "launched",
+               "h\u0130t", "\u017fhot", "x", "by", "of"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_NEXT_WORDS), st.sampled_from([" ", "  ", "\n", " \t"]),
+       st.lists(st.sampled_from(_NEXT_WORDS + ["down", "well", "Kursk", "the", ".", ",", "(x)", '"']), max_size=4))
+def test_quiet_bare_number_reads_nothing_later(word, space, rest):
+    """After a number followed by a quiet word, none of the later checks of _read_phrase can match."""
+    s = "Officials said 34" + space + " ".join([word] + rest)
+    end = len("Officials said 34")
+    if not count_items._quiet_bare(s, end, compiled()):
+        return
+    assert compiled().after.match(s, end) is None
+    for pattern in (count_items._TARGETS, count_items._OTHERS, count_items._COPULA, count_items._LIST_AFTER,
+                    count_items._CLAUSE_END):
+        assert pattern.match(s, end) is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .count_events import assign_events, attacker_of, immediate_trigger, low_tail, tail_search
@@ -59,6 +60,39 @@ _AMONG = re.compile(r"\bamong\s+(?:them|(?P<launched>(?:the|these|those)\s+"
 _ELLIPSIS_AFTER = re.compile(r"\s+(?:over|above)\s+(?:the\s+)?[A-Z]")
 _ALL_BUT_ENDS = ("but", "except", "for")
 _ALL_BUT = re.compile(r"\b(?:all\s+but|all\s+except(?:\s+for)?|except(?:\s+for)?)\s+$", re.IGNORECASE)
+#: the first words after a bare number that the checks after its casualty test can read: _TARGETS,
+#: _OTHERS, _COPULA, _LIST_AFTER (keep in step with those patterns); "and"/"or" open the weapons
+#: that ``after`` may skip; the fillers and "after" triggers come from the rules (:func:`_bare_words`)
+_BARE_PATTERN_WORDS = ("enemy", "hostile", "targets", "others", "more", "other", "were", "was", "are",
+                       "over", "above", "near", "across", "in", "and", "or")
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+_WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _bare_words(rules: CountRules) -> frozenset[str] | None:
+    """Lower-cased first words that can follow a bare number that counts something without a pronoun
+    before it (see :func:`_quiet_bare`); None when some phrase does not start with an ASCII word."""
+    words = set(_BARE_PATTERN_WORDS)
+    for phrase in (*rules.after_event, *rules.after_fillers):
+        first = _WORD_RUN.match(phrase)
+        if not (phrase.isascii() and first):
+            return None
+        words.add(first.group(0).lower())
+    return frozenset(words)
+
+
+def _quiet_bare(s: str, end: int, rules: CountRules) -> bool:
+    """Is the bare number ending at ``end`` followed by a word that none of the later checks of
+    :func:`_read_phrase` can read ("34 buildings", "12 people")? Then only "of them" before it
+    can make it a count. Sound only for an ASCII word: its \\w run must equal a pattern's first word
+    (IGNORECASE folds only beyond ASCII), and a word right after spaces fails ``_CLAUSE_END``."""
+    words = _bare_words(rules)
+    nxt = _NEXT_WORD.match(s, end)
+    if words is None or nxt is None:
+        return False
+    word = nxt.group(1)
+    return word.isascii() and word.lower() not in words
 
 
 @dataclass
@@ -265,6 +299,12 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         return None  # "all but four were intercepted": arithmetic, not a stated count
     if _casualty_before(s, item.start):
         return None  # "killed 28 and injured over 130": people, whatever verb follows
+    if _quiet_bare(s, end, compiled()):  # "34 buildings were damaged": the same answer, fewer scans
+        if tail_search(_PRONOUN_BEFORE, _PRONOUN_BEFORE_ENDS, s, item.start):
+            item.weapon_class, item.model, item.attacker = _antecedent(s, item.start, state, items)
+            item.phrase_end = end
+            item.relative = True
+        return None
     targets = _TARGETS.match(s, end)
     if targets:  # "brought down 112 targets": air targets, mixed, only when downed
         post = compiled().after.match(s, targets.end())

@@ -30,6 +30,7 @@ class CountRules:
     before_event: dict[str, str]
     after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
     after_event: dict[str, str]
+    after_fillers: tuple[str, ...]  # the words ``after`` may read before its trigger, as written
     qualifier_tail: re.Pattern  # a qualifier ending right before a number
     qualifier_of: dict[str, str]
     qualifier_ends: tuple[str, ...]  # the last words of the qualifiers (a cheap test before ``qualifier_tail``)
@@ -139,6 +140,7 @@ def compiled() -> CountRules:
         before_event=before_event,
         after=after,
         after_event=after_event,
+        after_fillers=tuple(str(p) for p in data["after_fillers"]),
         qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
         qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),
