@@ -133,3 +133,27 @@ def test_quiet_bare_number_reads_nothing_later(word, space, rest):
     for pattern in (count_items._TARGETS, count_items._OTHERS, count_items._COPULA, count_items._LIST_AFTER,
                     count_items._CLAUSE_END):
         assert pattern.match(s, end) is None
+
+
+_AID_PIECES = ["military", "aid", "package", "will", "deliver", "deliveries", "is", "sending", "has", "sent", "ukraine",
+               "in", "stock", "the", "UK", "x", "  ", "\n", "-", "production", "monthly", "output", "would", "send"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_AID_PIECES), max_size=8).map(" ".join))
+def test_aid_hints_are_in_every_aid_match(s):
+    rules = compiled()
+    lower = s.lower()
+    if rules.aid.search(lower):
+        assert any(hint in lower for hint in rules.aid_hints)
+
+
+_DOWNED_PIECES = ["some", "Some", "several", "most", "a", "number", "few", "of", "them", "were", "was", "had", "been",
+                  "intercepted", "shot", "down", "downed", "Destroyed", "\u017fome", "\u212aILLED", "\u0130", "x", "  "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DOWNED_PIECES), max_size=8).map(" ".join))
+def test_some_downed_pre_test_changes_nothing(s):
+    from toolkit import counts
+    assert counts._some_downed(s, s.lower()) == bool(counts._SOME_DOWNED.search(s))

@@ -42,6 +42,7 @@ class CountRules:
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
     over_russia_lower: re.Pattern | None  # ``over_russia`` for lower-cased ASCII text (None if not sound)
     aid: re.Pattern  # lower-case; arms deliveries, stocks, production rates
+    aid_hints: tuple[str, ...]  # every match of ``aid`` contains one of these (see literal_hints)
     foreign: re.Pattern
     foreign_cues: tuple[str, ...]
     home: re.Pattern
@@ -75,6 +76,14 @@ def _alt(phrases) -> str:
 
 def _words(phrases) -> re.Pattern:
     return re.compile(rf"\b(?<!-)(?:{_alt(phrases)})(?![\w-])", re.IGNORECASE)
+
+
+def literal_hints(phrases) -> tuple[str, ...]:
+    """Substrings of which every match of :func:`_lower_words` on lower-cased text contains one: the
+    longest word of each phrase (the pattern reads its characters literally, only spaces vary), without
+    those that contain another hint."""
+    longest = {max(words, key=len) for p in phrases if (words := str(p).strip().lower().split())}
+    return tuple(sorted(h for h in longest if not any(g != h and g in h for g in longest)))
 
 
 def _lower_words(phrases) -> re.Pattern:
@@ -153,6 +162,7 @@ def compiled() -> CountRules:
         over_russia_lower=_lower_variant(
             re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE)),
         aid=_lower_words(data["aid_cues"]),
+        aid_hints=literal_hints(data["aid_cues"]),
         foreign=_words(data["foreign_theatre"]),
         foreign_cues=tuple(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),

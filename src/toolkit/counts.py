@@ -34,6 +34,9 @@ _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|th
 _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)\b(?:\s+of\s+them)?\s+"
                           r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
                           re.IGNORECASE)
+#: one of each is in every match of _SOME_DOWNED (keep in step with it)
+_SOME_DOWNED_QUANTIFIERS = ("some", "several", "most", "many", "part", "number", "few")
+_SOME_DOWNED_VERBS = ("intercepted", "shot", "downed", "destroyed")
 _GLUED = re.compile(r"[a-z][a-z][.!?]+(?=[A-Z](?:[a-z]|\s))")
 #: cheap pre-tests: a pattern that starts with a literal is searched far faster than a class
 _GLUED_HINTS = tuple(re.compile(rf"{re.escape(c)}(?=[A-Z])") for c in ".!?")
@@ -91,7 +94,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                 items = sentence_items(sentence, numbers, state, rules)
                 if items and state.foreign_war(text, rules):
                     items = _drop_foreign_clauses(sentence.text, items, rules)
-                if items and rules.aid.search(lower):  # "the UK is sending 1,600 missiles"
+                if items and any(map(lower.__contains__, rules.aid_hints)) and rules.aid.search(lower):
+                    # "the UK is sending 1,600 missiles"
                     items = [i for i in items if i.event != "launched"]
                 if items:
                     scope = "cumulative" if _cumulative(sentence.text, lower, rules) else "attack"
@@ -100,7 +104,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                         rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
         if state.previous_counted or state.current_counted:
             rows.extend(_all_of_them(sentence, lower, state, rules, first_line_end))
-            if (" were " in lower or " was " in lower or " been " in lower) and _SOME_DOWNED.search(sentence.text):
+            if (" were " in lower or " was " in lower or " been " in lower) and _some_downed(sentence.text, lower):
                 _hits_were_launches(rows, sentences[max(0, index - 1)].start)
         state.close(sentence, rules)
     return rows
@@ -114,6 +118,15 @@ def _number_hint(lower: str) -> bool:
     if not lower.isascii() or any(map(lower.__contains__, _NUMBER_WORDS)):  # `word in lower`
         return bool(_NUMBER_HINT.search(lower))
     return False
+
+
+def _some_downed(s: str, lower: str) -> bool:
+    """``_SOME_DOWNED.search(s)``; an ASCII sentence is scanned only when its lower-cased text holds
+    one of the pattern's quantifiers and one of its verbs (for ASCII, ignoring case is lower-casing)."""
+    if s.isascii() and not (any(map(lower.__contains__, _SOME_DOWNED_QUANTIFIERS))
+                            and any(map(lower.__contains__, _SOME_DOWNED_VERBS))):
+        return False
+    return bool(_SOME_DOWNED.search(s))
 
 
 def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: CountRules,
