@@ -72,7 +72,8 @@ def body_end(text: str) -> int:
     >>> text[:body_end(text)]
     'Kyiv was hit.\\n\\n'
     """
-    if not any(hint in text[-3000:].lower() for hint in _NAV_HINTS):
+    tail = text[-3000:].lower()
+    if not any(hint in tail for hint in _NAV_HINTS):
         return len(text)
     end = len(text)
     while True:
