@@ -101,3 +101,18 @@ def test_parallel_benchmark_runner_quick_mode(tmp_path):
     for measure in ("parse throughput", "floor", "2 workers vs 1", "incremental rerun", "import toolkit",
                     "peak memory", "Profile"):
         assert measure in text
+
+
+@pytest.mark.parametrize("total,processes", [(1, 2), (7, 2), (500, 2), (10_000, 3), (33, 8)])
+def test_parallel_chunks_cover_everything_once_and_shrink(total, processes):
+    from toolkit.corpus import _chunk_sizes
+
+    sizes = list(_chunk_sizes(total, processes))
+    assert sum(sizes) == total and all(0 < s <= 50 for s in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # big chunks first, small ones at the end for balance
+
+
+def test_parallel_results_keep_the_callers_articles(corpus):
+    articles = list(read_articles(corpus))
+    parallel = extract_all(articles, workers=2, progress=False)
+    assert all(e.article is a for e, a in zip(parallel, articles))  # only the tables travel back

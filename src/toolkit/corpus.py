@@ -37,11 +37,11 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -267,37 +267,71 @@ def _article_row(record: Article | _Cached) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- parsing
 
-def _extract_batch(articles: list[Article]) -> list[Extraction]:
-    return [extract(a) for a in articles]
+def _extract_tables(articles: list[Article]) -> list[dict[str, list[dict[str, Any]]]]:
+    """A worker's job: the fact tables of each article (the parent keeps the articles, so
+    their text does not travel back)."""
+    return [extract(a).tables for a in articles]
 
 
-def _chunks(items: list[Article], size: int) -> Iterator[list[Article]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _chunk_sizes(total: int, processes: int, smallest: int = 4, largest: int = 50) -> Iterator[int]:
+    """Guided scheduling: chunks shrink as the work runs out, so every process finishes at
+    about the same time (a quarter of the remainder per process, within [smallest, largest])."""
+    left = total
+    while left > 0:
+        size = min(left, max(smallest, min(largest, left // (processes * 4))))
+        yield size
+        left -= size
 
 
 def extract_all(articles: list[Article], workers: int = 1, progress: bool = True) -> list[Extraction]:
     """Extract facts from many articles, in ``workers`` processes, with a progress bar.
 
+    With ``workers=N`` the calling process is one of the N: it extracts chunks itself
+    while N - 1 forked processes take the others, so only their results are pickled.
     The result is in the order of ``articles`` whatever the number of workers.
     """
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(articles), desc="parsing", unit="article", disable=not progress or not articles)
-    results: list[Extraction] = []
+    results: list[Extraction | None] = [None] * len(articles)
     if workers <= 1 or len(articles) < 2 * workers:
-        for article in articles:
-            results.append(extract(article))
+        for i, article in enumerate(articles):
+            results[i] = extract(article)
             bar.update(1)
     else:
-        size = max(1, min(200, len(articles) // (workers * 4) or 1))
         warm_up()  # forked workers inherit the compiled rules instead of each compiling them
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for batch in pool.map(_extract_batch, _chunks(articles, size)):
-                results.extend(batch)
-                bar.update(len(batch))
+        chunks: list[tuple[int, int]] = []
+        start = 0
+        for size in _chunk_sizes(len(articles), workers):
+            chunks.append((start, start + size))
+            start += size
+        chunks.reverse()  # pop() takes them in order
+        children = workers - 1
+        pending: dict[Future[list[dict[str, list[dict[str, Any]]]]], tuple[int, int]] = {}
+
+        def collect(done: Iterable[Future[list[dict[str, list[dict[str, Any]]]]]]) -> None:
+            for future in done:
+                lo, hi = pending.pop(future)
+                for i, tables in zip(range(lo, hi), future.result()):
+                    results[i] = Extraction(article=articles[i], tables=tables)
+                bar.update(hi - lo)
+
+        with ProcessPoolExecutor(max_workers=children) as pool:
+            while chunks or pending:
+                # keep each child busy with one chunk running and one queued
+                while chunks and len(pending) < 2 * children:
+                    lo, hi = chunks.pop()
+                    pending[pool.submit(_extract_tables, articles[lo:hi])] = (lo, hi)
+                if chunks:  # the parent works too
+                    lo, hi = chunks.pop()
+                    for i in range(lo, hi):
+                        results[i] = extract(articles[i])
+                    bar.update(hi - lo)
+                    collect([f for f in list(pending) if f.done()])
+                else:
+                    collect(wait(pending, return_when=FIRST_COMPLETED).done)
     bar.close()
-    return results
+    return cast("list[Extraction]", results)
 
 
 def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, workers: int = 1,
