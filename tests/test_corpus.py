@@ -263,12 +263,40 @@ def test_corpus_rerun_writes_only_a_small_segment_and_keeps_the_big_one(tmp_path
     corpus.build_dataset(src, tmp_path / "ds", progress=False)
     second = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
     assert second[0] == first[0] and second[1]["articles"] == ["new"]
-    (src / "a03.txt").unlink()  # the big segment loses an article: rewritten, merged with the small one
+    (src / "a03.txt").unlink()  # the big segment loses an article: not rewritten, its rows are left out
     corpus.build_dataset(src, tmp_path / "ds", progress=False)
     third = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
-    assert len(third) == 1 and len(third[0]["articles"]) == 12 and "a03" not in third[0]["articles"]
+    assert [s["name"] for s in third] == [s["name"] for s in second]
+    assert third[0]["dropped"] == ["a03"] and "a03" not in third[0]["articles"] and len(third[0]["articles"]) == 11
+    assert third[0]["rows"]["strike_counts"] < first[0]["rows"]["strike_counts"]  # live rows only
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+    manifest = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())
+    assert manifest["rows"] == json.loads((corpus.current_snapshot(tmp_path / "full") / "manifest.json")
+                                          .read_text())["rows"]
+    for i in (0, 1, 2):  # a quarter of its articles gone: rewritten without them, merged with the small one
+        (src / f"a{i:02d}.txt").unlink()
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    fourth = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert len(fourth) == 1 and len(fourth[0]["articles"]) == 9 and "dropped" not in fourth[0]
     on_disk = {p.name for p in (tmp_path / "ds" / "segments").iterdir()}
-    assert on_disk == {s["name"] for s in second + third}  # the previous snapshot's segments are kept, no more
+    assert on_disk == {s["name"] for s in third + fourth}  # the previous snapshot's segments are kept, no more
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+def test_corpus_changed_article_in_a_big_segment_is_dropped_there_and_stored_anew(tmp_path, fake_extractor):
+    src = tmp_path / "in"
+    for i in range(8):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    _write(src, "a05", TEXTS[0] + " Changed.")
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (summary.parsed, summary.reused) == (1, 7)
+    segments = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert segments[0]["dropped"] == ["a05"] and segments[1]["articles"] == ["a05"]
+    _write(src, "a05", TEXTS[1] + " Changed again.")  # dropped from the small segment too: it is rewritten
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
     corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
     _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
 

@@ -131,17 +131,19 @@ def _manifest(snapshot: Path | None) -> dict[str, Any]:
         return {}
 
 
-def _table_files(snapshot: Path, manifest: dict[str, Any], table: str) -> list[Path]:
-    """The Parquet files that hold a table of a snapshot, in either format version."""
+def _table_files(snapshot: Path, manifest: dict[str, Any], table: str) -> list[tuple[Path, frozenset[str]]]:
+    """The Parquet files that hold a table of a snapshot, in either format version, each with
+    the ids of the articles whose rows in it are no longer live (a segment's ``dropped``)."""
     if table in FACT_TABLES and "segments" in manifest:
         segments = snapshot.parent.parent / "segments"
-        return [segments / segment["name"] / f"{table}.parquet" for segment in manifest["segments"]]
-    return [snapshot / f"{table}.parquet"]
+        return [(segments / segment["name"] / f"{table}.parquet", frozenset(segment.get("dropped", ())))
+                for segment in manifest["segments"]]
+    return [(snapshot / f"{table}.parquet", frozenset())]
 
 
-def _read_table(table: str, files: list[Path]) -> pd.DataFrame:
+def _read_table(table: str, files: list[tuple[Path, frozenset[str]]]) -> pd.DataFrame:
     parts = []
-    for file in files:
+    for file, dropped in files:
         if not file.exists():
             log.warning("%s: missing; its rows are left out (rerun the parse with --full)", file)
             continue
@@ -150,6 +152,8 @@ def _read_table(table: str, files: list[Path]) -> pd.DataFrame:
         if extra:
             log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)", file, extra)
             frame = frame.drop(columns=extra)
+        if dropped:
+            frame = frame[~frame["article_id"].isin(dropped)].reset_index(drop=True)
         parts.append(frame)
     if not parts:
         return schema.empty_frame(table)
@@ -409,13 +413,18 @@ def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[Article |
 #: A new segment is merged with the one before it while that one holds at most this many
 #: times its articles: the segment sizes grow geometrically, so there are O(log n) of them.
 MERGE_RATIO = 2
+#: A segment that loses articles (deleted or changed files) is not rewritten while at most this
+#: share of the articles it holds rows for are gone: their ids are listed in its ``dropped`` and
+#: their rows are left out when it is read. Past that share it is rewritten without them.
+DEAD_SHARE = 0.25
 
 
 def _segment_frames(out_dir: Path, segment: dict[str, Any], keep: set[str] | None = None) -> dict[str, pd.DataFrame]:
     folder = out_dir / "segments" / segment["name"]
+    dropped = frozenset(segment.get("dropped", ()))
     frames = {}
     for table in FACT_TABLES:
-        frame = _read_table(table, [folder / f"{table}.parquet"])
+        frame = _read_table(table, [(folder / f"{table}.parquet", dropped)])
         frames[table] = frame[frame["article_id"].isin(keep)] if keep is not None else frame
     return frames
 
@@ -430,11 +439,25 @@ def _combine(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     return out
 
 
+def _drop_from_segment(out_dir: Path, segment: dict[str, Any], survivors: list[str],
+                       dropped: list[str]) -> dict[str, Any]:
+    """The manifest entry of ``segment`` with the ``dropped`` articles no longer live (its
+    files are not touched; only their ``article_id`` column is read to count the live rows)."""
+    gone = set(dropped) - set(segment.get("dropped", ()))
+    folder = out_dir / "segments" / segment["name"]
+    rows = {}
+    for table in FACT_TABLES:
+        ids = pd.read_parquet(folder / f"{table}.parquet", columns=["article_id"])["article_id"]
+        rows[table] = segment["rows"].get(table, 0) - int(ids.isin(gone).sum())
+    return {**segment, "articles": survivors, "dropped": dropped, "rows": rows}
+
+
 def _update_segments(out_dir: Path, old: list[dict[str, Any]], unchanged: set[str], fresh: dict[str, pd.DataFrame],
                      parsed: list[str]) -> list[dict[str, Any]]:
-    """The segments of the new snapshot: old ones whose articles are all unchanged, and one new
-    segment with the parsed articles and the unchanged rows of the other old segments (then
-    merged with its predecessors while they are small). Writes the new segment."""
+    """The segments of the new snapshot: old ones whose articles are all unchanged (or that lost
+    only a few: see :data:`DEAD_SHARE`), and one new segment with the parsed articles and the
+    unchanged rows of the other old segments (then merged with its predecessors while they are
+    small). Writes the new segment."""
     kept: list[dict[str, Any]] = []
     parts = [{t: fresh[t] for t in FACT_TABLES}]
     articles = list(parsed)
@@ -443,7 +466,12 @@ def _update_segments(out_dir: Path, old: list[dict[str, Any]], unchanged: set[st
             kept.append(segment)
             continue
         survivors = [a for a in segment["articles"] if a in unchanged]
-        if survivors:  # a changed or deleted article: rewrite the segment without it
+        if not survivors:
+            continue
+        dropped = sorted(set(segment.get("dropped", ())) | set(segment["articles"]) - set(survivors))
+        if len(dropped) <= DEAD_SHARE * (len(survivors) + len(dropped)):
+            kept.append(_drop_from_segment(out_dir, segment, survivors, dropped))
+        else:  # too many gone: rewrite the segment without them
             parts.append(_segment_frames(out_dir, segment, set(survivors)))
             articles += survivors
     while kept and len(kept[-1]["articles"]) <= MERGE_RATIO * len(articles):
