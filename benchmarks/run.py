@@ -375,7 +375,7 @@ def render(results: dict, command: str) -> str:
         "(interpreter start and imports included) | | |",
         f"| CSV copies of every table of that dataset (`--csv`, optional) | {inc.get('csv_s', float('nan')):.1f} s "
         "| | |",
-        f"| rerun after deleting 1 old article (its segment rewritten) | "
+        f"| rerun after deleting 1 old article (listed as dropped in its segment) | "
         f"{inc.get('after_delete_s', float('nan')):.2f} s | | |",
         f"| `import toolkit` | {results['import_s'] * 1000:.0f} ms | < {TARGETS['import_s']:.0f} s | "
         f"{_status(results['import_s'], TARGETS['import_s'], False)} |",
