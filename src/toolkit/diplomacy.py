@@ -76,7 +76,8 @@ def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
         sentence = sentences[max(0, bisect_right(starts, m.start) - 1)]
         tables["people"].append({"person_name": m.person.name, "affiliation": affiliation, "role": m.person.role,
                                  "in_gazetteer": m.in_gazetteer, **_evidence(sentence)})
-    found = meetings_mod.extract_meetings(text, sentences, mentions, article.published)
+    low = text.lower()  # (lower-cased once: the meeting, plan and position scans all read it)
+    found = meetings_mod.extract_meetings(text, sentences, mentions, article.published, low)
     for n, meeting in enumerate(found, start=1):
         meeting_id = f"{article.article_id}:m{n}"
         tables["meetings"].append({"meeting_id": meeting_id, "place": meeting.place,
@@ -86,7 +87,6 @@ def extract_diplomacy(article: Article) -> dict[str, list[dict[str, Any]]]:
             tables["participants"].append({"meeting_id": meeting_id, "place": meeting.place, "person_name": name,
                                            "affiliation": affiliations.get(name, mention.person.affiliation),
                                            **_evidence(sentence)})
-    low = text.lower()
     tables["plans"] = extract_plans([sentences[i] for i in sorted(
         meetings_mod.sentences_containing(low, starts, ("point",)))])
     tables["positions"] = extract_positions([sentences[i] for i in sorted(

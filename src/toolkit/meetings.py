@@ -313,26 +313,50 @@ def _may_have_places(text: str, start: int, stop: int) -> bool:
     return "of " in text[start:stop] and _TOWN_OF.search(text, start, stop) is not None
 
 
+def _mentions_in(mentions: list[Mention], starts: list[int], sentence: Sentence) -> list[Mention]:
+    """The mentions starting in the sentence (``starts``: their start offsets, in order)."""
+    return mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+
+
+def _previous_mentions(mentions: list[Mention], starts: list[int], sentences: list[Sentence],
+                       sentence_starts: list[int], index: int) -> list[Mention]:
+    """The mentions of the last sentence before sentence ``index`` that has any (else none): found from
+    the last mention before it, instead of carried along sentence by sentence."""
+    k = bisect_left(starts, sentences[index].start)  # mentions[:k] start before the sentence
+    while k > 0:
+        j = bisect_right(sentence_starts, starts[k - 1]) - 1  # the sentence that mention starts in
+        if j < 0:
+            return []  # before the first sentence: in no sentence
+        if starts[k - 1] < sentences[j].end:
+            return _mentions_in(mentions, starts, sentences[j])
+        k = bisect_left(starts, sentences[j].end)  # (it stands between sentences: look further back)
+    return []
+
+
 def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mention],
-                     published: str | None) -> list[Meeting]:
-    """Meetings of one article with their participants (pooled per place)."""
+                     published: str | None, low: str | None = None) -> list[Meeting]:
+    """Meetings of one article with their participants (pooled per place). ``low``, when given, is
+    ``text.lower()`` (read only when it has the length of ``text``)."""
     rules = _rules()
     if not rules["venue_start"].search(text) and not ("of " in text and _TOWN_OF.search(text)):
         return []  # no place anywhere (no venue alias, no "city of X"): no meeting
-    low = lower_same_length(text)  # same length as text: offsets hold
+    if low is None or len(low) != len(text):
+        low = lower_same_length(text)  # same length as text: offsets hold
     trigger_words, cue_words = rules["trigger_words"], rules["cue_words"]
     meetings: dict[str, Meeting] = {}
     current: Meeting | None = None
     current_index = -10
-    previous_mentions: list[Mention] = []
     starts = [m.start for m in mentions]
     named = {m.person.name: m.person for m in mentions}  # who the article names, for titles
     sentence_starts = [s.start for s in sentences]
     with_trigger = sentences_containing(low, sentence_starts, trigger_words)
     if not with_trigger:
         return []  # every meeting starts from a sentence with a meeting word
-    for index, sentence in enumerate(sentences):
-        s_mentions = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+    # Before the first sentence with a meeting word there is no meeting to continue or caption: start
+    # there. A sentence's mentions, and those of the last sentence before it that has any, are read
+    # only for the few sentences that get past the gates.
+    for index in range(min(with_trigger), len(sentences)):
+        sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
         # Without a place the caption test does not matter, so it runs only where a place may be.
         may_trigger = index in with_trigger
@@ -344,7 +368,6 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         if not s_places:
             may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
             if not may_continue:
-                previous_mentions = s_mentions or previous_mentions
                 continue
         s_low = low[sentence.start:sentence.end]
         has_trigger = bool(s_places) and may_trigger and rules["trigger"].pattern.search(s_low)
@@ -353,8 +376,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
             if may_continue is None:
                 may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
             if not (may_continue and (rules["cue"].pattern.search(s_low) or rules["cont_trigger"].pattern.search(s_low))):
-                previous_mentions = s_mentions or previous_mentions
                 continue
+        s_mentions = _mentions_in(mentions, starts, sentence)
+        previous_mentions = _previous_mentions(mentions, starts, sentences, sentence_starts, index)
         clauses = _clauses(sentence, s_places)
         inherited: set[str] = set()
         for a, b in clauses:
@@ -407,7 +431,6 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
                     target = meetings.setdefault(place, Meeting(place, _status(clause), None, None, sentence))
                 _add(target, _participants(text, (a, b), sentence, s_mentions, previous_mentions, named), sentence)
                 current, current_index = target, index
-        previous_mentions = s_mentions or previous_mentions
     return _merge_regions(list(meetings.values()))
 
 

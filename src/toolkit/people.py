@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
+from .meeting_rules import _sre_constants, _sre_parse, case_safe, matchable_strings
 
 PEOPLE_FILE = "people.csv"
 RULES_FILE = "diplomacy_rules.yaml"
@@ -171,10 +172,67 @@ def affiliation_on(person: Person, published: str | None, context: str = "") -> 
     return person.affiliation
 
 
+_WORD_RUN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _affiliation_words() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Which nationality and region patterns (indices into nationalities + regions) can match a text,
+    read off the text's lower-cased words: the first word of every text a pattern can match -> the
+    pattern's indices; and the indices of patterns not of that form (always tried)."""
+    rules = _rules()
+    index: dict[str, set[int]] = {}
+    always = []
+    for n, (_, pattern) in enumerate(rules["nationalities"] + rules["regions"]):
+        firsts = _first_words(pattern.pattern)
+        if firsts is None:
+            always.append(n)
+            continue
+        for first in firsts:
+            index.setdefault(first, set()).add(n)
+    return {w: tuple(sorted(v)) for w, v in index.items()}, tuple(always)
+
+
+def _first_words(pattern: str) -> set[str] | None:
+    """First words of the texts ``pattern`` can match, when it is ``\\b``, a finite set of lower-case ASCII texts
+    that open with a word character, and ``\\b`` (then a match starts a word of the text, and that word
+    is the first word of one of these texts); else None."""
+    strings = matchable_strings(pattern)
+    parsed = _sre_parse.parse(pattern).data
+    boundary = (_sre_constants.AT, _sre_constants.AT_BOUNDARY)
+    if not strings or not parsed or parsed[0] != boundary or parsed[-1] != boundary:
+        return None
+    firsts = set()
+    for text in strings:
+        first = _WORD_RUN.match(text)
+        if first is None or not text.isascii() or text != text.lower():
+            return None
+        firsts.add(first.group(0))
+    return firsts
+
+
+def _affiliation_patterns(context: str, nationalities_only: bool = False) -> list[tuple[str, re.Pattern[str]]]:
+    """The nationality (and region) patterns, in order, less those that surely find nothing in ``context``.
+
+    Every pattern is ``\\b`` and a list of lower-case words (IGNORECASE): a match starts a word of the
+    lower-cased text (the same offsets where :func:`case_safe` holds) and that word is the first word
+    of the matched text, so a pattern none of whose first words stands in the text finds nothing.
+    """
+    rules = _rules()
+    patterns = rules["nationalities"] if nationalities_only else rules["nationalities"] + rules["regions"]
+    if not case_safe(context):
+        return patterns
+    index, always = _affiliation_words()
+    found = set(always)
+    for word in set(_WORD_RUN.findall(context.lower())):
+        found.update(index.get(word, ()))
+    return [patterns[n] for n in sorted(found) if n < len(patterns)]
+
+
 def affiliation_from_context(context: str) -> str | None:
     """Affiliation named by nationality words or a region in ``context`` (the nearest one wins)."""
     best: tuple[int, str] | None = None
-    for aff, pattern in _rules()["nationalities"] + _rules()["regions"]:
+    for aff, pattern in _affiliation_patterns(context):
         for m in pattern.finditer(context):
             if best is None or m.start() > best[0]:
                 best = (m.start(), aff)
@@ -376,25 +434,39 @@ def fuzzy_full_name(key: str) -> Person | None:
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
                       gaps: list[str | None], not_first: frozenset[str], pairs: list[int]) -> list[Mention]:
     """Machine-translated spellings of listed full names; ``pairs``: the indices i with ``gaps[i] == ""``."""
-    firsts, stems = _first_names(), _surname_stems()
     out = []
     for i in pairs:
-        if covered[i] or covered[i + 1] or tokens[i][0] in not_first:
-            continue
-        if _translit(folded[i]) not in firsts and _translit(folded[i + 1])[:3] not in stems:
+        if covered[i] or covered[i + 1] or tokens[i][0] in not_first or not _may_open_fuzzy(folded[i], folded[i + 1]):
             continue
         n = 3 if i + 2 < len(tokens) and gaps[i + 1] == "" and not covered[i + 2] else 2
-        for size in range(n, 1, -1):
-            if any(" " in folded[j] for j in range(i, i + size)):
-                continue
-            person = fuzzy_full_name(" ".join(folded[i:i + size]))
-            if person is not None:
-                out.append(Mention(person, tokens[i][1], tokens[i + size - 1][2], "fuzzy",
-                                   _is_possessive(tokens[i + size - 1][0])))
-                for j in range(i, i + size):
-                    covered[j] = True
-                break
+        hit = _fuzzy_run(tuple(folded[i:i + n]))
+        if hit is not None:
+            person, size = hit
+            out.append(Mention(person, tokens[i][1], tokens[i + size - 1][2], "fuzzy",
+                               _is_possessive(tokens[i + size - 1][0])))
+            for j in range(i, i + size):
+                covered[j] = True
     return out
+
+
+@lru_cache(maxsize=65536)
+def _may_open_fuzzy(first: str, second: str) -> bool:
+    """False when two folded words surely start no listed full name: the first is no listed first name
+    and the second does not open like a listed surname (after transliteration)."""
+    return _translit(first) in _first_names() or _translit(second)[:3] in _surname_stems()
+
+
+@lru_cache(maxsize=65536)
+def _fuzzy_run(words: tuple[str, ...]) -> tuple[Person, int] | None:
+    """The listed person whose full name is close to the first three, else first two, folded words
+    (words holding a space are no name), and how many words that takes; None when neither is."""
+    for size in range(len(words), 1, -1):
+        if any(" " in word for word in words[:size]):
+            continue
+        person = fuzzy_full_name(" ".join(words[:size]))
+        if person is not None:
+            return person, size
+    return None
 
 
 #: A capitalised pair right after these words is a place ("in Bila Tserkva"), not a name.
@@ -428,7 +500,7 @@ _LIST_SUBJECT = re.compile(r"\s*(?:The |the )?[\w'\u2019]+ (?:delegation|team|si
 def _country_named(words: str) -> str | None:
     """The affiliation of a country named as a noun ("Iceland", "Poland"), else None."""
     possessive = words.lower() + "'s"
-    for aff, pattern in _rules()["nationalities"]:
+    for aff, pattern in _affiliation_patterns(possessive, nationalities_only=True):
         if any(m.group(0) == possessive for m in pattern.finditer(possessive)):
             return aff
     return None
