@@ -155,3 +155,34 @@ def test_classify_spans_matches_reference(text: str) -> None:
     kinds = classify_spans(text, spans)
     got = [(k.strike, k.air, k.ground, k.foreign, k.background, k.rollup, k.hypothetical) for k in kinds]
     assert got == _classify_reference(lowered(text), spans)
+
+
+BOUNDARY_TOKENS = KIND_TOKENS + ["in May", "May 2023", "2023", "in May 2", "hit-", "_", "-", "shot down", "shot", "down",
+                                 "3 days ago", "12 attacks", "12", "İ", "x"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(BOUNDARY_TOKENS), max_size=25).map(" ".join), st.integers(0, 60), st.integers(0, 60))
+def test_triggers_of_the_article_scan_are_the_sentence_scan(text: str, cut_a: int, cut_b: int) -> None:
+    """Where triggers_in reads a sentence's triggers from the article scan, they are what scanning
+    the sentence alone finds, even when the cut falls inside a word or a phrase."""
+    from toolkit.impact_rules import _classify, _trigger, rules, triggers_in
+    low = lowered(text)
+    start, end = sorted((min(cut_a, len(low)), min(cut_b, len(low))))
+    _classify(low, [(0, len(low))])
+    found = triggers_in(low, start, end)
+    if found is not None:
+        expected = [(m.start(), _trigger(m.group(0))[0]) for m in rules().kinds.finditer(low, start, end)]
+        assert found == expected
+    assert triggers_in(low + "", start, end) is None or low + "" is low  # another string: not read
+
+
+def test_triggers_in_on_examples() -> None:
+    from toolkit.impact_rules import _classify, _trigger, rules, triggers_in
+    low = "drones hit kyiv in may 2023. strikes hit-and-run"
+    _classify(low, [(0, len(low))])
+    assert triggers_in(low, 0, low.index(" 2023")) is None  # "in may" then " 2023": not a date alone
+    assert triggers_in(low, 0, low.index("-and")) is None  # "hit" then "-": not a whole word
+    end = low.index(".") + 1
+    expected = [(m.start(), _trigger(m.group(0))[0]) for m in rules().kinds.finditer(low, 0, end)]
+    assert triggers_in(low, 0, end) == expected and len(expected) == 2  # "drones", "hit"

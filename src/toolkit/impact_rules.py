@@ -287,23 +287,96 @@ def _sentence_kind(bits: int) -> SentenceKind:
 
 def classify_spans(text: str, spans: list[tuple[int, int]], low: str | None = None) -> list[SentenceKind]:
     """Flags of every sentence ``text[start:end]`` of one article, in one pass over the text
-    (``low``: the text already lower-cased by :func:`lowered`)."""
-    low = low if low is not None else lowered(text)
+    (``low``: the text already lower-cased by :func:`lowered`; ``spans`` in text order)."""
+    return _classify(low if low is not None else lowered(text), spans)
+
+
+#: trigger word -> (group bit, reported): :func:`_trigger` without the lru_cache call
+_TRIGGERS: dict[str, tuple[int, bool]] = {}
+#: the last article scanned by :func:`_classify`: (its lowered text, every trigger match as (start, end, bit))
+_last_scan: tuple[str, list[tuple[int, int, int]]] | None = None
+
+
+def _classify(low: str, spans: list[tuple[int, int]]) -> list[SentenceKind]:
+    """:func:`classify_spans` on lowered text. Matches come in text order, so the sentence of a
+    match is looked up (bisect) only when a match leaves the offsets where the last one applies.
+    Every match is kept (see :func:`triggers_in`)."""
+    global _last_scan
     flags = [0] * len(spans)
     starts = [start for start, _ in spans]
     r = rules()
+    superlative = r.superlative.search
+    triggers = _TRIGGERS
     hypothetical, background = _BITS["hypothetical"], _BITS["background"]
+    hits: list[tuple[int, int, int]] = []
+    i, begin, inside, bound = -1, 0, False, -1  # the sentence of matches at offsets < bound
     for m in r.kinds.finditer(low):
         at = m.start()
-        i = bisect_right(starts, at) - 1
-        if i < 0 or at >= spans[i][1]:
+        word = m.group()
+        found = triggers.get(word)
+        if found is None:
+            found = triggers[word] = _trigger(word)
+        bit, reported = found
+        hits.append((at, m.end(), bit))
+        if at >= bound:
+            i = bisect_right(starts, at) - 1
+            after = starts[i + 1] if i + 1 < len(starts) else len(low) + 1
+            inside = i >= 0 and at < spans[i][1]
+            begin = spans[i][0] if inside else 0
+            bound = min(spans[i][1], after) if inside else after
+        if not inside:
             continue
-        bit, reported = _trigger(m.group(0))
         if reported:
             flags[i] |= _REPORTED_BIT
         if bit == hypothetical and flags[i] & _REPORTED_BIT:
             continue  # "his forces had struck a plant, and he warned ...": the strike was reported first
-        if bit == background and r.superlative.search(low[max(spans[i][0], at - 80):at]):
+        if bit == background and superlative(low[max(begin, at - 80):at]):
             continue  # "its largest attack of the war", "the deadliest since the invasion": this attack
         flags[i] |= bit
+    _last_scan = (low, hits)
     return [_sentence_kind(f & ~_REPORTED_BIT) for f in flags]
+
+
+# zero-width checks of the trigger words that look past a match's end (``(?! \d)``: "in May" but
+# not "in May 2023"); any other one in the data turns :func:`triggers_in` off
+_KNOWN_LOOKAHEAD = "(?! \\d)"
+_ASSERTIONS = re.compile(r"\(\?[=!<]|\\[bBAZ]|[$^]")
+
+
+@lru_cache(maxsize=1)
+def _reusable() -> bool:
+    """Whether the trigger words hold no zero-width check but ``(?! \d)`` (see :func:`triggers_in`)."""
+    data = load_yaml(RULES_FILE)
+    return not any(_ASSERTIONS.search(f.replace(_KNOWN_LOOKAHEAD, ""))
+                   for g in _KIND_GROUPS for f in data[g + "_words"])
+
+
+def triggers_in(low: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """``(start, group bit)`` of each match of ``rules().kinds.finditer(low, start, end)``, read from
+    the article scan of :func:`classify_spans` (``low`` the very string it scanned); None when that
+    scan cannot stand for this one.
+
+    It can when no match of the article scan crosses ``start`` or ``end`` and the text at ``end``
+    reads as the end of the text would to the pattern's checks (``\b(?=[...])`` at the start,
+    ``(?![\w-])`` and ``(?! \d)`` after a word): not a letter, digit, "_" or "-", and not a space
+    before a digit. Then both scans try the same offsets from ``start`` on and every attempt ends
+    the same way (an attempt reading past ``end`` would be a crossing match).
+    """
+    scan = _last_scan
+    if scan is None or scan[0] is not low or not _reusable():
+        return None
+    if end < len(low):
+        c = low[end]
+        if c.isalnum() or c in "_-" or (c == " " and low[end + 1:end + 2].isdecimal()):
+            return None
+    hits = scan[1]
+    first = bisect_right(hits, (start, -1, -1))
+    last = bisect_right(hits, (end, -1, -1))
+    if (first and hits[first - 1][1] > start) or (last > first and hits[last - 1][1] > end):
+        return None
+    return [(at, bit) for at, _, bit in hits[first:last]]
+
+
+def group_bit(group: str) -> int:
+    """The bit :func:`triggers_in` gives a trigger of ``group``."""
+    return _BITS[group]

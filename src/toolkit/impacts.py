@@ -18,8 +18,8 @@ from typing import Any
 from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
-from .impact_rules import (SentenceKind, alternation, classify_spans, first_chars, kind_of, lowered, rules,
-                           word_search)
+from .impact_rules import (SentenceKind, alternation, classify_spans, first_chars, group_bit, kind_of, lowered,
+                           rules, triggers_in, word_search)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
 from .places import PlaceMention, lookup, place_spans
@@ -84,6 +84,8 @@ _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
 _VENUE_BEFORE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$")
 _LAUNCH_WORDS = ("from", "based", "stationed", "launch")
 _LAUNCH_HINT = re.compile("|".join(_LAUNCH_WORDS), re.IGNORECASE)
+_HYPOTHETICAL = group_bit("hypothetical")
+_STRIKE_OR_AIR = group_bit("strike") | group_bit("air")
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
@@ -354,6 +356,15 @@ def _strike_positions(low: str, start: int, end: int) -> tuple[list[int], int]:
     """Where ``low[start:end]`` says something was struck (strike or aerial-weapon words), and where a
     threat or possibility begins (``end`` when none): "had struck a plant, and warned it would strike
     military facilities" counts the plant only."""
+    found = triggers_in(low, start, end)
+    if found is not None:  # the matches of the article's scan (classify_spans)
+        positions = []
+        for at, bit in found:
+            if bit == _HYPOTHETICAL:
+                return positions, at if positions else end
+            if bit & _STRIKE_OR_AIR:
+                positions.append(at)
+        return positions, end
     positions = []
     for m in rules().kinds.finditer(low, start, end):
         group = kind_of(m.group(0))
