@@ -255,8 +255,7 @@ def _source(s: str, lower: str, state: ArticleState, rules: CountRules) -> str |
     """The source a sentence names (``lower`` is ``s.lower()``)."""
     if state.russian_ministry and _THE_MINISTRY.search(s):
         return "Russian Defence Ministry"
-    found = rules.source.search(lower)
-    return rules.source_labels[found.lastgroup] if found else None
+    return rules.source_of(lower)
 
 
 def counts_facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

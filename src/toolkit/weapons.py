@@ -137,7 +137,19 @@ def _patterns() -> dict[str, re.Pattern]:
                                 re.IGNORECASE)
     words = {"model": models(), "head": heads, "classmod": classmods, "mod": data["modifiers"]}
     found["_first"] = _first_letters(words)  # type: ignore[assignment]
+    # the same, with each kind's pattern beside it (what the word loop of parse_weapon_phrase reads)
+    found["_first_patterns"] = None if found["_first"] is None else {  # type: ignore[assignment]
+        prefix: tuple((kind, found[kind]) for kind in kinds) for prefix, kinds in found["_first"].items()}
+    found["_not_strike_hints"] = literal_hints(data["not_strike_weapons"])  # type: ignore[assignment]
     return found
+
+
+def literal_hints(phrases) -> tuple[str, ...]:
+    """Substrings of which every match of a :func:`phrase_pattern` of ``phrases`` on lower-cased text
+    contains one: the longest word of each phrase (the pattern reads its characters literally, only
+    spaces vary), without those that contain another hint."""
+    longest = {max(words, key=len) for p in phrases if (words := str(p).strip().lower().split())}
+    return tuple(sorted(h for h in longest if not any(g != h and g in h for g in longest)))
 
 
 _TOKEN_KINDS = ("model", "head", "classmod", "mod")
@@ -212,11 +224,26 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     heads: list[str] = []
     attacker: str | None = None
     last = None  # kind of the last item consumed
-    while cursor < len(text):
-        word = _next_word(pat, text, cursor)  # a model, else a head, else a class word, else a modifier
-        if word is None:
-            break
-        last, m = word
+    first, made, n = pat["_first_patterns"], pat["made"], len(text)
+    while cursor < n:
+        # the word at the cursor: a model, else a head, else a class word, else a modifier (the
+        # answer of _next_word, inlined: in ASCII text only the kinds whose phrases start with the
+        # same three letters are tried, then the "-made" modifiers)
+        key = text[cursor:cursor + 3]
+        if first is not None and key.isascii():
+            for last, kind_re in first.get(key.lower(), ()):
+                m = kind_re.match(text, cursor)
+                if m:
+                    break
+            else:
+                last, m = "mod", made.match(text, cursor)
+            if m is None:
+                break
+        else:
+            m = pat["token"].match(text, cursor)
+            if m is None:
+                break
+            last = m.lastgroup
         if last == "model":
             found_models.append(_model_of(m.group("m")))
             cursor = m.end()
@@ -276,7 +303,11 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
             for mm in pat["model"].finditer(types.group("list")):
                 found_models.append(_model_of(mm.group("m")))
     window = text[start - 20 if start > 20 else 0:end]
-    if (pat["not_strike_lower"].search(window.lower()) if window.isascii() else pat["not_strike"].search(window)):
+    if window.isascii():
+        low = window.lower()  # scanned only when it holds a literal word of a not-strike phrase
+        if any(map(low.__contains__, pat["_not_strike_hints"])) and pat["not_strike_lower"].search(low):
+            return None
+    elif pat["not_strike"].search(window):
         return None
     weapon_class = _classify(heads, classmods, found_models)
     names = list(dict.fromkeys(m.name for m in found_models)) if found_models else []
@@ -389,6 +420,26 @@ def _classmod_tail_re() -> re.Pattern:
     return re.compile(rf"\b(?<!-)(?:{alt})(?:\s+(?:and|or)\s+(?:{alt}))?\s+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _classmod_ends() -> tuple[str, ...] | None:
+    """The last words of the class modifiers (lower case): a match of :func:`_classmod_tail_re` on
+    ASCII text, without its trailing spaces, ends with one. None when a modifier is not ASCII
+    (ignoring case, a non-ASCII letter may match an ASCII one)."""
+    words = [str(w).strip().lower() for ws in rules()["class_modifiers"].values() for w in ws]
+    if not all(w.isascii() for w in words):
+        return None
+    return tuple(sorted({w.split()[-1] for w in words if w}))
+
+
+def _classmod_tail(before: str) -> re.Match | None:
+    """``_classmod_tail_re().search(before)``; ASCII text that does not end with a class modifier's
+    last word (then spaces) is not scanned."""
+    ends = _classmod_ends()
+    if ends is not None and before.isascii() and not before.rstrip().lower().endswith(ends):
+        return None
+    return _classmod_tail_re().search(before)
+
+
 def weapon_mentions(text: str) -> list[WeaponPhrase]:
     """Every weapon noun in ``text`` (counted or not), as phrases, in order.
 
@@ -399,7 +450,7 @@ def weapon_mentions(text: str) -> list[WeaponPhrase]:
     for m in _mention_re().finditer(text):
         # take the modifiers just before the noun ("cruise missile", "ballistic missiles")
         before = text[max(0, m.start() - 40):m.start()]
-        cm = _classmod_tail_re().search(before)
+        cm = _classmod_tail(before)
         begin = m.start() - (len(before) - cm.start()) if cm else m.start()
         phrase = parse_weapon_phrase(text, begin - 1, False) if begin > 0 and text[begin - 1].isspace() else None
         if phrase is None:
