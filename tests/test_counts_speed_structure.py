@@ -53,3 +53,22 @@ def test_source_tree_gives_the_label_of_the_first_group(text):
     lower = text.lower()
     found = plain.search(lower)
     assert compiled().source_of(lower) == (labels[int(found.lastgroup[1:])] if found else None)
+
+
+_MENTION_PIECES = ["Shahed", "SHAHEDS", "Geran-2", "drones", "UAVs", "cruise", "Missiles", "Kh-101", "Kinzhal's",
+                   "Iskander-M", "Shahed-type", "x", "-", "and", "(", ")", "  ", "\n", "air", "bombs", "KAB"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MENTION_PIECES), max_size=10).map(" ".join))
+def test_mention_scan_of_lower_cased_text_is_the_ignorecase_scan(text):
+    fast = weapons._mention_lower_re()
+    assert fast is not None
+    assert [m.span() for m in fast.finditer(text.lower())] == [m.span() for m in weapons._mention_re().finditer(text)]
+
+
+def test_lower_case_variant_refuses_unsound_sources():
+    assert weapons.lower_case_variant(re.compile(r"\bkinzhal", re.IGNORECASE)) is not None
+    assert weapons.lower_case_variant(re.compile(r"(?P<x>shahed)", re.IGNORECASE)) is not None
+    assert weapons.lower_case_variant(re.compile(r"\S+ drones", re.IGNORECASE)) is None
+    assert weapons.lower_case_variant(re.compile("\u017fhahed", re.IGNORECASE)) is None  # long s matches "s"

@@ -7,6 +7,7 @@ verb after its phrase, else the nearest verb before) and spreads verbs and quali
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .count_rules import CountRules, compiled, normalise
@@ -154,16 +155,23 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
         item.also_launched = item.all_of and item.event not in (None, "launched")
 
 
+@lru_cache(maxsize=8)
+def _claims(s: str, rules: CountRules) -> tuple[str, bool, bool]:
+    """Sentence ``s`` lower-cased; does it name a Russian claim source; does it also quote Ukraine's
+    side? (Read once per sentence, not once per counted item.)"""
+    lower = s.lower()
+    if not ("russia" in lower or "kremlin" in lower) or not rules.russian_claim.search(s):
+        return lower, False, False
+    return lower, True, bool(_UKRAINIAN_SIDE.search(s))
+
+
 def attacker_of(item: Item, s: str, clause: str, state: ArticleState, rules: CountRules) -> str:
     """Whose weapons an item counts: a Russian downing claim (or a Russian region) makes them Ukrainian;
     else the side the sentence names; else the article's. When a sentence also quotes Ukraine's side
     ("Ukraine downed 40 drones, while Russia said it destroyed 30"), the claim must be in the item's clause."""
     if item.event == "intercepted":
-        lower = s.lower()
-        claim = rules.russian_claim.search(s) if "russia" in lower or "kremlin" in lower else None
-        if claim and _UKRAINIAN_SIDE.search(s):
-            claim = rules.russian_claim.search(clause)
-        if claim:
+        lower, claimed, ukrainian = _claims(s, rules)
+        if claimed and (not ukrainian or rules.russian_claim.search(clause)):
             return "ukraine"
         over = rules.over_russia_lower.match(lower, item.phrase_end) if rules.over_russia_lower and s.isascii() \
             else rules.over_russia.match(s, item.phrase_end)

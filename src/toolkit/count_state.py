@@ -14,10 +14,11 @@ _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _foreign_words(rules: CountRules) -> tuple[frozenset[str], tuple[str, ...]]:
-    """Foreign-war cues: single words (for a set lookup) and phrases (for a substring test)."""
-    cues = [c.lower() for c in rules.foreign_cues]
-    return frozenset(c for c in cues if " " not in c), tuple(c for c in cues if " " in c)
+def _foreign_words(rules: CountRules) -> tuple[str, ...]:
+    """Foreign-war cues for a substring test, without those that contain another ("iranian" holds
+    "iran"): the text holds one of these exactly when it holds one of all the cues."""
+    cues = {c.lower() for c in rules.foreign_cues}
+    return tuple(sorted(c for c in cues if not any(d != c and d in c for d in cues)))
 
 
 class ArticleState:
@@ -47,9 +48,8 @@ class ArticleState:
         The cues are looked up as substrings of the lower-cased text; only a hit runs the regex.
         """
         if self._foreign is None:
-            single, multi = _foreign_words(rules)
             lower = self.lower_text or text.lower()
-            hit = any(map(lower.__contains__, single)) or any(map(lower.__contains__, multi))
+            hit = any(map(lower.__contains__, _foreign_words(rules)))
             self._foreign = hit and bool(rules.foreign.search(text))
         return self._foreign
 

@@ -413,6 +413,26 @@ def _mention_re() -> re.Pattern:
     return re.compile(rf"{pat['model'].pattern}|{pat['head'].pattern}", re.IGNORECASE)
 
 
+def lower_case_variant(pattern: re.Pattern) -> re.Pattern | None:
+    """The IGNORECASE ``pattern`` without the flag, for lower-cased ASCII text (there ignoring case is
+    lower-casing, and spans do not move), or None when that would not be sound: an upper-case
+    character in the source (a literal to fold, or \\S, \\W, \\D, \\B), or a non-ASCII character
+    that matches an ASCII one when case is ignored (the long s, the Kelvin sign)."""
+    source = pattern.pattern
+    bare = source.replace("(?P<", "(?<")  # a named group's "P" is syntax, not a letter
+    if bare != bare.lower():
+        return None
+    for c in set(source):
+        if not c.isascii() and any(re.fullmatch(re.escape(c), chr(x), re.IGNORECASE) for x in range(128)):
+            return None
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _mention_lower_re() -> re.Pattern | None:
+    return lower_case_variant(_mention_re())
+
+
 @lru_cache(maxsize=1)
 def _classmod_tail_re() -> re.Pattern:
     words = [w for ws in rules()["class_modifiers"].values() for w in ws]
@@ -447,7 +467,8 @@ def weapon_mentions(text: str) -> list[WeaponPhrase]:
     [('cruise_missile', False)]
     """
     out: list[WeaponPhrase] = []
-    for m in _mention_re().finditer(text):
+    lower_re = _mention_lower_re() if text.isascii() else None
+    for m in lower_re.finditer(text.lower()) if lower_re else _mention_re().finditer(text):
         # take the modifiers just before the noun ("cruise missile", "ballistic missiles")
         before = text[max(0, m.start() - 40):m.start()]
         cm = _classmod_tail(before)
