@@ -104,7 +104,7 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
         after = text[v_end:v_end + 40]
         if _GROUP_NAME_AFTER.match(after):
             continue
-        if venue.kind in ("country", "region"):
+        if venue.kind in ("country", "region") and _comma_before(text, max(start, v_start - 60), v_start):
             town = _TOWN_BEFORE_COUNTRY.search(text, max(start, v_start - 60), v_start)
             if town and _unlisted_town(town.group(1)) and _placed_by_preposition(text, town.start(1)):
                 out.append(PlaceMention(town.group(1), "city", town.start(1), town.end(1)))
@@ -152,9 +152,25 @@ def _unlisted_town(name: str) -> bool:
     return name not in venues() and not any(w in _NOT_TOWN for w in words)
 
 
+def _comma_before(text: str, lo: int, hi: int) -> bool:
+    """True when ``text[lo:hi]`` ends with a comma and white space: what ``_TOWN_BEFORE_COUNTRY``
+    (``,\\s*$``) needs before it can match there."""
+    return text[lo:hi].rstrip().endswith(",")
+
+
+#: The last word before a place that decides at once (the others are skipped over or end the search).
+_DECIDING_WORDS = frozenset({"in", "at", "inside", "to", "visit", "visits", "visited", "visiting"}) | _PLACE_NOUNS
+
+
 def _placed_by_preposition(text: str, start: int) -> bool:
     """True when the words before a place put something there ("in", "at", "travel to")."""
     left = text[max(0, start - 80):start]
+    last = left.rsplit(None, 1)
+    if last and last[-1].isalpha() and not last[-1][0].isupper() and last[-1].lower() not in _DECIDING_WORDS:
+        # The common case, decided without reading the words: the last word before the place (whole,
+        # as it stands between white space) is a plain word that neither places nor may be skipped.
+        # Below it is the last word too (or, cut off with an earlier sentence, there is no word): False.
+        return False
     left = left[left.rfind("\n") + 1:]
     end_of_sentence = list(_SENTENCE_END.finditer(left))
     if end_of_sentence:

@@ -15,10 +15,12 @@ Zelenskyy = Zelensky), so one row covers the common transliterations. Then:
 """
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress, count, repeat
 
 from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
 from .meeting_rules import _sre_constants, _sre_parse, case_safe, matchable_strings
@@ -77,10 +79,9 @@ def fold_token(token: str) -> str:
 def name_key(name: str) -> str:
     """Match key of a whole name, built as the matcher builds it from text: capitalised words folded,
     particles kept ("Mohammed bin Salman" -> "mohammed bin salman", "J.D. Vance" -> "j d vance")."""
-    tokens = [(m.group(0), m.start(), m.end()) for m in NAME_TOKEN_RE.finditer(name)]
+    tokens, gaps = _name_tokens(name)
     if not tokens:
         return ""
-    gaps = _gaps(name, tokens)
     key = fold_token(tokens[0][0])
     for gap, token in zip(gaps, tokens[1:]):
         key = f"{key} {gap or ''}{fold_token(token[0])}"
@@ -266,15 +267,14 @@ def fuzzy_surname(folded: str) -> Person | None:
 def find_mentions(text: str) -> list[Mention]:
     """Every person mention in the text, in order (gazetteer, surnames, typos, titled unknowns)."""
     g = gazetteer()
-    tokens = [(m.group(0), m.start(), m.end()) for m in NAME_TOKEN_RE.finditer(text)]
+    tokens, gaps = _name_tokens(text)
     folded = list(map(fold_token, [t[0] for t in tokens]))
-    gaps = _gaps(text, tokens)
     mentions: list[Mention] = []
     covered = [False] * len(tokens)
     other_person: set[int] = set()  # listed surnames after another first name ("Dmitry Patrushev")
     # only tokens that open a listed name or are a listed single word can match: visit just those
     openers = _name_openers()
-    listed = [] if openers.isdisjoint(folded) else [i for i, f in enumerate(folded) if f in openers]
+    listed = list(compress(count(), map(openers.__contains__, folded)))
     resume = 0  # tokens before this one are inside the last match
     for i in listed:
         if i < resume:
@@ -316,7 +316,7 @@ def find_mentions(text: str) -> list[Mention]:
     not_first = _rules()["not_first"]
     # (each distinct word is looked up once; only tokens whose word resolves are visited)
     resolves = {f for f in set(folded) if f in surnames or fuzzy_surname(f) is not None}
-    for i in [i for i, f in enumerate(folded) if f in resolves] if resolves else ():
+    for i in compress(count(), map(resolves.__contains__, folded)) if resolves else ():
         word, start, end = tokens[i]
         if covered[i] or word in not_first or i in other_person:
             continue
@@ -328,7 +328,7 @@ def find_mentions(text: str) -> list[Mention]:
             mentions.append(Mention(person, start, end, kind, _is_possessive(word)))
             covered[i] = True
     # two or three capitalised words in a row: fuzzy full names, then titled officials
-    pairs = [i for i, gap in enumerate(gaps) if gap == ""]
+    pairs = list(compress(count(), map(operator.eq, gaps, repeat(""))))  # (the i with gaps[i] == "")
     mentions.extend(_fuzzy_full_names(tokens, folded, covered, gaps, not_first, pairs))
     mentions.extend(_unknown_people(text, tokens, covered, gaps, pairs))
     mentions.sort(key=lambda m: m.start)
@@ -357,22 +357,44 @@ def _other_first_name(text: str, tokens: list[tuple[str, int, int]], gaps: list[
 _POSSESSIVE_S = ("'s", "\u2019s")
 
 
-def _gaps(text: str, tokens: list[tuple[str, int, int]]) -> list[str | None]:
-    """For each pair of neighbouring tokens, the folded particles between them ("bin "), or None
-    when they cannot belong to one name."""
-    out: list[str | None] = []
-    append = out.append
-    for (word, _, end), (_, start, _) in zip(tokens, tokens[1:]):
-        if start - end > 16 or word.endswith(_POSSESSIVE_S):
-            append(None)
-        elif start - end == 1 and text[end] == " ":
-            append("")
-        else:
-            m = _GAP_RE.fullmatch(text, end, start)
-            if m and text[end] == "." and len(word) > 1:
-                m = None  # a full stop ends a sentence unless it follows an initial ("Daniel P. Driscoll")
-            append(m.group(1).replace("-", " ") if m else None)
-    return out
+#: :data:`NAME_TOKEN_RE` as a group: ``split`` gives the text before the first word, the word, the text
+#: up to the next word, and so on.
+_NAME_SPLIT_RE = re.compile("(" + NAME_TOKEN_RE.pattern + ")")
+#: More characters than this between two words: they belong to no one name.
+MAX_GAP_CHARS = 16
+
+
+def _name_tokens(text: str) -> tuple[list[tuple[str, int, int]], list[str | None]]:
+    """The capitalised words of ``text`` as (word, start, end) (what ``NAME_TOKEN_RE.finditer`` finds),
+    and for each pair of neighbours the folded particles between them ("bin "), "" for none, or None
+    when they cannot belong to one name.
+
+    One ``split`` reads the words and the text between them (no match objects), their offsets are
+    added up from the lengths, and only short stretches between words are read further.
+    """
+    parts = _NAME_SPLIT_RE.split(text)
+    words = parts[1::2]
+    ends = list(accumulate(map(len, parts)))
+    tokens = list(zip(words, ends[0::2], ends[1::2]))
+    between = parts[2:-1:2]  # between[k]: the text from word k to word k + 1 (never empty)
+    gaps: list[str | None] = [None] * len(between)
+    for k in compress(count(), map(operator.le, map(len, between), repeat(MAX_GAP_CHARS))):
+        word, gap = words[k], between[k]
+        if word.endswith(_POSSESSIVE_S):
+            continue
+        if gap == " ":
+            gaps[k] = ""
+        elif not (gap[:1] == "." and len(word) > 1):  # a full stop ends a sentence unless it follows an
+            gaps[k] = _particles_between(gap)          # initial ("Daniel P. Driscoll")
+    return tokens, gaps
+
+
+@lru_cache(maxsize=4096)
+def _particles_between(gap: str) -> str | None:
+    """The folded particles ("bin ", "von der ") a short stretch between two words holds, "" for none,
+    or None when it cannot stand inside a name."""
+    m = _GAP_RE.fullmatch(gap)
+    return m.group(1).replace("-", " ") if m else None
 
 
 #: Letter groups of Polish and German transcriptions -> English ones (Wasyl -> Vasyl, Synahubow -> Synahubov).
