@@ -60,6 +60,8 @@ _GROUP_NAME_AFTER = re.compile(r"^\s+(?:Nine|Three|Four|Format|Group|Triangle|Ag
 _TOWN_BEFORE_COUNTRY = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+),\s*$")
 #: "the Danish city of Aarhus": a town the venue list lacks, named by its kind.
 _TOWN_OF = re.compile(r"\b(?:city|town|resort|port city|village) of ((?:[A-Z][\w'\u2019-]+\s+){0,2}[A-Z][\w'\u2019-]+)")
+#: Every match of ``_TOWN_OF`` holds one of these ("port city of" holds "city of "): a cheap test first.
+_TOWN_OF_WORDS = ("city of ", "town of ", "resort of ", "village of ")
 #: A full stop (not after a capital initial) and space: the punctuation is read first, the look-behind
 #: after it, so that ``re`` skips along the text quickly (the same matches).
 _SENTENCE_END = re.compile(r"[.!?](?<![A-Z][.!?])[\"')\]\u201d]*\s")
@@ -111,7 +113,7 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
                 continue
         if _MEETING_NOUN_AFTER.match(after) or _HOSTS_AFTER.match(after) or _placed_by_preposition(text, m_start):
             out.append(PlaceMention(venue.place, venue.kind, v_start, v_end))
-    if "of " in text[start:stop]:
+    if _may_name_town(text, start, stop):
         for m in _TOWN_OF.finditer(text, start, stop):
             if _unlisted_town(m.group(1)) and _placed_by_preposition(text, m.start(1)):
                 out.append(PlaceMention(m.group(1), "city", m.start(1), m.end(1)))
@@ -172,9 +174,10 @@ def _placed_by_preposition(text: str, start: int) -> bool:
         # Below it is the last word too (or, cut off with an earlier sentence, there is no word): False.
         return False
     left = left[left.rfind("\n") + 1:]
-    end_of_sentence = list(_SENTENCE_END.finditer(left))
-    if end_of_sentence:
-        left = left[end_of_sentence[-1].end():]
+    if "." in left or "!" in left or "?" in left:  # (what ``_SENTENCE_END`` needs)
+        end_of_sentence = list(_SENTENCE_END.finditer(left))
+        if end_of_sentence:
+            left = left[end_of_sentence[-1].end():]
     words = _LEFT_WORDS.findall(left)
     k = len(words) - 1
     skipped = 0
@@ -263,20 +266,32 @@ def _day_count(clause: str) -> int | None:
 
 def _is_caption(text: str, sentence: Sentence) -> bool:
     """A short line standing alone (a photo caption, a liveblog heading)."""
+    line = _caption_line(text, sentence)
+    return line is not None and _reads_as_caption(line)
+
+
+def _caption_line(text: str, sentence: Sentence) -> str | None:
+    """The sentence's line when it is short and the sentence is most of it (the cheap half of
+    :func:`_is_caption`), else None."""
     if sentence.end - sentence.start > CAPTION_MAX_CHARS:
-        return False
+        return None
     # look for the line's ends only nearby: a caption is short (and long lines cost nothing)
     lo, hi = max(0, sentence.start - CAPTION_MAX_CHARS), min(len(text), sentence.end + CAPTION_MAX_CHARS)
     line_start = text.rfind("\n", lo, sentence.start)
     if line_start < 0 and lo > 0:
-        return False
+        return None
     line_end = text.find("\n", sentence.end, hi)
     if line_end < 0 and hi < len(text):
-        return False
+        return None
     line = text[line_start + 1:line_end if line_end >= 0 else len(text)]
     # (the cheap test first: a sentence among others in a paragraph is no caption)
     if len(line.strip()) - len(sentence.text.strip()) >= 40 or len(line.split()) > CAPTION_MAX_WORDS:
-        return False
+        return None
+    return line
+
+
+def _reads_as_caption(line: str) -> bool:
+    """A photo credit, or no finite verb (the costly half of :func:`_is_caption`)."""
     return bool(_CAPTION_MARK.search(line)) or not _FINITE_VERB.search(line)
 
 
@@ -326,7 +341,12 @@ def _may_have_places(text: str, start: int, stop: int) -> bool:
     rules = _rules()
     if (rules["venue_alias"] or rules["venue"]).search(text, start, stop):
         return True
-    return "of " in text[start:stop] and _TOWN_OF.search(text, start, stop) is not None
+    return _may_name_town(text, start, stop) and _TOWN_OF.search(text, start, stop) is not None
+
+
+def _may_name_town(text: str, start: int, stop: int) -> bool:
+    """False when ``_TOWN_OF`` surely finds nothing in ``text[start:stop]`` (none of its literal words)."""
+    return any(text.find(word, start, stop) >= 0 for word in _TOWN_OF_WORDS)
 
 
 def _mentions_in(mentions: list[Mention], starts: list[int], sentence: Sentence) -> list[Mention]:
@@ -377,8 +397,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         # Without a place the caption test does not matter, so it runs only where a place may be.
         may_trigger = index in with_trigger
         in_reach = current is not None and index - current_index <= CONTINUATION_REACH
-        may_caption = not may_trigger and bool(meetings) and _may_have_places(text, sentence.start, sentence.end) \
-            and _is_caption(text, sentence)
+        # (the cheap half of the caption test, then the venue pattern, then the costly half)
+        may_caption = not may_trigger and bool(meetings) and (line := _caption_line(text, sentence)) is not None \
+            and _may_have_places(text, sentence.start, sentence.end) and _reads_as_caption(line)
         s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
         may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
         if not s_places:
