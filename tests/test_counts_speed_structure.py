@@ -72,3 +72,54 @@ def test_lower_case_variant_refuses_unsound_sources():
     assert weapons.lower_case_variant(re.compile(r"(?P<x>shahed)", re.IGNORECASE)) is not None
     assert weapons.lower_case_variant(re.compile(r"\S+ drones", re.IGNORECASE)) is None
     assert weapons.lower_case_variant(re.compile("\u017fhahed", re.IGNORECASE)) is None  # long s matches "s"
+
+
+_AFTER_PIECES = ["drones", "were", "was", "shot", "down", "destroyed", "hit", "Kyiv", "and", "or", "several", "missiles",
+                 ",", ".", ";", ":", ")", "(", "'", '"', "reportedly", "also", "later", "x", "  ", "\n", "\u017fhot"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_AFTER_PIECES), max_size=8).map("".join),
+       st.lists(st.sampled_from(_AFTER_PIECES), max_size=8).map(" ".join))
+def test_after_at_is_the_plain_match(glued, spaced):
+    rules = compiled()
+    for s in (glued, spaced, "5 drones" + glued, "5 drones " + spaced):
+        for pos in range(len(s) + 1):
+            fast, plain = rules.after_at(s, pos), rules.after.match(s, pos)
+            assert (fast.span() if fast else None) == (plain.span() if plain else None), (s, pos)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["drones", "missiles", "launchers", "and", "or", "of", "types", "Shahed", "unidentified",
+                                 ",", ".", '"', "\u201c", " ", "\n", "Patriot", "air", "defence", "strikes"]), max_size=9)
+       .map(" ".join), st.sampled_from(["", ",", ".", '"', " "]))
+def test_phrase_checks_after_the_head_need_a_gap(text, glue):
+    """A phrase read right before "," or "." reads no platform noun, second head or "of ... types"."""
+    s = "5 drones" + glue + text
+    pat = weapons._patterns()
+    end = len("5 drones")
+    if not (s[end:end + 1].isspace() or s[end:end + 1] in weapons._GAP_FIRST):
+        assert pat["platform"].match(s, end) is None
+        assert weapons._AND_OR.match(s, end) is None
+        assert pat["of_types"].match(s, end) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["were", "was", "not", "NOT", "no", "never", "been", "be", "failed", "to", "n't",
+                                 "none", "of", "which", "them", "x", "shot", "  ", "\n", "\u017fhot"]), max_size=10)
+       .map(" ".join), st.integers(min_value=0, max_value=60))
+def test_negated_test_of_a_sentence_is_tail_search(text, cut):
+    from toolkit.count_events import _negated, _NEGATED, _NEGATED_ENDS, tail, tail_search
+    s = text + " launched 5 drones"
+    pos = max(0, len(text) + 1 - cut)
+    lower = s.lower() if s.isascii() else None
+    assert _negated(s, lower, pos) == bool(_NEGATED.search(tail(s, pos)))
+    assert _negated(s, lower, pos) == bool(tail_search(_NEGATED, _NEGATED_ENDS, s, pos))
+
+
+def test_not_strike_memo_reads_each_text():
+    a = "Ukraine got 5 Patriot missiles"
+    b = "Russia fired 5 cruise missiles"
+    assert weapons.parse_weapon_phrase(a, 13) is None
+    assert weapons.parse_weapon_phrase(b, 14).weapon_class == "cruise_missile"
+    assert weapons.parse_weapon_phrase(a, 13) is None

@@ -77,6 +77,20 @@ def tail_search(pattern: re.Pattern, ends: tuple[str, ...], s: str, end: int) ->
     return pattern.search(s[end - 40 if end > 40 else 0:end])
 
 
+def _negated(s: str, lower: str | None, pos: int) -> bool:
+    """``tail_search(_NEGATED, _NEGATED_ENDS, s, pos)`` for the triggers of one sentence (each at its own
+    place): the test of the tail's last word reads ``lower`` (``s.lower()`` of an ASCII sentence, else
+    None) in place, without cutting and lower-casing a tail for each."""
+    if lower is not None:
+        start = pos - 40 if pos > 40 else 0
+        stop = pos
+        while stop > start and lower[stop - 1].isspace():
+            stop -= 1
+        if not lower.endswith(_NEGATED_ENDS, start, stop):  # lower[start:stop].endswith(...)
+            return False
+    return bool(_NEGATED.search(s[pos - 40 if pos > 40 else 0:pos]))
+
+
 def immediate_trigger(s: str, start: int) -> str | None:
     """Event of a trigger word right before ``start`` ("shot down 51"), if there is one."""
     rules = compiled()
@@ -103,10 +117,11 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
     # "drones launched overnight": a participle right after a counted phrase describes it; it is
     # no verb for the items that follow. Only triggers that end before an item are ever read.
     until = max((i.start for i in own), default=-1)
+    lower = s.lower() if s.isascii() else None
     triggers = [t for t in rules.before_in(s, until)
-                if not (t[0] - 1 in ends or t[0] - 2 in ends) and not tail_search(_NEGATED, _NEGATED_ENDS, s, t[0])]
+                if not (t[0] - 1 in ends or t[0] - 2 in ends) and not _negated(s, lower, t[0])]
     for item in own:
-        post = rules.after.match(s, item.phrase_end)
+        post = rules.after_at(s, item.phrase_end)
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
         if item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or tail_search(_SALVO_OF, _SALVO_OF_ENDS, s, item.start)):
             # "76 missiles hit Ukraine", "a barrage of 500 drones hit Kyiv": the whole launch, not hits

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .count_events import assign_events, attacker_of, immediate_trigger, low_tail, tail_search
+from .count_events import assign_events, attacker_of, immediate_trigger, low_tail, tail, tail_search
 from .count_rules import CountRules, normalise, compiled
 from .text import Sentence, find_numbers
 from .weapons import WeaponPhrase, parse_weapon_phrase
@@ -143,17 +143,25 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
     s = sentence.text
     items: list[Item] = []
     skip: set[int] = set()
+    qualifier_ends = rules.qualifier_ends
     for value, start, end in numbers:
-        if start in skip or not _good_number(s, start, end, value) or tail_search(_DEBRIS_BEFORE, _DEBRIS_BEFORE_ENDS, s, start):
+        if start in skip or not _good_number(s, start, end, value):
             continue
-        q = tail_search(rules.qualifier_tail, rules.qualifier_ends, s, start)  # searched in tail(s, start)
+        # the cues that end right before a number are read on its tail; one that does not end with
+        # a cue's last word is not scanned (see tail_search), and the tail is lower-cased once
+        low = low_tail(s, start)
+        if (low is None or low.endswith(_DEBRIS_BEFORE_ENDS)) and _DEBRIS_BEFORE.search(tail(s, start)):
+            continue
+        q = rules.qualifier_tail.search(tail(s, start)) if low is None or low.endswith(qualifier_ends) else None
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
         item_start = (start - 40 if start > 40 else 0) + q.start() if q else start
         item = Item(value, item_start, start, end, None, None, None, qualifier)
         extra = _read_phrase(s, item, state, items, skip)
         if item.weapon_class is None:
             continue
-        item.all_of = bool(tail_search(_ALL_BEFORE, _ALL_BEFORE_ENDS, s, item_start))
+        if item_start != start:
+            low = low_tail(s, item_start)
+        item.all_of = (low is None or low.endswith(_ALL_BEFORE_ENDS)) and bool(_ALL_BEFORE.search(tail(s, item_start)))
         items.append(item)
         if extra is not None:
             items.append(extra)
@@ -359,7 +367,7 @@ def _of_total(s: str, item: Item, skip: set[int]) -> Item | None:
         return None
     total, _, length = numbers[0]
     total_end = of.end() + length
-    if not (_REDUCED.match(s, total_end) or compiled().after.match(s, total_end) or _CLAUSE_END.match(s, total_end)):
+    if not (_REDUCED.match(s, total_end) or compiled().after_at(s, total_end) or _CLAUSE_END.match(s, total_end)):
         return None
     skip.add(of.end())
     item.phrase_end = total_end

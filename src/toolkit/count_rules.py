@@ -31,6 +31,7 @@ class CountRules:
     after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
     after_event: dict[str, str]
     after_fillers: tuple[str, ...]  # the words ``after`` may read before its trigger, as written
+    after_never: frozenset[str]  # characters at which ``after`` cannot begin (see after_at)
     qualifier_tail: re.Pattern  # a qualifier ending right before a number
     qualifier_of: dict[str, str]
     qualifier_ends: tuple[str, ...]  # the last words of the qualifiers (a cheap test before ``qualifier_tail``)
@@ -56,6 +57,17 @@ class CountRules:
         folding is lower-casing, and the spans do not move), about twice as fast.
         """
         return self.before_lower.finditer(s.lower()) if s.isascii() else self.before.finditer(s)
+
+    def after_at(self, s: str, pos: int) -> re.Match | None:
+        """``after.match(s, pos)``, not tried where no match can begin: at the end, at a character that
+        starts no part of the pattern (".", ";" ...), or at a comma not followed by "and"/"or" (only
+        the uncounted-weapons part of ``after`` reads a comma)."""
+        if pos >= len(s):
+            return None
+        c = s[pos]
+        if c in self.after_never or (c == "," and "," in self.after_never and not _COMMA_AND.match(s, pos)):
+            return None
+        return self.after.match(s, pos)
 
     def source_of(self, lower: str) -> str | None:
         """The label of the first source named in lower-cased text, if any."""
@@ -123,6 +135,12 @@ def validate(data: dict) -> None:
                 seen[key] = event
 
 
+#: characters at which ``after`` cannot begin (it begins with a comma, a space, a quote, "(", a filler
+#: or a trigger), unless a filler or trigger begins with one; at a comma it needs "and"/"or" next
+_AFTER_NEVER = frozenset(".;:!?)]},")
+_COMMA_AND = re.compile(r",\s+(?:and|or)\s", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def compiled() -> CountRules:
     """The compiled rules (built on first use, then cached for the process)."""
@@ -132,6 +150,8 @@ def compiled() -> CountRules:
     after_event = {str(p).lower(): e for e, s in data["events"].items() for p in s["after"] or []}
     heads = [h for hs in data["heads"].values() for h in hs]
     fillers = _alt(data["after_fillers"])
+    # a filler or trigger may begin with none of the characters where ``after`` is not tried
+    after_firsts = {str(p).strip()[:1] for p in [*after_event, *data["after_fillers"]]}
     # "... and several missiles had targeted": an uncounted weapon phrase may sit before the verb
     skip_weapons = (rf"(?:,?\s+(?:and|or)\s+(?:several|some|many|a\s+few|dozens\s+of|other|more)?\s*"
                     rf"(?:(?!(?:that|which|who|when|while)\b)[a-z-]+\s+){{0,2}}?(?:{_alt(heads)}))?")
@@ -149,6 +169,7 @@ def compiled() -> CountRules:
         after=after,
         after_event=after_event,
         after_fillers=tuple(str(p) for p in data["after_fillers"]),
+        after_never=_AFTER_NEVER - after_firsts,
         qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
         qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),

@@ -25,6 +25,7 @@ _SINGLE_HEAD = {"weapon", "drone", "guided_bomb", "missile"}  # one head of thes
 _RULES_FILE = "count_rules.yaml"
 #: a gap between words, quotes allowed around it ('18 Russian "kamikaze" drones')
 _GAP = r"[\"'\u201c\u201d\u2018\u2019]?\s+[\"'\u201c\u201d\u2018\u2019]?"
+_GAP_FIRST = frozenset("\"'\u201c\u201d\u2018\u2019")  # a gap begins with one of these or a space
 _AND_OR = re.compile(r"\s+(?:and|or)\s+")
 
 
@@ -279,9 +280,12 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     if not heads and not found_models:
         return None
     end = _last_end(text, start, cursor, last)
-    if counted and pat["platform"].match(text, end):
+    # the platform noun, "and"/"or" and "of ... types" each begin with a space (or a quote): right
+    # before ".", "," or the end of the text none is tried
+    spaced = text[end:end + 1].isspace() or text[end:end + 1] in _GAP_FIRST
+    if counted and spaced and pat["platform"].match(text, end):
         return None  # "10 HIMARS launchers", "5 missile strikes", "3 drone units": not munitions
-    if heads:
+    if heads and spaced:
         # "drones and missiles", "UAVs and drones of unidentified types"
         more = _AND_OR.match(text, end)
         if more:
@@ -304,8 +308,8 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
                 found_models.append(_model_of(mm.group("m")))
     window = text[start - 20 if start > 20 else 0:end]
     if window.isascii():
-        low = window.lower()  # scanned only when it holds a literal word of a not-strike phrase
-        if any(map(low.__contains__, pat["_not_strike_hints"])) and pat["not_strike_lower"].search(low):
+        # scanned only when the text holds a literal word of a not-strike phrase (read once per text)
+        if _names_not_strike(text) and pat["not_strike_lower"].search(window.lower()):
             return None
     elif pat["not_strike"].search(window):
         return None
@@ -316,6 +320,19 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         attacker = sides.pop() if len(sides) == 1 else None
     generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
     return WeaponPhrase(start, end, weapon_class, "/".join(names) or None, attacker, generic)
+
+
+_not_strike_memo: tuple[str | None, bool] = (None, True)
+
+
+def _names_not_strike(text: str) -> bool:
+    """Could an ASCII window of ``text`` match the not-strike pattern? Every match holds one of its
+    literal words; the answer for the last text is remembered (its phrases are read in a row)."""
+    global _not_strike_memo
+    if _not_strike_memo[0] is not text:
+        low = text.lower()
+        _not_strike_memo = (text, any(map(low.__contains__, _patterns()["_not_strike_hints"])))
+    return _not_strike_memo[1]
 
 
 def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
