@@ -161,6 +161,16 @@ def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
 LINK_REACH_CHARS = 600
 _ORIGINAL = re.compile(r"\b(?:original|initial|first|earlier)\b", re.IGNORECASE)
 _MEETING_WORDS = re.compile(r"\b(?:talks|meetings?|summit|negotiat\w*|session|round)\b", re.IGNORECASE)
+#: The same two, for lower-cased text (see :func:`toolkit.meeting_rules.case_safe`).
+_ORIGINAL_LOW = lowered(_ORIGINAL.pattern)
+_MEETING_WORDS_LOW = lowered(_MEETING_WORDS.pattern)
+
+
+def _finds(pattern: re.Pattern[str], pattern_low: re.Pattern[str] | None, text: str) -> bool:
+    """``pattern.search(text)`` as a truth value, run on the lower-cased text where that is faster and the same."""
+    if pattern_low is not None and case_safe(text):
+        return pattern_low.search(text.lower()) is not None
+    return pattern.search(text) is not None
 
 
 def _link_positions(positions: list[dict[str, Any]], plans: list[dict[str, Any]],
@@ -175,11 +185,12 @@ def _link_positions(positions: list[dict[str, Any]], plans: list[dict[str, Any]]
         start = row["start_char"]
         plan = max((p for p in plans if start - LINK_REACH_CHARS <= p["start_char"] <= start),
                    key=lambda p: p["start_char"], default=None)
-        if plans and _ORIGINAL.search(row["evidence"]) and not (plan and plan["start_char"] == row["start_char"]):
+        if plans and _finds(_ORIGINAL, _ORIGINAL_LOW, row["evidence"]) \
+                and not (plan and plan["start_char"] == row["start_char"]):
             plan = min(plans, key=lambda p: p["start_char"])  # "the original draft": the first plan named
         row["points"] = plan["points"] if plan else None
         meeting = None
-        if _MEETING_WORDS.search(row["evidence"]):
+        if meetings and _finds(_MEETING_WORDS, _MEETING_WORDS_LOW, row["evidence"]):
             meeting = max((m for m in meetings if m["start_char"] <= start), key=lambda m: m["start_char"],
                           default=meetings[0] if meetings else None)
         row["meeting_id"] = meeting["meeting_id"] if meeting else None

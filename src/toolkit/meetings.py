@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .dates import find_date_phrase, resolve_date
-from .meeting_rules import lower_same_length, venues
+from .meeting_rules import case_safe, lower_same_length, lowered, venues
 from .meeting_rules import place_parents as _place_parents
 from .meeting_rules import rules as _rules
 from .participants import _ADDRESSED_MEETING, _TOLD_PERSON
@@ -50,6 +50,8 @@ _CAPTION_MARK = re.compile(r"(?:Credit|Photo|Photograph|Image|Picture)s?:", re.I
 #: Captions rarely have a finite verb ("Zelensky and Trump in the Oval Office on Monday.").
 _FINITE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|could|said|says|did|does|do|can)\b|"
                           r"\b[a-z]{3,}ed\b(?! by)", re.IGNORECASE)
+#: The same, for lower-cased text (see :func:`toolkit.meeting_rules.case_safe`).
+_FINITE_VERB_LOW = lowered(_FINITE_VERB.pattern)
 _WHERE = re.compile(r"^\W*where\b", re.IGNORECASE)
 _TOOK_PART_ASIDE = re.compile(r", who (?:also |had |has )?(?:took|taken|takes) part\b")
 #: A place inside a group's or an accord's name ("the Bucharest Nine", "the Minsk agreements") is no venue.
@@ -292,7 +294,11 @@ def _caption_line(text: str, sentence: Sentence) -> str | None:
 
 def _reads_as_caption(line: str) -> bool:
     """A photo credit, or no finite verb (the costly half of :func:`_is_caption`)."""
-    return bool(_CAPTION_MARK.search(line)) or not _FINITE_VERB.search(line)
+    if ":" in line and _CAPTION_MARK.search(line):  # (every credit mark ends with a colon)
+        return True
+    if _FINITE_VERB_LOW is not None and case_safe(line):  # the same matches on the lower-cased line, faster
+        return not _FINITE_VERB_LOW.search(line.lower())
+    return not _FINITE_VERB.search(line)
 
 
 
