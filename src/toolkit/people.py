@@ -311,11 +311,12 @@ def find_mentions(text: str) -> list[Mention]:
     # surnames of people named in full in this article; then typos of listed surnames
     surnames = {}
     for m in mentions:
-        key = name_key(m.person.name).split()[-1]
-        surnames.setdefault(key, m.person)
+        surnames.setdefault(_surname_key(m.person.name), m.person)
     not_first = _rules()["not_first"]
     # (each distinct word is looked up once; only tokens whose word resolves are visited)
-    resolves = {f for f in set(folded) if f in surnames or fuzzy_surname(f) is not None}
+    distinct = set(folded)
+    others = list(distinct.difference(surnames))
+    resolves = distinct.intersection(surnames).union(compress(others, map(fuzzy_surname, others)))
     for i in compress(count(), map(resolves.__contains__, folded)) if resolves else ():
         word, start, end = tokens[i]
         if covered[i] or word in not_first or i in other_person:
@@ -333,6 +334,12 @@ def find_mentions(text: str) -> list[Mention]:
     mentions.extend(_unknown_people(text, tokens, covered, gaps, pairs))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+@lru_cache(maxsize=8192)
+def _surname_key(name: str) -> str:
+    """The match key of a name's last word (how its surname alone is written, folded)."""
+    return name_key(name).split()[-1]
 
 
 @lru_cache(maxsize=1)
@@ -548,15 +555,17 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             and tokens[i + 2][0] not in not_first and not _is_possessive(tokens[i + 1][0]) else 2
         start, end = tokens[i][1], tokens[i + n - 1][2]
         before = text[max(0, start - 60):start]
-        last_word = before.rsplit(None, 1)[-1].lower().rstrip(",") if before.strip() else ""
+        last = before.rsplit(None, 1)
+        last_word = last[-1].lower().rstrip(",") if last else ""
+        # (" of " in before[-45:], read without copying)
+        of_country = text.find(" of ", max(0, start - 45), start) >= 0 and _ROLE_OF_COUNTRY.search(before)
         if last_word not in rules["role_words"] and last_word != "by" and not text.startswith(", ", end) \
-                and not (" of " in before[-45:] and _ROLE_OF_COUNTRY.search(before)):
+                and not of_country:
             continue  # no title can stand before or after the name (the tests below need one of these)
         words = [t[0] for t in tokens[i:i + n]]
-        if any(w in not_first for w in words[1:]) or not all(_plain_name_word(w) for w in words):
+        if not not_first.isdisjoint(words[1:]) or not all(map(_plain_name_word, words)):
             continue
-        role = rules["role_before"].search(before) if last_word in rules["role_words"] or (
-            " of " in before[-45:] and _ROLE_OF_COUNTRY.search(before)) else None
+        role = rules["role_before"].search(before) if last_word in rules["role_words"] or of_country else None
         if role is None and last_word == "by":
             role = _HEAD_OF_COMPANY.search(before)  # "the state nuclear company Energoatom, led by X"
         if role and before.rstrip().endswith(",") and not _POSSESSIVE_TITLE.search(before):
