@@ -14,11 +14,14 @@ _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
-def _foreign_words(rules: CountRules) -> tuple[str, ...]:
+def _foreign_words(rules: CountRules) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Foreign-war cues for a substring test, without those that contain another ("iranian" holds
-    "iran"): the text holds one of these exactly when it holds one of all the cues."""
+    "iran"): the text holds one of these exactly when it holds one of all the cues. Split into
+    single words (no space: each lies inside one word of a text) and phrases."""
     cues = {c.lower() for c in rules.foreign_cues}
-    return tuple(sorted(c for c in cues if not any(d != c and d in c for d in cues)))
+    kept = sorted(c for c in cues if not any(d != c and d in c for d in cues))
+    single = tuple(c for c in kept if c.split() == [c] and "\x00" not in c)
+    return single, tuple(c for c in kept if c not in single)
 
 
 class ArticleState:
@@ -34,6 +37,8 @@ class ArticleState:
         self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
         self.length = 0  # the length of the article's text
         self.lower_text = ""  # the article's text, lower-cased
+        self.distinct_words: set[str] = set()  # ``set(lower_text.split())``, when known
+        self._words_joined: str | None = None
         self._named: list[bool | None] | None = None  # per sentence: does it hold a weapon word?
         self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
         self.counted: list[Item] = []
@@ -49,9 +54,19 @@ class ArticleState:
         """
         if self._foreign is None:
             lower = self.lower_text or text.lower()
-            hit = any(map(lower.__contains__, _foreign_words(rules)))
+            single, phrases = _foreign_words(rules)
+            words = self._word_text() or lower
+            hit = any(map(words.__contains__, single)) or any(map(lower.__contains__, phrases))
             self._foreign = hit and bool(rules.foreign.search(text))
         return self._foreign
+
+    def _word_text(self) -> str:
+        """The article's distinct words joined by NUL: a string without spaces or NUL lies in the
+        article's lower-cased text exactly when it lies in this (one word holds it), and this is
+        shorter to scan. Empty when the words are not known."""
+        if self._words_joined is None:
+            self._words_joined = "\x00".join(self.distinct_words)
+        return self._words_joined
 
     def side_cues(self, s: str, rules: CountRules) -> tuple[bool, bool]:
         """(Ukrainian cue, Russian cue) of the current sentence, read once."""

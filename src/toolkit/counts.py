@@ -71,7 +71,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         first_line_end = 0  # a body paragraph, not a headline (collections without titles)
     rows: list[dict[str, Any]] = []
     lower_text = text.lower()
-    words = weapon_words(set(lower_text.split()))
+    distinct_words = set(lower_text.split())
+    words = weapon_words(distinct_words)
     if not words:
         return rows  # the article names no weapon at all
     if any(hint.search(text) for hint in _GLUED_HINTS) and _GLUED.search(text):
@@ -81,6 +82,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         sentences = [s for s in sentences if s.start < body_end]
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     state.words, state.lower_text, state.length = words, lower_text, len(text)
+    state.distinct_words = distinct_words
     captioned = "credit:" in lower_text  # photo captions ("... Credit: Reuters") are like headlines
     for index, sentence in enumerate(sentences):
         state.current = index

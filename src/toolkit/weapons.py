@@ -141,7 +141,6 @@ def _patterns() -> dict[str, re.Pattern]:
     # the same, with each kind's pattern beside it (what the word loop of parse_weapon_phrase reads)
     found["_first_patterns"] = None if found["_first"] is None else {  # type: ignore[assignment]
         prefix: tuple((kind, found[kind]) for kind in kinds) for prefix, kinds in found["_first"].items()}
-    found["_not_strike_hints"] = literal_hints(data["not_strike_weapons"])  # type: ignore[assignment]
     return found
 
 
@@ -307,11 +306,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
             for mm in pat["model"].finditer(types.group("list")):
                 found_models.append(_model_of(mm.group("m")))
     window = text[start - 20 if start > 20 else 0:end]
-    if window.isascii():
-        # scanned only when the text holds a literal word of a not-strike phrase (read once per text)
-        if _names_not_strike(text) and pat["not_strike_lower"].search(window.lower()):
-            return None
-    elif pat["not_strike"].search(window):
+    if (pat["not_strike_lower"].search(window.lower()) if window.isascii() else pat["not_strike"].search(window)):
         return None
     weapon_class = _classify(heads, classmods, found_models)
     names = list(dict.fromkeys(m.name for m in found_models)) if found_models else []
@@ -320,19 +315,6 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         attacker = sides.pop() if len(sides) == 1 else None
     generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
     return WeaponPhrase(start, end, weapon_class, "/".join(names) or None, attacker, generic)
-
-
-_not_strike_memo: tuple[str | None, bool] = (None, True)
-
-
-def _names_not_strike(text: str) -> bool:
-    """Could an ASCII window of ``text`` match the not-strike pattern? Every match holds one of its
-    literal words; the answer for the last text is remembered (its phrases are read in a row)."""
-    global _not_strike_memo
-    if _not_strike_memo[0] is not text:
-        low = text.lower()
-        _not_strike_memo = (text, any(map(low.__contains__, _patterns()["_not_strike_hints"])))
-    return _not_strike_memo[1]
 
 
 def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
