@@ -292,6 +292,20 @@ def _caption_line(text: str, sentence: Sentence) -> str | None:
     return line
 
 
+def _on_short_lines(text: str, sentence_starts: list[int]) -> set[int]:
+    """Indices of the sentences standing on a line short enough for a caption: a superset of those for
+    which :func:`_caption_line` is not None (a sentence holds no line break, so its line is the one
+    around its start; a caption line, stripped, is under ``CAPTION_MAX_CHARS + 40`` characters long)."""
+    found: set[int] = set()
+    line_start = 0
+    for line in text.split("\n"):
+        line_end = line_start + len(line)
+        if len(line.strip()) < CAPTION_MAX_CHARS + 40:
+            found.update(range(bisect_left(sentence_starts, line_start), bisect_left(sentence_starts, line_end)))
+        line_start = line_end + 1
+    return found
+
+
 def _reads_as_caption(line: str) -> bool:
     """A photo credit, or no finite verb (the costly half of :func:`_is_caption`)."""
     if ":" in line and _CAPTION_MARK.search(line):  # (every credit mark ends with a colon)
@@ -397,6 +411,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     # Before the first sentence with a meeting word there is no meeting to continue or caption: start
     # there. A sentence's mentions, and those of the last sentence before it that has any, are read
     # only for the few sentences that get past the gates.
+    short_lines: set[int] | None = None  # sentences that may be captions (read when first needed)
     for index in range(min(with_trigger), len(sentences)):
         sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
@@ -404,7 +419,10 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         may_trigger = index in with_trigger
         in_reach = current is not None and index - current_index <= CONTINUATION_REACH
         # (the cheap half of the caption test, then the venue pattern, then the costly half)
-        may_caption = not may_trigger and bool(meetings) and (line := _caption_line(text, sentence)) is not None \
+        if not may_trigger and meetings and short_lines is None:
+            short_lines = _on_short_lines(text, sentence_starts)
+        may_caption = not may_trigger and bool(meetings) and index in short_lines \
+            and (line := _caption_line(text, sentence)) is not None \
             and _may_have_places(text, sentence.start, sentence.end) and _reads_as_caption(line)
         s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
         may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
