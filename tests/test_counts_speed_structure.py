@@ -121,3 +121,37 @@ def test_foreign_war_word_test_is_the_text_test(text):
     single, phrases = _foreign_words(rules)
     plain = any(c.lower() in lower for c in rules.foreign_cues)
     assert state.foreign_war(text, rules) == (plain and bool(rules.foreign.search(text)))
+
+
+_NUMBER_PIECES = ["one", "someone", "Ten", "often", "twenty-one", "dozen", "dozens", "sixty", "x", "seven", "eleventh",
+                  "fourteen", "none", "\u0130", "_one", "one_", ",", ".", "  ", "\n", "3", "\u0663"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=8).map(" ".join))
+def test_number_hint_is_the_pattern(text):
+    from toolkit import counts
+    lower = text.lower()
+    assert counts._number_hint(lower) == bool(counts._NUMBER_HINT.search(lower))
+
+
+_MINISTRY_PIECES = ["Russia's", "Russian", "defence", "defense", "ministry", "Ministry", "MINISTRY", "ministry's",
+                    "ministries", "of", "the", "said", "Kremlin", "x", "-", "\u017f", "  ", "mod", "MoD"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MINISTRY_PIECES), max_size=8).map(" ".join), st.booleans())
+def test_note_ministry_on_lower_case_text_is_the_plain_scan(text, before):
+    from toolkit.count_state import ArticleState, _MINISTRY
+    rules = compiled()
+    state = ArticleState([], lambda: "russia")
+    state.russian_ministry = before
+    state.note_ministry(text, text.lower(), rules)
+    lower = text.lower()
+    expected = before
+    if "minist" in lower or " mod" in lower:
+        if rules.russian_claim.search(text):
+            expected = True
+        elif _MINISTRY.search(text):
+            expected = False
+    assert state.russian_ministry == expected

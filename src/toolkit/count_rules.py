@@ -12,7 +12,7 @@ from typing import Iterator
 
 from .gazetteer import DataFileError
 from .text import fold_key
-from .weapons import literal_hints, phrase_pattern, rules
+from .weapons import literal_hints, lower_case_variant, phrase_pattern, rules
 
 EVENTS = ("launched", "intercepted", "hit", "lost")
 QUALIFIERS = ("at_least", "about", "up_to")
@@ -32,6 +32,7 @@ class CountRules:
     after_event: dict[str, str]
     after_fillers: tuple[str, ...]  # the words ``after`` may read before its trigger, as written
     after_never: frozenset[str]  # characters at which ``after`` cannot begin (see after_at)
+    after_first_words: frozenset[str] | None  # the words ``after`` can read first (see after_at)
     qualifier_tail: re.Pattern  # a qualifier ending right before a number
     qualifier_of: dict[str, str]
     qualifier_ends: tuple[str, ...]  # the last words of the qualifiers (a cheap test before ``qualifier_tail``)
@@ -40,6 +41,7 @@ class CountRules:
     ukraine_cue: re.Pattern  # lower-case: search lower-cased text (about twice as fast as IGNORECASE)
     russia_cue: re.Pattern  # lower-case
     russian_claim: re.Pattern
+    russian_claim_lower: re.Pattern | None  # ``russian_claim`` for lower-cased ASCII text (None if not sound)
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
     over_russia_lower: re.Pattern | None  # ``over_russia`` for lower-cased ASCII text (None if not sound)
     aid: re.Pattern  # lower-case; arms deliveries, stocks, production rates
@@ -67,6 +69,12 @@ class CountRules:
         c = s[pos]
         if c in self.after_never or (c == "," and "," in self.after_never and not _COMMA_AND.match(s, pos)):
             return None
+        if c.isspace() and self.after_first_words is not None:
+            # spaces then a word: ``after`` reads it as "and"/"or", a filler or a trigger, whose first
+            # \w run it must be (for an ASCII word ignoring case is lower-casing)
+            word = _SPACE_WORD.match(s, pos)
+            if word is not None and word.group(1).isascii() and word.group(1).lower() not in self.after_first_words:
+                return None
         return self.after.match(s, pos)
 
     def source_of(self, lower: str) -> str | None:
@@ -139,6 +147,21 @@ def validate(data: dict) -> None:
 #: or a trigger), unless a filler or trigger begins with one; at a comma it needs "and"/"or" next
 _AFTER_NEVER = frozenset(".;:!?)]},")
 _COMMA_AND = re.compile(r",\s+(?:and|or)\s", re.IGNORECASE)
+_SPACE_WORD = re.compile(r"\s+(\w+)")
+_WORD_RUN = re.compile(r"\w+")
+
+
+def _first_words(phrases) -> frozenset[str] | None:
+    """The first \\w runs (lower case) of ASCII phrases that begin with a word character; None when
+    one does not (then no word can be ruled out)."""
+    words = set()
+    for phrase in phrases:
+        phrase = str(phrase).strip()
+        first = _WORD_RUN.match(phrase)
+        if not (phrase.isascii() and first):
+            return None
+        words.add(first.group(0).lower())
+    return frozenset(words)
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +193,7 @@ def compiled() -> CountRules:
         after_event=after_event,
         after_fillers=tuple(str(p) for p in data["after_fillers"]),
         after_never=_AFTER_NEVER - after_firsts,
+        after_first_words=_first_words(["and", "or", *after_event, *data["after_fillers"]]),
         qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
         qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),
@@ -178,6 +202,7 @@ def compiled() -> CountRules:
         ukraine_cue=_lower_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_lower_words(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
+        russian_claim_lower=lower_case_variant(_words(data["russian_claim_sources"])),
         over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
         over_russia_lower=_lower_variant(
             re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE)),

@@ -11,6 +11,7 @@ from .text import Sentence
 from .weapons import WeaponPhrase, weapon_mentions
 
 _MINISTRY = re.compile(r"\bministry\b", re.IGNORECASE)
+_MINISTRY_LOWER = re.compile(r"\bministry\b")  # for lower-cased ASCII text
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +86,12 @@ class ArticleState:
     def note_ministry(self, sentence: str, lower: str, rules: CountRules) -> None:
         if "minist" not in lower and " mod" not in lower:
             return
-        if rules.russian_claim.search(sentence):
+        if sentence.isascii() and rules.russian_claim_lower is not None:  # the same scans, on lower-case text
+            if rules.russian_claim_lower.search(lower):
+                self.russian_ministry = True
+            elif "ministry" in lower and _MINISTRY_LOWER.search(lower):
+                self.russian_ministry = False
+        elif rules.russian_claim.search(sentence):
             self.russian_ministry = True
         elif _MINISTRY.search(sentence):
             self.russian_ministry = False

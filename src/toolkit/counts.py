@@ -28,6 +28,8 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
                  "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozen")
 _NUMBER_HINT = re.compile(r"\d|\b(?:%s)\b" % phrase_pattern(_NUMBER_WORDS))
+_NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
+_WORD_RUN = re.compile(r"\w+")
 #: the number words without those that hold another ("sixteen" holds "six"): the same substring test
 _NUMBER_WORD_HINTS = tuple(w for w in _NUMBER_WORDS if not any(v != w and v in w for v in _NUMBER_WORDS))
 _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|these|those)\s+\w+|"
@@ -119,8 +121,11 @@ def _number_hint(lower: str) -> bool:
     and only then the regex (same answer as ``_NUMBER_HINT`` alone, far fewer regex scans)."""
     if not _ASCII_DIGITS.isdisjoint(lower):
         return True
-    if not lower.isascii() or any(map(lower.__contains__, _NUMBER_WORD_HINTS)):  # `word in lower`
+    if not lower.isascii():
         return bool(_NUMBER_HINT.search(lower))
+    if any(map(lower.__contains__, _NUMBER_WORD_HINTS)):  # `word in lower`
+        # in ASCII text (no digit) the pattern matches a whole word (a \w run) that is a number word
+        return not _NUMBER_WORD_SET.isdisjoint(_WORD_RUN.findall(lower))
     return False
 
 
