@@ -116,9 +116,11 @@ class Item:
     relative: bool = False  # "24 of which", "15 others", "40 of them": no verb of its own to lend a list
 
 
-def _casualty_before(s: str, pos: int) -> bool:
-    """Does a casualty verb end right before ``pos`` ("killed 28 and injured")?"""
-    low = low_tail(s, pos)
+def _casualty_before(s: str, pos: int, low: str | None = None) -> bool:
+    """Does a casualty verb end right before ``pos`` ("killed 28 and injured")? (``low``: the
+    ``low_tail(s, pos)`` when known)"""
+    if low is None:
+        low = low_tail(s, pos)
     if low is not None and not any(map(low.__contains__, _CASUALTY_STEMS)):
         return False
     return bool(_CASUALTY_BEFORE.search(s[max(0, pos - 40):pos]))
@@ -156,11 +158,11 @@ def sentence_items(sentence: Sentence, numbers: list[tuple[int, int, int]], stat
         qualifier = rules.qualifier_of.get(normalise(q.group("q"))) if q else None
         item_start = (start - 40 if start > 40 else 0) + q.start() if q else start
         item = Item(value, item_start, start, end, None, None, None, qualifier)
-        extra = _read_phrase(s, item, state, items, skip)
-        if item.weapon_class is None:
-            continue
         if item_start != start:
             low = low_tail(s, item_start)
+        extra = _read_phrase(s, item, state, items, skip, low)
+        if item.weapon_class is None:
+            continue
         item.all_of = (low is None or low.endswith(_ALL_BEFORE_ENDS)) and bool(_ALL_BEFORE.search(tail(s, item_start)))
         items.append(item)
         if extra is not None:
@@ -243,8 +245,10 @@ def _single_missile_class(count: int, state: ArticleState, items: list[Item]) ->
 
 
 def _read_phrase(s: str, item: Item, state: ArticleState,
-                 items: list[Item], skip: set[int]) -> Item | None:
-    """Fill the item's weapon from the words after its number; returns an extra "of M" launched item."""
+                 items: list[Item], skip: set[int], low: str | None) -> Item | None:
+    """Fill the item's weapon from the words after its number; returns an extra "of M" launched item.
+    ``low`` is ``low_tail(s, item.start)``: the cues before the item are scanned only when it ends
+    with their last word (as :func:`tail_search` does)."""
     end = item.phrase_end
     of = _OF.match(s, end)
     if of:
@@ -295,17 +299,18 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     phrase = parse_weapon_phrase(s, end)
     if phrase:
         # "the two missiles": only a generic phrase reads whether it is definite
-        definite = phrase.generic and bool(tail_search(_THE_BEFORE, _THE_BEFORE_ENDS, s, item.start))
+        definite = phrase.generic and (low is None or low.endswith(_THE_BEFORE_ENDS)) \
+            and bool(_THE_BEFORE.search(tail(s, item.start)))
         _apply(item, phrase, definite, state, items, item.count)
-        among = tail_search(_AMONG, _AMONG_ENDS, s, item.start)
+        among = _AMONG.search(tail(s, item.start)) if low is None or low.endswith(_AMONG_ENDS) else None
         if among:  # "Among them were two Kinzhals": a part of the count before, with its verb
             item.relative = not among.group("launched")
             item.event, item.fixed = ("launched", True) if among.group("launched") else (None, False)
         return _of_total(s, item, skip)
     # a bare number: "115 others were lost", "of which 99 were destroyed", "11 over Kursk region"
-    if tail_search(_ALL_BUT, _ALL_BUT_ENDS, s, item.start):
+    if (low is None or low.endswith(_ALL_BUT_ENDS)) and _ALL_BUT.search(tail(s, item.start)):
         return None  # "all but four were intercepted": arithmetic, not a stated count
-    if _casualty_before(s, item.start):
+    if _casualty_before(s, item.start, low):
         return None  # "killed 28 and injured over 130": people, whatever verb follows
     if _quiet_bare(s, end, compiled()):  # "34 buildings were damaged": the same answer, fewer scans
         if tail_search(_PRONOUN_BEFORE, _PRONOUN_BEFORE_ENDS, s, item.start):
