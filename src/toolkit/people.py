@@ -256,12 +256,23 @@ def fuzzy_surname(folded: str) -> Person | None:
     g = gazetteer()
     if not folded.isalpha() or len(folded) < 5:
         return None
-    if len(folded) < 7:  # short forms: only a dropped doubled last letter ("Witkof" for Witkoff)
-        hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ())
-                if len(k) == len(folded) + 1 and k.startswith(folded) and k[-1] == k[-2]}
+    pool = _fuzzy_pool_by_length()  # (only keys one letter longer or shorter, or as long, can be close)
+    first, size = folded[0], len(folded)
+    if size < 7:  # short forms: only a dropped doubled last letter ("Witkof" for Witkoff)
+        hits = {g.short[k] for k in pool.get((first, size + 1), ()) if k.startswith(folded) and k[-1] == k[-2]}
         return hits.pop() if len(hits) == 1 else None
-    hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ()) if _osa_close(folded, k)}
+    hits = {g.short[k] for n in (size - 1, size, size + 1) for k in pool.get((first, n), ()) if _osa_close(folded, k)}
     return hits.pop() if len(hits) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_pool_by_length() -> dict[tuple[str, int], tuple[str, ...]]:
+    """The gazetteer's fuzzy pool by first letter and length."""
+    out: dict[tuple[str, int], list[str]] = {}
+    for first, keys in gazetteer().fuzzy_pool.items():
+        for key in keys:
+            out.setdefault((first, len(key)), []).append(key)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -450,14 +461,26 @@ def fuzzy_full_name(key: str) -> Person | None:
 
     keys, people = _translit_full()
     target = _translit(key)
-    hit = process.extractOne(target, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
+    # Only names of about the same length can reach the cut-off (the ratio is at most
+    # 1 - |a - b| / (a + b) for lengths a and b): those are scored, in their order, so the best is the same.
+    near = _full_names_near(len(target))
+    hit = process.extractOne(target, [keys[i] for i in near], scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
     if hit is None:
         return None
     matched = hit[0].split()
     words = target.split()
     if len(matched) != len(words) or fuzz.ratio(matched[-1], words[-1]) < FUZZY_SURNAME_CUTOFF:
         return None
-    return people[hit[2]]
+    return people[near[hit[2]]]
+
+
+@lru_cache(maxsize=256)
+def _full_names_near(size: int) -> tuple[int, ...]:
+    """Indices (in order) of the transliterated full names whose length lets ``fuzz.ratio`` with a text of
+    ``size`` characters reach :data:`FUZZY_NAME_CUTOFF` (with a margin of one character)."""
+    slack = 1 - FUZZY_NAME_CUTOFF / 100
+    return tuple(i for i, key in enumerate(_translit_full()[0])
+                 if abs(len(key) - size) <= slack * (len(key) + size) + 1)
 
 
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
