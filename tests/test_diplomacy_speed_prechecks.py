@@ -253,3 +253,15 @@ def test_fuzzy_full_name_scores_only_names_of_a_near_length() -> None:
     tried |= {"a b", "wasyl zarycz", "oleh synahubow", "x" * 40 + " y"}
     for key in sorted(tried):
         assert people.fuzzy_full_name.__wrapped__(key) == plain(key), key
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="AaÉéIıİiYy'’sS-KkZzŁłÖöß\u212a\u0301", max_size=12))
+def test_fold_token_ascii_shortcut(token: str) -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", token)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("\u2019", "'")
+    text = re.sub(r"'s?$", "", text).replace("'", "").replace("ı", "i")
+    plain = " ".join(people._ENDING_RE.sub("i", part) for part in text.split("-") if part)
+    assert people.fold_token.__wrapped__(token) == plain

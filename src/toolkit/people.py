@@ -39,6 +39,7 @@ NAME_TOKEN_RE = re.compile(r"[" + _UPPER + r"][\w'\u2019]*+(?:-[\w'\u2019]++)*+"
 _GAP_RE = re.compile(r"(?:\. ?| |\u00a0)((?:(?:von|der|de|bin|al|el|da|van|den|la|le|di)[ -])*)")
 
 _ENDING_RE = re.compile(r"(iy|ii|yy|yi|ij|y)$")
+_POSSESSIVE_END = re.compile(r"'s?$")
 
 @dataclass(frozen=True)
 class Person:
@@ -69,9 +70,12 @@ def fold_token(token: str) -> str:
     >>> fold_token("Zelenskyy's"), fold_token("Andriy"), fold_token("Kosiniak-Kamysz")
     ('zelenski', 'andri', 'kosiniak kamysz')
     """
-    text = unicodedata.normalize("NFKD", token)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("\u2019", "'")
-    text = re.sub(r"'s?$", "", text).replace("'", "").replace("ı", "i")
+    if token.isascii():  # (no accents to drop: NFKD leaves ASCII as it is)
+        text = token.lower()
+    else:
+        text = unicodedata.normalize("NFKD", token)
+        text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("\u2019", "'")
+    text = _POSSESSIVE_END.sub("", text).replace("'", "").replace("ı", "i")
     return " ".join(_ENDING_RE.sub("i", part) for part in text.split("-") if part)
 
 
