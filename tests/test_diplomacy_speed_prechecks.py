@@ -166,7 +166,7 @@ def _sentences(text: str) -> list[Sentence]:
 @given(st.lists(texts, min_size=1, max_size=6).map("\n".join))
 def test_caption_candidates_hold_every_caption(text: str) -> None:
     sentences = _sentences(text)
-    candidates = meetings._on_short_lines(text, [s.start for s in sentences])
+    candidates = meetings._caption_candidates(text, sentences, [s.start for s in sentences])
     for index, sentence in enumerate(sentences):
         if meetings._caption_line(text, sentence) is not None:
             assert index in candidates

@@ -292,16 +292,21 @@ def _caption_line(text: str, sentence: Sentence) -> str | None:
     return line
 
 
-def _on_short_lines(text: str, sentence_starts: list[int]) -> set[int]:
-    """Indices of the sentences standing on a line short enough for a caption: a superset of those for
-    which :func:`_caption_line` is not None (a sentence holds no line break, so its line is the one
-    around its start; a caption line, stripped, is under ``CAPTION_MAX_CHARS + 40`` characters long)."""
+def _caption_candidates(text: str, sentences: list[Sentence], sentence_starts: list[int]) -> set[int]:
+    """Indices of the sentences that may be captions: a superset of those for which
+    :func:`_caption_line` is not None, found line by line (a sentence holds no line break, so its line
+    is the one around its start): the same length and word-count tests, without the search for the
+    line's ends."""
     found: set[int] = set()
     line_start = 0
     for line in text.split("\n"):
         line_end = line_start + len(line)
-        if len(line.strip()) < CAPTION_MAX_CHARS + 40:
-            found.update(range(bisect_left(sentence_starts, line_start), bisect_left(sentence_starts, line_end)))
+        size = len(line.strip())
+        if size < CAPTION_MAX_CHARS + 40:
+            first, last = bisect_left(sentence_starts, line_start), bisect_left(sentence_starts, line_end)
+            if first < last and len(line.split()) <= CAPTION_MAX_WORDS:
+                found.update(i for i in range(first, last) if sentences[i].end - sentences[i].start <= CAPTION_MAX_CHARS
+                             and size - len(sentences[i].text.strip()) < 40)
         line_start = line_end + 1
     return found
 
@@ -411,7 +416,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     # Before the first sentence with a meeting word there is no meeting to continue or caption: start
     # there. A sentence's mentions, and those of the last sentence before it that has any, are read
     # only for the few sentences that get past the gates.
-    short_lines: set[int] | None = None  # sentences that may be captions (read when first needed)
+    caption_candidates: set[int] | None = None  # sentences that may be captions (read when first needed)
     for index in range(min(with_trigger), len(sentences)):
         sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
@@ -419,9 +424,9 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         may_trigger = index in with_trigger
         in_reach = current is not None and index - current_index <= CONTINUATION_REACH
         # (the cheap half of the caption test, then the venue pattern, then the costly half)
-        if not may_trigger and meetings and short_lines is None:
-            short_lines = _on_short_lines(text, sentence_starts)
-        may_caption = not may_trigger and bool(meetings) and index in short_lines \
+        if not may_trigger and meetings and caption_candidates is None:
+            caption_candidates = _caption_candidates(text, sentences, sentence_starts)
+        may_caption = not may_trigger and bool(meetings) and index in caption_candidates \
             and (line := _caption_line(text, sentence)) is not None \
             and _may_have_places(text, sentence.start, sentence.end) and _reads_as_caption(line)
         s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
