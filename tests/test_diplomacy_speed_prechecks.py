@@ -14,7 +14,7 @@ from toolkit.people import Mention, Person
 
 # names, titles, particles, places, nationality and region words, caption marks, punctuation, and the
 # characters that lower-case oddly (Kelvin sign, long s, dotless i, capital I with dot, final sigma)
-TOKENS = ["Vladimir", "Putin", "Putin's", "Zelensky", "Zelenskyy’s", "Volodymyr", "Mohammed", "bin", "Salman",
+TOKENS = ["aide", "adviser", "spokesman", "chief of staff", "Aide", "for", "Vladimir", "Putin", "Putin's", "Zelensky", "Zelenskyy’s", "Volodymyr", "Mohammed", "bin", "Salman",
           "von", "der", "Leyen", "Ursula", "J.", "D.", "Vance", "Daniel", "P.", "Driscoll", "Ivan", "Petrov",
           "Kosiniak-Kamysz", "governor", "Governor", "minister", "President", "president", "aide", "to", "the",
           "The", "by", "led", "of", "in", "at", "inside", "visited", "travelled", "met", "talks", "summit",
@@ -265,3 +265,14 @@ def test_fold_token_ascii_shortcut(token: str) -> None:
     text = re.sub(r"'s?$", "", text).replace("'", "").replace("ı", "i")
     plain = " ".join(people._ENDING_RE.sub("i", part) for part in text.split("-") if part)
     assert people.fold_token.__wrapped__(token) == plain
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_role_of_on_lower_case_text(text: str) -> None:
+    from toolkit import participants
+    from toolkit.meeting_rules import rules
+
+    for end in range(len(text) + 1):
+        fast, plain = participants._role_of(text[:end]), rules()["role_of"].search(text[:end])
+        assert (fast and (fast.span(), fast.group(0).lower())) == (plain and (plain.span(), plain.group(0).lower()))

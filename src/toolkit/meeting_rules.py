@@ -375,6 +375,7 @@ def rules() -> dict[str, Any]:
         "cont_trigger": _Lowered(r["continuation_triggers"]),
         "poss_role": re.compile(r"^\s*(?:" + _alt(r["possessive_role_nouns"]) + ")", i),
         "role_of": re.compile(_alt(r["role_of_prefixes"]), i),
+        "role_of_low": lowered(_alt(r["role_of_prefixes"])),  # the same, for lower-cased text (None: not possible)
         "planned": _Lowered(r["status_planned"]),
         "ongoing": _Lowered(r["status_ongoing"]),
         "day": re.compile(r"\b(" + "|".join(r["ordinals"]) + r"|\d+(?:st|nd|rd|th))\s+(?:straight|consecutive|"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .meeting_rules import lower_same_length
+from .meeting_rules import case_safe, lower_same_length
 from .meeting_rules import rules as _rules
 from .people import Mention
 from .text import Sentence
@@ -59,7 +59,7 @@ def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions:
         after = text[m.end:m.end + 60]
         if m.possessive and not rules["poss_meeting"].match(after):
             continue  # "Trump's envoy", "Trump's plan": the owner is not at the table
-        role_of = rules["role_of"].search(text[max(sentence.start, m.start - 60):m.start])
+        role_of = _role_of(text[max(sentence.start, m.start - 60):m.start])
         if role_of and not _own_title(role_of.group(0), m) \
                 or _ENABLER_BEFORE.search(text[max(sentence.start, m.start - 45):m.start]):
             continue
@@ -82,6 +82,15 @@ def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions:
     return out
 
 
+def _role_of(before: str) -> re.Match[str] | None:
+    """``rules()["role_of"].search(before)`` ("an aide to the president " right before a name), run on the
+    lower-cased text where that finds the same, faster (the match then reads in lower case)."""
+    rules = _rules()
+    if rules["role_of_low"] is not None and case_safe(before):
+        return rules["role_of_low"].search(before.lower())
+    return rules["role_of"].search(before)
+
+
 def _own_title(prefix: str, m: Mention) -> bool:
     """True when "Aide to the Russian President X" titles X himself (X's own role is an aide's)."""
     own = (m.person.role or "").lower()
@@ -100,7 +109,7 @@ def _role_references(clause: str, offset: int, named: dict[str, Any]) -> list[Me
     if words is not None and not any(w in low for w in words):
         return out  # every title holds one of these words
     for m in rules["role_refs"].finditer(low):
-        if _NAME_AFTER.match(clause, m.end()) or rules["role_of"].search(clause[max(0, m.start() - 60):m.start()]):
+        if _NAME_AFTER.match(clause, m.end()) or _role_of(clause[max(0, m.start() - 60):m.start()]):
             continue  # "the Russian President Vladimir X" titles X; "an aide to the Russian president" is no one at the table
         candidates = rules["role_names"][int(m.lastgroup[1:])]
         person = next((named[c] for c in candidates if c in named), None)
