@@ -106,21 +106,24 @@ def test_negated_test_of_a_sentence_is_tail_search(text, cut):
 
 
 _WAR_PIECES = ["Iran", "iranian", "Israel's", "(Gaza)", "Tel", "Aviv", "tel  aviv", "red sea", "Houthis", "Kyiv",
-               "drones", "x", "-", "\u0130ran", "  ", "\n", "\x00", "Hezbollah-backed", "yemeni"]
+               "drones", "x", "-", "\u0130ran", "  ", "\n", "\x00", "Hezbollah-backed", "yemeni", "Ukraine's",
+               "Russian", "Moscow", "kremlin-backed", "\u212aremlin"]
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_WAR_PIECES), max_size=10).map(" ".join))
-def test_foreign_war_word_test_is_the_text_test(text):
-    """Single-word cues looked up in the article's distinct words answer as in its whole text."""
-    from toolkit.count_state import ArticleState, _foreign_words
+def test_foreign_war_tests_are_the_plain_ones(text):
+    """The cues without redundant words, and the lower-cased scans, answer as the plain test."""
+    from toolkit import counts
+    from toolkit.count_state import ArticleState
     rules = compiled()
     lower = text.lower()
     state = ArticleState([], lambda: "russia")
-    state.lower_text, state.distinct_words = lower, set(lower.split())
-    single, phrases = _foreign_words(rules)
+    state.lower_text = lower
     plain = any(c.lower() in lower for c in rules.foreign_cues)
     assert state.foreign_war(text, rules) == (plain and bool(rules.foreign.search(text)))
+    assert counts._theatre(rules.home, rules.home_lower, text) == bool(rules.home.search(text))
+    assert counts._theatre(rules.foreign, rules.foreign_lower, text) == bool(rules.foreign.search(text))
 
 
 _NUMBER_PIECES = ["one", "someone", "Ten", "often", "twenty-one", "dozen", "dozens", "sixty", "x", "seven", "eleventh",
@@ -155,3 +158,16 @@ def test_note_ministry_on_lower_case_text_is_the_plain_scan(text, before):
         elif _MINISTRY.search(text):
             expected = False
     assert state.russian_ministry == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["shahed", '"shahed', "(kh-101)", "drones,", "air", "-iskander", "\u00abkalibr",
+                                 "people", "uav", "'", "(", "tb2", "dronefield", "missiles;", "x"]), max_size=12))
+def test_remembered_weapon_words_are_the_plain_prefix_test(tokens):
+    four, short = weapons._stem_sets()
+    words = set(tokens)
+    plain = [w for w in words if w[:4] in four or w[:3] in short]
+    plain += [b for b in (w.lstrip(weapons._LEADING) for w in words if w[:1] in weapons._LEADING)
+              if b[:4] in four or b[:3] in short]
+    assert weapons.weapon_words(words) == tuple(plain)
+    assert weapons.weapon_words(words) == tuple(plain)  # the second time from the remembered answers

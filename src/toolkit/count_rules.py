@@ -47,8 +47,10 @@ class CountRules:
     aid: re.Pattern  # lower-case; arms deliveries, stocks, production rates
     aid_hints: tuple[str, ...]  # every match of ``aid`` contains one of these (see literal_hints)
     foreign: re.Pattern
+    foreign_lower: re.Pattern | None  # ``foreign`` for lower-cased ASCII text (None if not sound)
     foreign_cues: tuple[str, ...]
     home: re.Pattern
+    home_lower: re.Pattern | None  # ``home`` for lower-cased ASCII text (None if not sound)
     source: re.Pattern  # lower-case; the first match in a sentence wins (see source_of)
     source_labels: dict[str, str]  # group name -> label; or, when ``source`` has no groups, phrase -> label
 
@@ -209,8 +211,10 @@ def compiled() -> CountRules:
         aid=_lower_words(data["aid_cues"]),
         aid_hints=literal_hints(data["aid_cues"]),
         foreign=_words(data["foreign_theatre"]),
+        foreign_lower=lower_case_variant(_words(data["foreign_theatre"])),
         foreign_cues=tuple(data["foreign_theatre"]),
         home=_words(data["home_theatre"]),
+        home_lower=lower_case_variant(_words(data["home_theatre"])),
         source=source,
         source_labels=source_labels,
     )

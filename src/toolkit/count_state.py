@@ -15,14 +15,11 @@ _MINISTRY_LOWER = re.compile(r"\bministry\b")  # for lower-cased ASCII text
 
 
 @lru_cache(maxsize=1)
-def _foreign_words(rules: CountRules) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _foreign_words(rules: CountRules) -> tuple[str, ...]:
     """Foreign-war cues for a substring test, without those that contain another ("iranian" holds
-    "iran"): the text holds one of these exactly when it holds one of all the cues. Split into
-    single words (no space: each lies inside one word of a text) and phrases."""
+    "iran"): the text holds one of these exactly when it holds one of all the cues."""
     cues = {c.lower() for c in rules.foreign_cues}
-    kept = sorted(c for c in cues if not any(d != c and d in c for d in cues))
-    single = tuple(c for c in kept if c.split() == [c] and "\x00" not in c)
-    return single, tuple(c for c in kept if c not in single)
+    return tuple(sorted(c for c in cues if not any(d != c and d in c for d in cues)))
 
 
 class ArticleState:
@@ -38,8 +35,6 @@ class ArticleState:
         self.words: tuple[str, ...] = ()  # the article's words that may name a weapon
         self.length = 0  # the length of the article's text
         self.lower_text = ""  # the article's text, lower-cased
-        self.distinct_words: set[str] = set()  # ``set(lower_text.split())``, when known
-        self._words_joined: str | None = None
         self._named: list[bool | None] | None = None  # per sentence: does it hold a weapon word?
         self._cues: dict[int, tuple[bool, bool]] = {}  # sentence index -> (Ukrainian cue, Russian cue)
         self.counted: list[Item] = []
@@ -55,19 +50,10 @@ class ArticleState:
         """
         if self._foreign is None:
             lower = self.lower_text or text.lower()
-            single, phrases = _foreign_words(rules)
-            words = self._word_text() or lower
-            hit = any(map(words.__contains__, single)) or any(map(lower.__contains__, phrases))
-            self._foreign = hit and bool(rules.foreign.search(text))
+            hit = any(map(lower.__contains__, _foreign_words(rules)))
+            self._foreign = hit and bool(rules.foreign_lower.search(lower) if rules.foreign_lower and text.isascii()
+                                         else rules.foreign.search(text))
         return self._foreign
-
-    def _word_text(self) -> str:
-        """The article's distinct words joined by NUL: a string without spaces or NUL lies in the
-        article's lower-cased text exactly when it lies in this (one word holds it), and this is
-        shorter to scan. Empty when the words are not known."""
-        if self._words_joined is None:
-            self._words_joined = "\x00".join(self.distinct_words)
-        return self._words_joined
 
     def side_cues(self, s: str, rules: CountRules) -> tuple[bool, bool]:
         """(Ukrainian cue, Russian cue) of the current sentence, read once."""

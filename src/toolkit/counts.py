@@ -73,8 +73,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         first_line_end = 0  # a body paragraph, not a headline (collections without titles)
     rows: list[dict[str, Any]] = []
     lower_text = text.lower()
-    distinct_words = set(lower_text.split())
-    words = weapon_words(distinct_words)
+    words = weapon_words(set(lower_text.split()))
     if not words:
         return rows  # the article names no weapon at all
     if any(hint.search(text) for hint in _GLUED_HINTS) and _GLUED.search(text):
@@ -84,7 +83,6 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         sentences = [s for s in sentences if s.start < body_end]
     state = ArticleState(sentences, lambda: _default_attacker(sentences, rules))
     state.words, state.lower_text, state.length = words, lower_text, len(text)
-    state.distinct_words = distinct_words
     captioned = "credit:" in lower_text  # photo captions ("... Credit: Reuters") are like headlines
     for index, sentence in enumerate(sentences):
         state.current = index
@@ -163,7 +161,8 @@ def _drop_foreign_clauses(s: str, items: list[Item], rules: CountRules) -> list[
     kept, start = [], 0
     for item in items:
         window = s[start:item.phrase_end]
-        if not (rules.foreign.search(window) and not rules.home.search(window)):
+        if not (_theatre(rules.foreign, rules.foreign_lower, window) and not _theatre(rules.home, rules.home_lower,
+                                                                                       window)):
             kept.append(item)
         start = item.phrase_end
     return kept
@@ -208,12 +207,18 @@ def _paragraph_text(text: str, sentence: Sentence) -> str:
 
 def _other_war(sentence: Sentence, text: str, rules: CountRules) -> bool:
     """True for a sentence about another war (Iran-Israel, Houthis) and not about this one."""
-    if rules.home.search(sentence.text):
+    if _theatre(rules.home, rules.home_lower, sentence.text):
         return False
-    if rules.foreign.search(sentence.text):
+    if _theatre(rules.foreign, rules.foreign_lower, sentence.text):
         return True
     paragraph = _paragraph_text(text, sentence)
-    return bool(rules.foreign.search(paragraph)) and not rules.home.search(paragraph)
+    return _theatre(rules.foreign, rules.foreign_lower, paragraph) and not _theatre(rules.home, rules.home_lower,
+                                                                                     paragraph)
+
+
+def _theatre(pattern: re.Pattern, lower_pattern: re.Pattern | None, s: str) -> bool:
+    """``pattern.search(s)``, on the lower-cased text without IGNORECASE when that is the same (ASCII)."""
+    return bool(lower_pattern.search(s.lower()) if lower_pattern is not None and s.isascii() else pattern.search(s))
 
 
 def _default_attacker(sentences: list[Sentence], rules: CountRules) -> str:

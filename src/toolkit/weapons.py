@@ -386,18 +386,48 @@ _FIRST_THREE = itemgetter(slice(None, 3))
 _FIRST_ONE = itemgetter(slice(None, 1))
 
 
+class _WordKinds(dict):
+    """Word (lower case) -> 1 if it may begin a weapon name, | 2 if it does after its leading quotes or
+    brackets are stripped, else 0; filled on first sight, so that an article's words are looked up
+    in one pass in C (most words recur from article to article). Kept for one set of stems."""
+
+    _LIMIT = 50_000  # words remembered at most (then it starts afresh)
+
+    def __init__(self, stems: tuple[frozenset[str], frozenset[str]]) -> None:
+        super().__init__()
+        self.stems = stems
+
+    def __missing__(self, word: str) -> int:
+        four, short = self.stems
+        kind = 1 if word[:4] in four or word[:3] in short else 0
+        if word[:1] in _LEADING_CHARS:
+            bare = word.lstrip(_LEADING)
+            if bare[:4] in four or bare[:3] in short:
+                kind |= 2
+        if len(self) >= self._LIMIT:
+            self.clear()
+        self[word] = kind
+        return kind
+
+
+_word_kinds: _WordKinds | None = None
+
+
 def weapon_words(lower: str | set[str]) -> tuple[str, ...]:
     """Words of lower-cased text (or its set of distinct words) that may begin a weapon name.
 
-    A cheap gate before the regexes: prefixes of the distinct words are looked up in a set.
+    A cheap gate before the regexes: prefixes of the distinct words are looked up in a set (and
+    the answer for each word is remembered).
     """
-    four, short = _stem_sets()
+    global _word_kinds
+    stems = _stem_sets()
+    if _word_kinds is None or _word_kinds.stems is not stems:
+        _word_kinds = _WordKinds(stems)
+    kinds = _word_kinds
     words = lower if isinstance(lower, set) else set(lower.split())
-    # the first tests run in C (a set iterates in the same order twice): few words are left to test
-    maybe = compress(words, map(_stem_threes().__contains__, map(_FIRST_THREE, words)))
-    found = [w for w in maybe if w[:4] in four or w[:3] in short]
-    quoted = compress(words, map(_LEADING_CHARS.__contains__, map(_FIRST_ONE, words)))
-    found += [b for b in (w.lstrip(_LEADING) for w in quoted) if b[:4] in four or b[:3] in short]
+    hits = list(compress(words, map(kinds.__getitem__, words)))  # in C for the words seen before
+    found = [w for w in hits if kinds[w] & 1]
+    found += [w.lstrip(_LEADING) for w in hits if kinds[w] & 2]
     return tuple(found)
 
 
