@@ -171,3 +171,12 @@ def test_remembered_weapon_words_are_the_plain_prefix_test(tokens):
               if b[:4] in four or b[:3] in short]
     assert weapons.weapon_words(words) == tuple(plain)
     assert weapons.weapon_words(words) == tuple(plain)  # the second time from the remembered answers
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "Cd", "x", ".", "..", "!", "?", "U.S.", "Kyiv", "November", " ", "\n", "Q",
+                                 "\u0410b", "zz", "aB", "12", "Only"]), max_size=12).map("".join))
+def test_glued_scan_from_the_stop_is_the_glued_pattern(text):
+    from toolkit import counts
+    assert [(m.start() - 2, m.end()) for m in counts._GLUED_AT_STOP.finditer(text)] == \
+        [m.span() for m in counts._GLUED.finditer(text)]
