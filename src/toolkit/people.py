@@ -282,8 +282,8 @@ def _fuzzy_pool_by_length() -> dict[tuple[str, int], tuple[str, ...]]:
 def find_mentions(text: str) -> list[Mention]:
     """Every person mention in the text, in order (gazetteer, surnames, typos, titled unknowns)."""
     g = gazetteer()
-    tokens, gaps = _name_tokens(text)
-    folded = list(map(fold_token, [t[0] for t in tokens]))
+    words, tokens, gaps = _name_words(text)
+    folded = list(map(fold_token, words))
     mentions: list[Mention] = []
     covered = [False] * len(tokens)
     other_person: set[int] = set()  # listed surnames after another first name ("Dmitry Patrushev")
@@ -389,7 +389,13 @@ MAX_GAP_CHARS = 16
 def _name_tokens(text: str) -> tuple[list[tuple[str, int, int]], list[str | None]]:
     """The capitalised words of ``text`` as (word, start, end) (what ``NAME_TOKEN_RE.finditer`` finds),
     and for each pair of neighbours the folded particles between them ("bin "), "" for none, or None
-    when they cannot belong to one name.
+    when they cannot belong to one name."""
+    _, tokens, gaps = _name_words(text)
+    return tokens, gaps
+
+
+def _name_words(text: str) -> tuple[list[str], list[tuple[str, int, int]], list[str | None]]:
+    """The words of :func:`_name_tokens` alone, then what it returns.
 
     One ``split`` reads the words and the text between them (no match objects), their offsets are
     added up from the lengths, and only short stretches between words are read further.
@@ -408,7 +414,7 @@ def _name_tokens(text: str) -> tuple[list[tuple[str, int, int]], list[str | None
             gaps[k] = ""
         elif not (gap[:1] == "." and len(word) > 1):  # a full stop ends a sentence unless it follows an
             gaps[k] = _particles_between(gap)          # initial ("Daniel P. Driscoll")
-    return tokens, gaps
+    return words, tokens, gaps
 
 
 @lru_cache(maxsize=4096)
