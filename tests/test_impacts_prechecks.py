@@ -186,3 +186,22 @@ def test_triggers_in_on_examples() -> None:
     end = low.index(".") + 1
     expected = [(m.start(), _trigger(m.group(0))[0]) for m in rules().kinds.finditer(low, 0, end)]
     assert triggers_in(low, 0, end) == expected and len(expected) == 2  # "drones", "hit"
+
+
+WORD_TOKENS = BOUNDARY_TOKENS + ["power plant", "a power plant", "apartment block", "(drones", "\"hit", "é", "éhit", "ü drones",
+                                 "x", "\t", "\xa0", "’s", "'", "/", "3rd", "_hit", "drones_"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(WORD_TOKENS), max_size=20).map("".join) | st.lists(st.sampled_from(WORD_TOKENS),
+       max_size=20).map(" ".join), st.integers(0, 50), st.integers(0, 50))
+def test_word_matches_is_finditer(text: str, cut_a: int, cut_b: int) -> None:
+    """The scan by the character before a word finds what finditer finds, from any offset to any."""
+    from toolkit.impact_rules import _after_non_word, rules, word_matches
+    low = lowered(text)
+    start, end = sorted((min(cut_a, len(low)), min(cut_b, len(low))))
+    for pattern in (rules().kinds, impacts._targets_pattern()[0]):
+        assert _after_non_word(pattern) is not None
+        expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
+        assert word_matches(pattern, low, start, end) == expected
+        assert word_matches(pattern, low) == [(m.start(), m.end(), m.group()) for m in pattern.finditer(low)]

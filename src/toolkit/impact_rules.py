@@ -310,14 +310,12 @@ def _classify(low: str, spans: list[tuple[int, int]]) -> list[SentenceKind]:
     hypothetical, background = _BITS["hypothetical"], _BITS["background"]
     hits: list[tuple[int, int, int]] = []
     i, begin, inside, bound = -1, 0, False, -1  # the sentence of matches at offsets < bound
-    for m in r.kinds.finditer(low):
-        at = m.start()
-        word = m.group()
+    for at, stop, word in word_matches(r.kinds, low):
         found = triggers.get(word)
         if found is None:
             found = triggers[word] = _trigger(word)
         bit, reported = found
-        hits.append((at, m.end(), bit))
+        hits.append((at, stop, bit))
         if at >= bound:
             i = bisect_right(starts, at) - 1
             after = starts[i + 1] if i + 1 < len(starts) else len(low) + 1
@@ -380,3 +378,51 @@ def triggers_in(low: str, start: int, end: int) -> list[tuple[int, int]] | None:
 def group_bit(group: str) -> int:
     """The bit :func:`triggers_in` gives a trigger of ``group``."""
     return _BITS[group]
+
+
+_AFTER_BOUNDARY = re.compile(r"\\b\(\?=\[[0-9a-z]+\]\)")
+
+
+def _after_non_word(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """:func:`_fast_form` of ``pattern``, made once (kept by ``id``: hashing a pattern hashes its code)."""
+    known = _FAST_FORMS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        known = _FAST_FORMS[id(pattern)] = (pattern, _fast_form(pattern))
+    return known[1]
+
+
+_FAST_FORMS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+
+
+def _fast_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """For a pattern opening with ``\b(?=[...])`` on ASCII letters and digits (:func:`words_pattern`):
+    the same words after the character before them, ``[^0-9_a-z](?<=\W)(...)``; None for others.
+
+    ``re`` tries a pattern opening with ``\b`` at every offset, reading the Unicode classes of two
+    characters each time; one opening with a character class skips, in a tight loop, every
+    character outside it (letters and digits: most of a text). Before a letter or digit, ``\b``
+    holds exactly where the character before is not a word character: not in ``[0-9_a-z]`` and
+    ``\W`` (a non-ASCII letter is not in the class but is a word character).
+    """
+    if pattern.flags & ~re.UNICODE or not _AFTER_BOUNDARY.match(pattern.pattern):
+        return None
+    return re.compile(r"[^0-9_a-z](?<=\W)(" + pattern.pattern[2:] + ")")
+
+
+def word_matches(pattern: re.Pattern[str], low: str, start: int = 0,
+                 end: int | None = None) -> list[tuple[int, int, str]]:
+    """``(start, end, words)`` of every match of ``pattern.finditer(low, start, end)``, found by
+    :func:`_after_non_word` where it applies. A match at ``start`` itself is tried alone (the scan
+    finds a match by the character before it); the scan then goes on from the end of that match
+    (the character there is not a word character, so no match starts at it), else from ``start``
+    (finding matches from ``start + 1`` on). Each offset is tried with the same result as in
+    ``finditer`` and after a match the next try is at the same offset, so the matches are the same."""
+    end = len(low) if end is None else end
+    fast = _after_non_word(pattern)
+    if fast is None:
+        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
+    first = pattern.match(low, start, end)
+    found = [(first.start(), first.end(), first.group())] if first else []
+    resume = first.end() if first else start
+    found += [(m.start(1), m.end(1), m.group(1)) for m in fast.finditer(low, resume, end)]
+    return found

@@ -19,7 +19,7 @@ from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
 from .impact_rules import (SentenceKind, alternation, classify_spans, first_chars, group_bit, kind_of, lowered,
-                           rules, triggers_in, word_search)
+                           rules, triggers_in, word_matches, word_search)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
 from .places import PlaceMention, lookup, place_spans
@@ -133,9 +133,12 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
             per_sentence[i].append(PlaceMention(words, start - shift, end - shift, place))
     out = []
     for sentence, kind, mentions in zip(sentences, kinds, per_sentence):
+        if not mentions:
+            out.append(Analysed(sentence, kind, (), ()))
+            continue
         if len(mentions) > 1:
             mentions.sort(key=lambda m: m.start)
-        roles = place_roles(sentence.text, kind, mentions) if mentions else []
+        roles = place_roles(sentence.text, kind, mentions)
         out.append(Analysed(sentence, kind, tuple(mentions), tuple(roles)))
     return out
 
@@ -339,10 +342,10 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
 def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
     """Targets named in ``text[start:end]`` (``low``: the text lower-cased), offsets into ``text``."""
     found = []
-    for m in _targets_pattern()[0].finditer(low, start, end):
-        category = _category_of(m.group(0))
+    for at, stop, words in word_matches(_targets_pattern()[0], low, start, end):
+        category = _category_of(words)
         if category != "exclude":
-            found.append((category, text[m.start():m.end()], m.start(), m.end()))
+            found.append((category, text[at:stop], at, stop))
     return found
 
 
