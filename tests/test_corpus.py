@@ -162,11 +162,16 @@ def _age(path: Path, step: int) -> None:
     os.utime(path, ns=(1_600_000_000_000_000_000 + step * 1_000_000_000,) * 2)
 
 
-def _check_incremental_equals_full(base, operations, aged: bool = False) -> None:
+def _check_incremental_equals_full(base, operations, aged: bool = False, initial: int = 0) -> None:
     """Apply the operations one rerun at a time; the dataset must equal a full rebuild.
-    ``aged``: files carry old modification times, so unchanged files come from the source index."""
+    ``aged``: files carry old modification times, so unchanged files come from the source index.
+    ``initial``: articles parsed together first (one big segment, which later reruns drop from)."""
     src, incremental, full = base / "in", base / "inc", base / "full"
     src.mkdir()
+    for slot in range(initial):
+        _write(src, f"a{slot}", TEXTS[slot % len(TEXTS)] + f" First {slot}.")
+    if initial:
+        corpus.build_dataset(src, incremental, progress=False)
     for step, (op, slot, text) in enumerate(operations):
         target = src / f"a{slot}.txt"
         if op == "delete":
@@ -179,7 +184,7 @@ def _check_incremental_equals_full(base, operations, aged: bool = False) -> None
     corpus.build_dataset(src, full, progress=False, full=True)
     _assert_same(corpus.load_dataset(incremental), corpus.load_dataset(full))
     segments = json.loads((corpus.current_snapshot(incremental) / "manifest.json").read_text())["segments"]
-    assert len(segments) <= 1 + len(operations).bit_length()  # merged as they accumulate
+    assert len(segments) <= 1 + bool(initial) + len(operations).bit_length()  # merged as they accumulate
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -188,11 +193,20 @@ def test_corpus_incremental_equals_full_rebuild(tmp_path_factory, fake_extractor
     _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations, aged)
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations=st.lists(_operation, min_size=1, max_size=5), initial=st.integers(4, 10))
+def test_corpus_incremental_on_a_big_segment_equals_full_rebuild(tmp_path_factory, fake_extractor, operations,
+                                                                 initial):
+    """Changes and deletions in a big segment: listed as dropped, then rewritten past a quarter."""
+    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations, initial=initial)
+
+
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(operations=st.lists(_operation, min_size=1, max_size=10), aged=st.booleans())
-def test_corpus_incremental_equals_full_rebuild_many_sequences(tmp_path_factory, fake_extractor, operations, aged):
-    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations, aged)
+@given(operations=st.lists(_operation, min_size=1, max_size=10), aged=st.booleans(), initial=st.integers(0, 10))
+def test_corpus_incremental_equals_full_rebuild_many_sequences(tmp_path_factory, fake_extractor, operations, aged,
+                                                               initial):
+    _check_incremental_equals_full(tmp_path_factory.mktemp("prop"), operations, aged, initial)
 
 
 @pytest.fixture
