@@ -292,25 +292,6 @@ def _caption_line(text: str, sentence: Sentence) -> str | None:
     return line
 
 
-def _caption_candidates(text: str, sentences: list[Sentence], sentence_starts: list[int]) -> set[int]:
-    """Indices of the sentences that may be captions: a superset of those for which
-    :func:`_caption_line` is not None, found line by line (a sentence holds no line break, so its line
-    is the one around its start): the same length and word-count tests, without the search for the
-    line's ends."""
-    found: set[int] = set()
-    line_start = 0
-    for line in text.split("\n"):
-        line_end = line_start + len(line)
-        size = len(line.strip())
-        if size < CAPTION_MAX_CHARS + 40:
-            first, last = bisect_left(sentence_starts, line_start), bisect_left(sentence_starts, line_end)
-            if first < last and len(line.split()) <= CAPTION_MAX_WORDS:
-                found.update(i for i in range(first, last) if sentences[i].end - sentences[i].start <= CAPTION_MAX_CHARS
-                             and size - len(sentences[i].text.strip()) < 40)
-        line_start = line_end + 1
-    return found
-
-
 def _reads_as_caption(line: str) -> bool:
     """A photo credit, or no finite verb (the costly half of :func:`_is_caption`)."""
     if ":" in line and _CAPTION_MARK.search(line):  # (every credit mark ends with a colon)
@@ -416,7 +397,6 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     # Before the first sentence with a meeting word there is no meeting to continue or caption: start
     # there. A sentence's mentions, and those of the last sentence before it that has any, are read
     # only for the few sentences that get past the gates.
-    caption_candidates: set[int] | None = None  # sentences that may be captions (read when first needed)
     for index in range(min(with_trigger), len(sentences)):
         sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
@@ -424,10 +404,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         may_trigger = index in with_trigger
         in_reach = current is not None and index - current_index <= CONTINUATION_REACH
         # (the cheap half of the caption test, then the venue pattern, then the costly half)
-        if not may_trigger and meetings and caption_candidates is None:
-            caption_candidates = _caption_candidates(text, sentences, sentence_starts)
-        may_caption = not may_trigger and bool(meetings) and index in caption_candidates \
-            and (line := _caption_line(text, sentence)) is not None \
+        may_caption = not may_trigger and bool(meetings) and (line := _caption_line(text, sentence)) is not None \
             and _may_have_places(text, sentence.start, sentence.end) and _reads_as_caption(line)
         s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
         may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
