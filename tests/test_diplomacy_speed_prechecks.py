@@ -266,3 +266,19 @@ def test_role_of_on_lower_case_text(text: str) -> None:
     for end in range(len(text) + 1):
         fast, plain = participants._role_of(text[:end]), rules()["role_of"].search(text[:end])
         assert (fast and (fast.span(), fast.group(0).lower())) == (plain and (plain.span(), plain.group(0).lower()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_word_end_from_the_right_is_the_word_end(text: str) -> None:
+    words = meetings._LEFT_WORDS.findall(text)
+    for k in range(len(words)):
+        assert meetings._word_end_from_right(text, words, k) == meetings._nth_word_end(text, words, k)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_places_without_town_words_need_no_town_search(text: str) -> None:
+    if not meetings._may_name_town(text, 0, len(text)):
+        assert meetings.find_places(text, towns=False) == meetings.find_places(text)
+        assert meetings._may_have_places(text, 0, len(text), False) == meetings._may_have_places(text, 0, len(text))

@@ -97,9 +97,10 @@ class PlaceMention:
     end: int
 
 
-def find_places(text: str, start: int = 0, end: int | None = None) -> list[PlaceMention]:
+def find_places(text: str, start: int = 0, end: int | None = None, towns: bool = True) -> list[PlaceMention]:
     """Places in ``text[start:end]`` that can be where a meeting is ("in Geneva", "at the Kremlin",
-    "the Riyadh talks")."""
+    "the Riyadh talks"). ``towns=False`` says the whole text holds no "city of"-like words (a test
+    made once per article), so none is looked for."""
     table = venues()
     out = []
     stop = len(text) if end is None else end
@@ -115,7 +116,7 @@ def find_places(text: str, start: int = 0, end: int | None = None) -> list[Place
                 continue
         if _MEETING_NOUN_AFTER.match(after) or _HOSTS_AFTER.match(after) or _placed_by_preposition(text, m_start):
             out.append(PlaceMention(venue.place, venue.kind, v_start, v_end))
-    if _may_name_town(text, start, stop):
+    if towns and _may_name_town(text, start, stop):
         for m in _TOWN_OF.finditer(text, start, stop):
             if _unlisted_town(m.group(1)) and _placed_by_preposition(text, m.start(1)):
                 out.append(PlaceMention(m.group(1), "city", m.start(1), m.end(1)))
@@ -198,7 +199,7 @@ def _placed_by_preposition(text: str, start: int) -> bool:
     if k < 0 or skipped > 6:
         return False
     # the text up to and including the preposition must not be "told reporters at", "war in"...
-    upto = left[:_nth_word_end(left, words, k)]
+    upto = left[:_word_end_from_right(left, words, k)]
     # "met on the sidelines of a forum in Antalya": the forum is where a meeting was held
     return not _rules()["blocker"].search(upto[-50:]) or "sideline" in upto.lower()
 
@@ -208,6 +209,17 @@ def _nth_word_end(left: str, words: list[str], k: int) -> int:
     for j in range(k + 1):
         pos = left.find(words[j], pos) + len(words[j])
     return pos
+
+
+def _word_end_from_right(left: str, words: list[str], k: int) -> int:
+    """Where word ``k`` of ``left`` (``words``: its ``_LEFT_WORDS`` tokens) ends, found from the right:
+    the same as :func:`_nth_word_end`, with one step per word after it (usually none). Between and
+    after the tokens stand only characters no token holds, so the last occurrence of a token before
+    the next token's start is the token itself."""
+    pos = len(left)
+    for j in range(len(words) - 1, k - 1, -1):
+        pos = left.rfind(words[j], 0, pos)
+    return pos + len(words[k])
 
 
 
@@ -341,13 +353,13 @@ def _starts_any(low: str, starts: list[int], index: int, words: tuple[str, ...])
     return any(w in window and low.find(w, begin, stop + len(w) - 1) >= 0 for w in words)
 
 
-def _may_have_places(text: str, start: int, stop: int) -> bool:
+def _may_have_places(text: str, start: int, stop: int, towns: bool = True) -> bool:
     """False when :func:`find_places` surely finds nothing in ``text[start:stop]`` (no venue alias,
-    no "city of X"): a cheap test before costlier ones."""
+    no "city of X"): a cheap test before costlier ones. ``towns`` as in :func:`find_places`."""
     rules = _rules()
     if (rules["venue_alias"] or rules["venue"]).search(text, start, stop):
         return True
-    return _may_name_town(text, start, stop) and _TOWN_OF.search(text, start, stop) is not None
+    return towns and _may_name_town(text, start, stop) and _TOWN_OF.search(text, start, stop) is not None
 
 
 def _may_name_town(text: str, start: int, stop: int) -> bool:
@@ -397,6 +409,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     # Before the first sentence with a meeting word there is no meeting to continue or caption: start
     # there. A sentence's mentions, and those of the last sentence before it that has any, are read
     # only for the few sentences that get past the gates.
+    towns = _may_name_town(text, 0, len(text))  # ("city of X" words anywhere: else none is looked for)
     for index in range(min(with_trigger), len(sentences)):
         sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
@@ -405,8 +418,8 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         in_reach = current is not None and index - current_index <= CONTINUATION_REACH
         # (the cheap half of the caption test, then the venue pattern, then the costly half)
         may_caption = not may_trigger and bool(meetings) and (line := _caption_line(text, sentence)) is not None \
-            and _may_have_places(text, sentence.start, sentence.end) and _reads_as_caption(line)
-        s_places = find_places(text, sentence.start, sentence.end) if may_trigger or may_caption else []
+            and _may_have_places(text, sentence.start, sentence.end, towns) and _reads_as_caption(line)
+        s_places = find_places(text, sentence.start, sentence.end, towns) if may_trigger or may_caption else []
         may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
         if not s_places:
             may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
