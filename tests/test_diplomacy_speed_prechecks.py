@@ -282,3 +282,13 @@ def test_places_without_town_words_need_no_town_search(text: str) -> None:
     if not meetings._may_name_town(text, 0, len(text)):
         assert meetings.find_places(text, towns=False) == meetings.find_places(text)
         assert meetings._may_have_places(text, 0, len(text), False) == meetings._may_have_places(text, 0, len(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS + ["he", "He", "SHE", "she's", "the", "\u212a"]), max_size=16).map(" ".join))
+def test_pronoun_on_lower_case_text(text: str) -> None:
+    from toolkit import participants
+
+    plain = participants._PRONOUN.search(text)
+    fast = participants._PRONOUN_LOW.search(text.lower()) if participants.case_safe(text) else plain
+    assert (fast and fast.span()) == (plain and plain.span())

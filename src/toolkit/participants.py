@@ -20,6 +20,7 @@ _COMMENTS = re.compile(r"^(?:,[^,]{0,40},)?\s+(?:has |had |also |later |then )?(
                        r"ridiculed|derided)\b(?=[^.,;]{0,40}\b(?:meeting|summit|talks|negotiations)\b)")
 _NAME_AFTER = re.compile(r"\s+[A-Z][a-z]|['\u2019]s\b")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_PRONOUN_LOW = re.compile(_PRONOUN.pattern)  # the same, for lower-cased text (see meeting_rules.case_safe)
 #: "told the Paris gathering": the speaker addressed the meeting, so took part in it.
 _ADDRESSED_MEETING = re.compile(r"^\s+(?:the|a|an)\s+(?!(?:news|press)\b)(?:[\w-]+\s+){0,2}(?:gathering|meeting|summit|talks|conference|"
                                 r"session|delegates|delegations|leaders)\b", re.IGNORECASE)
@@ -71,7 +72,7 @@ def participants(text: str, span: tuple[int, int], sentence: Sentence, mentions:
         if sentence.start <= m.start < a and _SPEAKER_AFTER_TALKS.match(text, m.end, b):
             out.append(m)
     out.extend(_role_references(clause, a, named))
-    pronoun = _PRONOUN.search(clause)
+    pronoun = _PRONOUN_LOW.search(clause.lower()) if case_safe(clause) else _PRONOUN.search(clause)  # (same offsets)
     if pronoun and _acting_pronoun(clause[pronoun.end():]) \
             and not any(x <= a + pronoun.start() < y for x, y in excluded):
         before = [m for m in mentions if sentence.start <= m.start < a + pronoun.start()]
