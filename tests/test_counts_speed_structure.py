@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import weapons
-from toolkit.count_rules import _alt, compiled
+from toolkit.count_rules import _alt, compiled, normalise
 from toolkit.weapons import rules
 
 _MODIFIER_PIECES = ["cruise", "Cruise", "ballistic", "air-launched", "air", "launched", "and", "or", "guided",
@@ -180,3 +180,19 @@ def test_glued_scan_from_the_stop_is_the_glued_pattern(text):
     from toolkit import counts
     assert [(m.start() - 2, m.end()) for m in counts._GLUED_AT_STOP.finditer(text)] == \
         [m.span() for m in counts._GLUED.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Russia", "launched", "LAUNCHED", "fired", "shot", "down", "shot  down", "a total of",
+                                 "refired", "re-fired", "fire-", "50", "drones", "sent", "used", ",", ".", "(", "-",
+                                 "x"]), max_size=15).map(lambda w: " ".join(w).strip()), st.integers(min_value=0, max_value=120))
+def test_trigger_scan_from_the_gap_is_the_boundary_scan(s, until):
+    """Triggers found with the character before them are those found with ``\\b(?<!-)``."""
+    rules = compiled()
+    assert rules.before_after_gap is not None
+    plain = []
+    for m in rules.before_lower.finditer(s.lower()):
+        if m.end() > until:
+            break
+        plain.append((m.start(), m.end(), rules.before_event[normalise(m.group("t"))]))
+    assert rules.before_in(s, until) == plain

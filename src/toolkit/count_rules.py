@@ -27,6 +27,10 @@ class CountRules:
 
     before: re.Pattern  # group "t": a trigger preceding the counted phrase
     before_lower: re.Pattern  # ``before`` for lower-cased ASCII text (no IGNORECASE: faster); see before_in
+    #: ``before_lower`` with the character before the trigger in place of ``\b(?<!-)``: the engine skips
+    #: the letters of a text in C to the few places a word can begin (None unless every trigger
+    #: begins with a word character, where ``\b`` means "no word character before")
+    before_after_gap: re.Pattern | None
     before_event: dict[str, str]
     after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
     after_event: dict[str, str]
@@ -94,6 +98,14 @@ class CountRules:
         if until is None or not s.isascii():
             return [(m.start(), m.end(), self.before_event[normalise(m.group("t"))]) for m in self.before_iter(s)]
         found = []
+        if self.before_after_gap is not None:
+            # the same matches, each with the character before it (a space put before the text
+            # stands for its start): positions are one more than in the text itself
+            for m in self.before_after_gap.finditer(" " + s.lower()):
+                if m.end() - 1 > until:
+                    break  # the matches do not overlap: every later one ends later
+                found.append((m.start("t") - 1, m.end() - 1, self.before_event[normalise(m.group("t"))]))
+            return found
         for m in self.before_lower.finditer(s.lower()):
             if m.end() > until:
                 break  # the matches do not overlap: every later one ends later
@@ -190,6 +202,8 @@ def compiled() -> CountRules:
     return CountRules(
         before=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
         before_lower=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])"),
+        before_after_gap=re.compile(rf"[^\w-](?P<t>{_alt(before_event)})(?![\w-])")
+        if all(re.match(r"\w", str(p).strip()) for p in before_event) else None,
         before_event=before_event,
         after=after,
         after_event=after_event,
