@@ -205,3 +205,11 @@ def test_word_matches_is_finditer(text: str, cut_a: int, cut_b: int) -> None:
         expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
         assert word_matches(pattern, low, start, end) == expected
         assert word_matches(pattern, low) == [(m.start(), m.end(), m.group()) for m in pattern.finditer(low)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80) | texts)
+def test_capitalised_words_of_ascii_text(text: str) -> None:
+    """On ASCII text the one-range class finds the capitalised words the full class finds."""
+    if text.isascii():
+        assert places._CAPITALISED_ASCII.findall(text) == places._CAPITALISED.findall(text)

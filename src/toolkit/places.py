@@ -59,6 +59,9 @@ def _float(cell: str) -> float | None:
 # no look-behind: \w* takes every letter after the capital, so a match never starts inside a word
 # that an earlier match began (and a pattern opening with a character class is scanned ~2x faster)
 _CAPITALISED = re.compile(r"[A-ZĆŁŚŹŻČŠŽ]\w*(?:-\w+)*")
+# the same on ASCII text, where the other capitals cannot occur: a class of one range is checked in
+# fewer steps than one with eight more letters (``re`` tests every character of the text against it)
+_CAPITALISED_ASCII = re.compile(r"[A-Z]\w*(?:-\w+)*")
 _NEXT_WORDS = re.compile(r"(?: [^\W\d_]+(?:-[^\W\d_]+)*){1,3}")
 
 
@@ -117,7 +120,8 @@ def _name_matches(text: str) -> list[tuple[int, int, str]]:
     """
     index = _gazetteer()
     spellings, starts = index.spellings, index.multiword_starts
-    known = [w for w in set(_CAPITALISED.findall(text)) if w in spellings or w in starts]
+    capitalised = _CAPITALISED_ASCII if text.isascii() else _CAPITALISED
+    known = [w for w in set(capitalised.findall(text)) if w in spellings or w in starts]
     if not known:
         return []
     positions = []
