@@ -196,3 +196,18 @@ def test_trigger_scan_from_the_gap_is_the_boundary_scan(s, until):
             break
         plain.append((m.start(), m.end(), rules.before_event[normalise(m.group("t"))]))
     assert rules.before_in(s, until) == plain
+
+
+_SIDE_PIECES = ["ukraine", "ukraine's", "ukrainian", "kyiv", "russia", "russian", "moscow", "kremlin", "-russia",
+                "pro-russian", "x", ",", ".", "(", "\u00e9", "\u0439", "_", "1", "  ", "\n", "\u017fx"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_SIDE_PIECES), max_size=10).map(lambda w: " ".join(w).strip()),
+       st.lists(st.sampled_from(_SIDE_PIECES), max_size=10).map("".join))
+def test_side_cue_scan_from_the_gap_is_the_boundary_scan(spaced, glued):
+    rules = compiled()
+    for lower in (spaced, glued):
+        for plain, gap in ((rules.ukraine_cue, rules.ukraine_cue_after_gap), (rules.russia_cue, rules.russia_cue_after_gap)):
+            assert gap is not None
+            assert [m.end() for m in plain.finditer(lower)] == [m.end() - 1 for m in gap.finditer(" " + lower)]

@@ -27,10 +27,7 @@ class CountRules:
 
     before: re.Pattern  # group "t": a trigger preceding the counted phrase
     before_lower: re.Pattern  # ``before`` for lower-cased ASCII text (no IGNORECASE: faster); see before_in
-    #: ``before_lower`` with the character before the trigger in place of ``\b(?<!-)``: the engine skips
-    #: the letters of a text in C to the few places a word can begin (None unless every trigger
-    #: begins with a word character, where ``\b`` means "no word character before")
-    before_after_gap: re.Pattern | None
+    before_after_gap: re.Pattern | None  # ``before_lower`` read from the character before (see _after_gap)
     before_event: dict[str, str]
     after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
     after_event: dict[str, str]
@@ -44,6 +41,8 @@ class CountRules:
     cumulative_lower: re.Pattern | None  # ``cumulative`` for lower-cased ASCII text (None if not sound)
     ukraine_cue: re.Pattern  # lower-case: search lower-cased text (about twice as fast as IGNORECASE)
     russia_cue: re.Pattern  # lower-case
+    ukraine_cue_after_gap: re.Pattern | None  # ``ukraine_cue`` read from the character before (see _after_gap)
+    russia_cue_after_gap: re.Pattern | None
     russian_claim: re.Pattern
     russian_claim_lower: re.Pattern | None  # ``russian_claim`` for lower-cased ASCII text (None if not sound)
     over_russia: re.Pattern  # "over Bryansk region" right after a phrase
@@ -202,8 +201,7 @@ def compiled() -> CountRules:
     return CountRules(
         before=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])", re.IGNORECASE),
         before_lower=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])"),
-        before_after_gap=re.compile(rf"[^\w-](?P<t>{_alt(before_event)})(?![\w-])")
-        if all(re.match(r"\w", str(p).strip()) for p in before_event) else None,
+        before_after_gap=_after_gap(before_event, "t"),
         before_event=before_event,
         after=after,
         after_event=after_event,
@@ -217,6 +215,8 @@ def compiled() -> CountRules:
         cumulative_lower=_lower_variant(_cumulative_re(data["cumulative_cues"])),
         ukraine_cue=_lower_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_lower_words(data["attacker_cues"]["russia"]),
+        ukraine_cue_after_gap=_after_gap(data["attacker_cues"]["ukraine"]),
+        russia_cue_after_gap=_after_gap(data["attacker_cues"]["russia"]),
         russian_claim=_words(data["russian_claim_sources"]),
         russian_claim_lower=lower_case_variant(_words(data["russian_claim_sources"])),
         over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
@@ -232,6 +232,19 @@ def compiled() -> CountRules:
         source=source,
         source_labels=source_labels,
     )
+
+
+def _after_gap(phrases, group: str | None = None) -> re.Pattern | None:
+    """``\\b(?<!-)(?:phrases)(?![\\w-])`` for lower-cased text, written to begin at the character
+    before the phrase (``[^\\w-]``; search " " + text, positions one more): the engine then skips
+    the letters of a text in C to the few places a word can begin, instead of testing ``\\b`` at
+    every one. The same matches, one to one, when every phrase begins and ends with a word character
+    (then ``\\b`` there means "no word character before", and no match can begin where another ends);
+    else None."""
+    if not all(re.match(r"\w", str(p).strip()) and re.search(r"\w$", str(p).strip()) for p in phrases):
+        return None
+    body = f"(?P<{group}>{_alt(phrases)})" if group else f"(?:{_alt(phrases)})"
+    return re.compile(rf"[^\w-]{body}(?![\w-])")
 
 
 def _source_pattern(sources: dict[str, list[str]]) -> tuple[re.Pattern, dict[str, str]]:

@@ -59,7 +59,12 @@ class ArticleState:
         """(Ukrainian cue, Russian cue) of the current sentence, read once."""
         if self.current not in self._cues:
             lower = s.lower()
-            self._cues[self.current] = (bool(rules.ukraine_cue.search(lower)), bool(rules.russia_cue.search(lower)))
+            if rules.ukraine_cue_after_gap is not None and rules.russia_cue_after_gap is not None:
+                padded = " " + lower  # the same answers, scanned from the character before a word
+                self._cues[self.current] = (bool(rules.ukraine_cue_after_gap.search(padded)),
+                                            bool(rules.russia_cue_after_gap.search(padded)))
+            else:
+                self._cues[self.current] = (bool(rules.ukraine_cue.search(lower)), bool(rules.russia_cue.search(lower)))
         return self._cues[self.current]
 
     @property
