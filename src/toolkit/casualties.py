@@ -104,7 +104,7 @@ _NEEDED_WORDS = tuple(dict.fromkeys(word for groups in _NEEDED.values() for grou
 
 def _words_in(text: str) -> frozenset[str]:
     """The words of _NEEDED that occur in ``text``."""
-    return frozenset(word for word in _NEEDED_WORDS if word in text)
+    return frozenset(filter(text.__contains__, _NEEDED_WORDS))
 
 
 def _may_match(name: str, text: str, words: frozenset[str] | None = None) -> bool:

@@ -187,7 +187,7 @@ def _weapons_over(kind: SentenceKind) -> bool:
 
 def _outage_hint(text: str) -> bool:
     low = text.lower()
-    return any(word in low for word in _OUTAGE_WORDS) and bool(_OUTAGE_HINT.search(text))
+    return any(map(low.__contains__, _OUTAGE_WORDS)) and bool(_OUTAGE_HINT.search(text))
 
 
 def _launch_hint(text: str) -> bool:
@@ -195,14 +195,14 @@ def _launch_hint(text: str) -> bool:
     then plain lower-casing)."""
     if text.isascii():
         low = text.lower()
-        return any(word in low for word in _LAUNCH_WORDS)
+        return any(map(low.__contains__, _LAUNCH_WORDS))
     return bool(_LAUNCH_HINT.search(text))
 
 
 def _may_deny(text: str) -> bool:
     """Whether ``text`` holds a word _DENIAL needs (a cheap pre-check)."""
     low = text.lower()
-    return any(word in low for word in ("no ", "not ", "never", "neither"))
+    return any(map(low.__contains__, ("no ", "not ", "never", "neither")))
 
 
 def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...] | list[PlaceMention]) -> list[str]:
@@ -388,7 +388,7 @@ def _not_target(text: str, low: str, start: int, end: int) -> bool:
     """_NOT_TARGET_BEFORE in ``text[start:end]`` ("sheltered in", "launched from"); skipped when the
     (ASCII) words lack "shelter", "hid", "refuge" and "from", one of which every match holds."""
     window = low[start:end]
-    if window.isascii() and not any(word in window for word in _NOT_TARGET_WORDS):
+    if window.isascii() and not any(map(window.__contains__, _NOT_TARGET_WORDS)):
         return False
     return bool(_NOT_TARGET_BEFORE.search(text, start, end))
 

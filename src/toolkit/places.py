@@ -223,7 +223,7 @@ def _region_of(place: Place | None) -> Place | None:
 
 def _regions_of(text: str) -> bool:
     """Whether ``text`` ends with "regions of (the)" (a pre-check by ``str.find`` first)."""
-    return any(word in text for word in _REGIONS_OF_WORDS) and bool(_REGIONS_OF.search(text))
+    return any(map(text.__contains__, _REGIONS_OF_WORDS)) and bool(_REGIONS_OF.search(text))
 
 
 def find_places(text: str) -> list[PlaceMention]:
