@@ -55,7 +55,7 @@ class CountRules:
     home: re.Pattern
     home_lower: re.Pattern | None  # ``home`` for lower-cased ASCII text (None if not sound)
     source: re.Pattern  # lower-case; the first match in a sentence wins (see source_of)
-    source_labels: dict[str, str]  # group name -> label; or, when ``source`` has no groups, phrase -> label
+    source_labels: dict[str, str]  # group name -> label; or, when ``source`` is a tree (group "src"), phrase -> label
 
     def before_iter(self, s: str) -> Iterator[re.Match]:
         """``before.finditer(s)``, same spans and same words up to case.
@@ -84,12 +84,11 @@ class CountRules:
 
     def source_of(self, lower: str) -> str | None:
         """The label of the first source named in lower-cased text, if any."""
+        if "src" in self.source.groupindex:  # the prefix tree, read from the character before a word
+            found = self.source.search(" " + lower)
+            return self.source_labels[" ".join(found.group("src").split())] if found else None
         found = self.source.search(lower)
-        if found is None:
-            return None
-        if found.lastgroup is not None:
-            return self.source_labels[found.lastgroup]
-        return self.source_labels[" ".join(found.group(0).split())]
+        return self.source_labels[found.lastgroup] if found else None
 
     def before_in(self, s: str, until: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, event) of every "before" trigger in ``s`` (with ``until``: of every one that ends
@@ -248,9 +247,10 @@ def _after_gap(phrases, group: str | None = None) -> re.Pattern | None:
 
 
 def _source_pattern(sources: dict[str, list[str]]) -> tuple[re.Pattern, dict[str, str]]:
-    """The source phrases as one prefix tree, with a phrase -> label table (about twice as fast as a
-    named group per label). Sound when no two phrases of different labels can match at one place:
-    one would be the other plus a space or punctuation ("air force" and "air force command").
+    """The source phrases as one prefix tree (group "src", read from the character before the phrase,
+    see :func:`_after_gap`), with a phrase -> label table (about twice as fast as a named group per
+    label). Sound when no two phrases of different labels can match at one place: one would be the
+    other plus a space or punctuation ("air force" and "air force command").
     Else one named group per label, in the file's order (the first label that matches wins)."""
     labels: dict[str, str] = {}
     for label, phrases in sources.items():
@@ -259,8 +259,9 @@ def _source_pattern(sources: dict[str, list[str]]) -> tuple[re.Pattern, dict[str
     clash = any(q != p and q.startswith(p) and not re.match(r"[\w-]", q[len(p)]) and labels[p] != labels[q]
                 for p in labels for q in labels)
     duplicate = len(labels) != sum(len({" ".join(str(x).lower().split()) for x in ps}) for ps in sources.values())
-    if not (clash or duplicate):
-        return re.compile(rf"\b(?<!-)(?:{_alt(labels)})(?![\w-])"), labels
+    tree = _after_gap(labels, "src")
+    if not (clash or duplicate) and tree is not None:
+        return tree, labels
     groups = "|".join(rf"(?P<s{n}>{_alt(phrases)})" for n, phrases in enumerate(sources.values()))
     return re.compile(rf"\b(?<!-)(?:{groups})(?![\w-])"), {f"s{n}": label for n, label in enumerate(sources)}
 
