@@ -114,6 +114,12 @@ def _may_match(name: str, text: str, words: frozenset[str] | None = None) -> boo
     return all(not words.isdisjoint(group) for group in _NEEDED[name])
 
 
+@lru_cache(maxsize=1024)
+def _may_match_all(words: frozenset[str]) -> tuple[str, ...]:
+    """The patterns (in :func:`_patterns` order) that may match a text holding ``words`` of _NEEDED."""
+    return tuple(name for name in _patterns() if _may_match(name, "", words))
+
+
 _CHILDREN = re.compile(
     rf"\s*,?\s*(?:including|among them|among whom|of whom|among the (?:injured|wounded|dead|victims))\s+"
     rf"(?P<n>{NUMBER_PATTERN}|a|an|one)\s+(?:children|child|minors?|kids?|teenagers?|boys?|girls?)")
@@ -142,9 +148,9 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
     military = rules().military_nouns
     words = _words_in(text)
     found: list[tuple[int, int, str, re.Match[str], int, str]] = []
-    for name, pattern in _patterns().items():
-        if not _may_match(name, text, words):
-            continue  # the pattern's verb (or noun) is missing
+    patterns = _patterns()
+    for name in _may_match_all(words):  # the others miss their verb (or noun)
+        pattern = patterns[name]
         is_list = name.endswith("list")
         # a pattern opening with its needed word cannot match before the first of them
         start = min(text.find(w) for w in _NEEDED[name][0] if w in words) if name in _OPENS_WITH_NEEDED else 0
