@@ -31,6 +31,7 @@ _AUX = (r"(?:were|was|have|has|had|been|being|are|is|also|so|far|reportedly|late
         r"seriously|severely|slightly|critically|lightly|fatally|confirmed|now|then|known|reported|to)")
 
 
+@lru_cache(maxsize=256)
 def _kind(word: str) -> str:
     word = word.lower()
     if word.startswith("number of"):

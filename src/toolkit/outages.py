@@ -70,6 +70,12 @@ _ARTICLE = re.compile(r"^(?:a|the)\s+")
 
 
 def _services(words: str) -> list[str]:
+    """The services named in ``words`` ("power and heat"), in order, each once."""
+    return list(_services_of(words))
+
+
+@lru_cache(maxsize=1024)
+def _services_of(words: str) -> tuple[str, ...]:
     services = rules().services
     found = []
     for word in _SERVICE_SEP.split(words.lower()):
@@ -77,7 +83,7 @@ def _services(words: str) -> list[str]:
         service = services.get(word)
         if service and service not in found:
             found.append(service)
-    return found
+    return tuple(found)
 
 
 # Words one of which every match of a pattern holds (checked before running the pattern): the verbs of
@@ -138,7 +144,7 @@ def find_outages(text: str) -> list[dict[str, Any]]:
                 continue
             words = m.groupdict().get("svc") or m.groupdict().get("svc2")
             if words:
-                services = _services(words)
+                services = _services_of(words)
             else:  # "... without heat and a further 900 were left in the dark": the figure before's service
                 services = [out[-1]["service"]] if out and pattern is disconnected and not has_unit else ["power"]
             qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
