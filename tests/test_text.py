@@ -45,3 +45,18 @@ def test_text_spans_always_index_the_text(text):
         assert text[sentence.start:sentence.end] == sentence.text
     for value, start, end in find_numbers(text):
         assert value == parse_number(text[start:end])
+
+
+_NUMBERISH = st.lists(st.sampled_from(list("0123456789 ,.-^_aAbtwonehundrdzsixvfy\n") +
+                                     ["one", "twenty", "dozen", "hundred", "and", "thousand", "a ", "Seven"]),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=300)
+@given(st.one_of(_NUMBERISH, st.text(alphabet=st.characters(max_codepoint=127), max_size=120)))
+def test_text_find_numbers_gap_scan_equals_word_boundary_scan(sentence):
+    """The fast scan (the character before a number) finds the numbers \\b finds, at the same offsets."""
+    low = sentence.lower()
+    plain = [(m.group(0), *m.span()) for m in text_module._NUMBER_LOWER_RE.finditer(low)]
+    gapped = [(m.group(0)[1:], m.start(), m.end() - 1) for m in text_module._NUMBER_AFTER_GAP_RE.finditer(" " + low)]
+    assert gapped == plain
