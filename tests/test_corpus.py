@@ -482,3 +482,18 @@ def test_corpus_load_tolerates_schema_drift_and_a_bad_pointer(tmp_path, fake_ext
     (tmp_path / "ds" / "CURRENT").write_text("../../elsewhere\n", encoding="utf-8")
     assert corpus.current_snapshot(tmp_path / "ds") is None
     assert corpus.load_dataset(tmp_path / "ds")["articles"].empty
+
+
+def test_corpus_dropping_from_a_segment_with_a_missing_file_warns_and_goes_on(tmp_path, fake_extractor, caplog):
+    src = tmp_path / "in"
+    for i in range(8):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    segment = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"][0]
+    (tmp_path / "ds" / "segments" / segment["name"] / "places.parquet").unlink()  # damaged by hand
+    (src / "a04.txt").unlink()
+    with caplog.at_level("WARNING"):
+        summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert summary.removed == 1 and "places.parquet: missing" in caplog.text
+    tables = corpus.load_dataset(tmp_path / "ds")
+    assert "a04" not in set(tables["strike_counts"]["article_id"]) and len(tables["places"]) == 0

@@ -447,7 +447,12 @@ def _drop_from_segment(out_dir: Path, segment: dict[str, Any], survivors: list[s
     folder = out_dir / "segments" / segment["name"]
     rows = {}
     for table in FACT_TABLES:
-        ids = pd.read_parquet(folder / f"{table}.parquet", columns=["article_id"])["article_id"]
+        file = folder / f"{table}.parquet"
+        if not file.exists():  # left out on reading too (see _read_table)
+            log.warning("%s: missing; its rows are left out (rerun the parse with --full)", file)
+            rows[table] = 0
+            continue
+        ids = pd.read_parquet(file, columns=["article_id"])["article_id"]
         rows[table] = segment["rows"].get(table, 0) - int(ids.isin(gone).sum())
     return {**segment, "articles": survivors, "dropped": dropped, "rows": rows}
 
