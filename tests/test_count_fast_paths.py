@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from toolkit import count_items, weapons
 from toolkit.count_events import _NEGATED, _NEGATED_ENDS, _SALVO_OF, _SALVO_OF_ENDS, _WITH, _WITH_ENDS, tail, tail_search
-from toolkit.count_rules import _lower_variant, compiled, normalise
+from toolkit.count_rules import compiled, normalise
 from toolkit.count_state import ArticleState
 from toolkit.text import split_sentences
 
@@ -71,9 +71,9 @@ def test_trigger_scan_is_the_ignorecase_scan(s, until):
         assert [t for t in listed if t[1] <= until] == [t for t in rules.before_in(s) if t[1] <= until]
 
 
-def test_lower_variant_only_for_lower_case_sources():
-    assert _lower_variant(re.compile(r"\bsince\s+\d+", re.IGNORECASE)) is not None
-    assert _lower_variant(re.compile(r"\S+ since", re.IGNORECASE)) is None
+def test_lower_case_variant_only_for_lower_case_sources():
+    assert weapons.lower_case_variant(re.compile(r"\bsince\s+\d+", re.IGNORECASE)) is not None
+    assert weapons.lower_case_variant(re.compile(r"\S+ since", re.IGNORECASE)) is None
     cumulative = compiled().cumulative
     fast = compiled().cumulative_lower
     for s in ["Russia has fired 500 drones This Week", "since May 2024, 40 missiles", "over the past SIX days"]:

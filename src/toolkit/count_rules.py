@@ -211,7 +211,7 @@ def compiled() -> CountRules:
         qualifier_of=qualifier_of,
         qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),
         cumulative=_cumulative_re(data["cumulative_cues"]),
-        cumulative_lower=_lower_variant(_cumulative_re(data["cumulative_cues"])),
+        cumulative_lower=lower_case_variant(_cumulative_re(data["cumulative_cues"])),
         ukraine_cue=_lower_words(data["attacker_cues"]["ukraine"]),
         russia_cue=_lower_words(data["attacker_cues"]["russia"]),
         ukraine_cue_after_gap=_after_gap(data["attacker_cues"]["ukraine"]),
@@ -219,7 +219,7 @@ def compiled() -> CountRules:
         russian_claim=_words(data["russian_claim_sources"]),
         russian_claim_lower=lower_case_variant(_words(data["russian_claim_sources"])),
         over_russia=re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE),
-        over_russia_lower=_lower_variant(
+        over_russia_lower=lower_case_variant(
             re.compile(rf"[^.;:]{{0,30}}?\b(?:over|above|in)\s+(?:the\s+)?(?:{regions})", re.IGNORECASE)),
         aid=_lower_words(data["aid_cues"]),
         aid_hints=literal_hints(data["aid_cues"]),
@@ -278,14 +278,6 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
-def _lower_variant(pattern: re.Pattern) -> re.Pattern | None:
-    """The IGNORECASE ``pattern`` without the flag, for lower-cased ASCII text: the same matches at
-    the same places when its source has no upper-case letter (no literal to fold, no \\S, \\W, \\D or \\B).
-    None when it has one."""
-    source = pattern.pattern
-    return re.compile(source) if source == source.lower() else None
-
-
 def normalise(phrase: str) -> str:
     """A matched trigger or qualifier as a lookup key (lower case, single spaces); cached, as the
     matched phrases are few."""
