@@ -156,6 +156,7 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
         # a pattern opening with its needed word cannot match before the first of them
         start = min(text.find(w) for w in _NEEDED[name][0] if w in words) if name in _OPENS_WITH_NEEDED else 0
         for m in pattern.finditer(text, start):
+            count: int | None
             if is_list:
                 # "a woman and her two children": 1 + 2
                 count = sum((parse_number(n) if n and w in ("his", "her", "their") else None)

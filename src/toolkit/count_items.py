@@ -274,8 +274,8 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
                 _apply(outer, phrase, bool(of.group("det")), state, items, total)
             elif _REDUCED.match(s, total_end):
                 outer.weapon_class, outer.model, outer.attacker = _antecedent(s, item.start, state, items)
-            elif _TARGETS.match(s, total_end) and immediate_trigger(s, item.start) == "intercepted":
-                outer.weapon_class, outer.phrase_end = "weapon", _TARGETS.match(s, total_end).end()
+            elif (targets := _TARGETS.match(s, total_end)) and immediate_trigger(s, item.start) == "intercepted":
+                outer.weapon_class, outer.phrase_end = "weapon", targets.end()
             else:
                 return None
             item.weapon_class, item.model, item.attacker = outer.weapon_class, outer.model, outer.attacker

@@ -88,7 +88,7 @@ class CountRules:
             found = self.source.search(" " + lower)
             return self.source_labels[" ".join(found.group("src").split())] if found else None
         found = self.source.search(lower)
-        return self.source_labels[found.lastgroup] if found else None
+        return self.source_labels[found.lastgroup or ""] if found else None
 
     def before_in(self, s: str, until: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, event) of every "before" trigger in ``s`` (with ``until``: of every one that ends
@@ -149,10 +149,10 @@ def validate(data: dict) -> None:
     for event, spec in data["events"].items():
         for side in ("before", "after"):
             for phrase in spec[side] or []:
-                key = (side, str(phrase).lower())
-                if key in seen and seen[key] != event:
-                    raise DataFileError(f"{name}: trigger {phrase!r} ({side}) is both {seen[key]} and {event}")
-                seen[key] = event
+                trigger = (side, str(phrase).lower())
+                if trigger in seen and seen[trigger] != event:
+                    raise DataFileError(f"{name}: trigger {phrase!r} ({side}) is both {seen[trigger]} and {event}")
+                seen[trigger] = event
 
 
 #: characters at which ``after`` cannot begin (it begins with a comma, a space, a quote, "(", a filler

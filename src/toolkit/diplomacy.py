@@ -127,8 +127,8 @@ def extract_plans(sentences: list[Sentence]) -> list[dict[str, Any]]:
 _NUMBER_RE = re.compile(rf"^(?:{NUMBER_PATTERN})$", re.IGNORECASE)
 
 
-def _points(raw: str) -> int | None:
-    if not _NUMBER_RE.match(raw):
+def _points(raw: str | None) -> int | None:
+    if raw is None or not _NUMBER_RE.match(raw):
         return None
     value = parse_number(raw)
     return value if value is not None and 1 < value <= MAX_PLAN_POINTS else None
@@ -136,16 +136,16 @@ def _points(raw: str) -> int | None:
 
 def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
     """Positions and sticking points (territory, NATO membership, army size...) in diplomacy sentences."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     rules = _plan_rules()
     words = rules["position_words"]
-    fast = rules["positions_low"] is not None and _DIPLOMACY_WORDS_LOW is not None
+    words_low = _DIPLOMACY_WORDS_LOW if rules["positions_low"] is not None else None
     for sentence in sentences:
         low = sentence.text.lower()
         if not any(map(low.__contains__, words)):
             continue
-        if fast and case_safe(sentence.text):  # the same matches on the lower-cased text, faster
-            if not _DIPLOMACY_WORDS_LOW.search(low):
+        if words_low is not None and case_safe(sentence.text):  # the same matches on the lower-cased text, faster
+            if not words_low.search(low):
                 continue
             matches = rules["positions_low"].finditer(low)
         else:
@@ -205,7 +205,7 @@ def diplomacy_facts(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
         names = meetings.setdefault(row["place"], [])
         if row["person_name"] not in names:
             names.append(row["person_name"])
-    plans = []
+    plans: list[Any] = []
     for row in tables.get("plans", []):
         if row["points"] not in [p["points"] for p in plans]:
             plans.append({"points": row["points"]})

@@ -100,7 +100,7 @@ def factored(fragments: list[str], depth: int = 3) -> str:
 
 def first_chars(fragments: list[str]) -> str:
     """A lookahead on the letters the fragments can start with (a cheap pre-check per word)."""
-    chars = set()
+    chars: set[str] = set()
     for fragment in fragments:
         for expanded in expand_leading(lower_fragment(fragment)):
             head = expanded[:1]

@@ -361,7 +361,7 @@ def _strike_positions(low: str, start: int, end: int) -> tuple[list[int], int]:
     military facilities" counts the plant only."""
     found = triggers_in(low, start, end)
     if found is not None:  # the matches of the article's scan (classify_spans)
-        positions = []
+        positions: list[Any] = []
         for at, bit in found:
             if bit == _HYPOTHETICAL:
                 return positions, at if positions else end

@@ -57,8 +57,8 @@ def place_parents() -> dict[str, set[str]]:
 
 
 try:  # the parser of the re module, to read which texts a rule can match (Python 3.11+, then older)
-    from re import _constants as _sre_constants
-    from re import _parser as _sre_parse
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parse  # type: ignore[no-redef]
@@ -85,6 +85,7 @@ def _strings(items: list[Any]) -> list[str] | None:
     c = _sre_constants
     out = [""]
     for op, av in items:
+        options: list[str] | None
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero width
         if op is c.LITERAL:
@@ -222,6 +223,7 @@ def _heads(items: list[Any], size: int) -> set[str] | None:
     for op, av in items:
         if all(len(x) >= size for x in out):
             return out  # what follows cannot change the first characters
+        options: set[str] | None
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
             continue  # zero width
         if op is c.LITERAL:

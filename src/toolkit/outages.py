@@ -146,7 +146,7 @@ def find_outages(text: str) -> list[dict[str, Any]]:
             if words:
                 services = _services_of(words)
             else:  # "... without heat and a further 900 were left in the dark": the figure before's service
-                services = [out[-1]["service"]] if out and pattern is disconnected and not has_unit else ["power"]
+                services = (out[-1]["service"],) if out and pattern is disconnected and not has_unit else ("power",)
             qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
             for service in services:
                 out.append({"service": service, "customers": customers, "qualifier": qualifier})

@@ -124,7 +124,7 @@ def _acting_pronoun(after: str) -> bool:
     window = after[:70]
     trigger = _rules()["trigger"].search(window) or _TRAVEL.search(window)
     # "he said he expected ... meetings" or "he bombed X, who was visiting": someone else's meeting
-    return bool(trigger) and not _NOT_ACTING.search(window[:trigger.start()])
+    return trigger is not None and not _NOT_ACTING.search(window[:trigger.start()])
 
 
 def _is_speaker(text: str, m: Mention, clause_end: int, sentence: Sentence) -> bool:

@@ -117,7 +117,9 @@ def gazetteer() -> Gazetteer:
     """The people gazetteer, loaded and indexed once; a spelling naming two people is an error."""
     rows = load_csv(PEOPLE_FILE, required=("name", "affiliation", "role"), optional=("variants", "former"),
                     key=("name",))
-    people, full, short = [], {}, {}
+    people: list[Person] = []
+    full: dict[str, Person] = {}
+    short: dict[str, Person] = {}
     for row in rows:
         person = Person(row["name"], row["affiliation"], row["role"], _parse_former(row.get("former", ""), row["name"]))
         people.append(person)
@@ -324,7 +326,7 @@ def find_mentions(text: str) -> list[Mention]:
                 covered[j] = True
             resume = i + n
     # surnames of people named in full in this article; then typos of listed surnames
-    surnames = {}
+    surnames: dict[str, Person] = {}
     for m in mentions:
         surnames.setdefault(_surname_key(m.person.name), m.person)
     not_first = _rules()["not_first"]
@@ -616,8 +618,9 @@ def _unknown_people(text: str, tokens: list[tuple[str, int, int]], covered: list
             role = rules["role_after"].match(text, end, min(len(text), end + 70))
             if role:
                 # "X, governor of the Moscow region": the words after the title place the person too
+                region = _OF_REGION.match(text, role.end(), min(len(text), role.end() + 50))  # (always matches)
                 affiliation = affiliation_from_context(role.group(0)) or affiliation_from_context(
-                    _OF_REGION.match(text, role.end(), min(len(text), role.end() + 50)).group(0))
+                    region.group(0) if region else "")
         if role is None or affiliation is None or _is_possessive(words[-1]) or _PLACE_BEFORE.search(before) \
                 or rules["not_official"].search(before[-40:] if role.re is rules["role_before"] else role.group(0)):
             continue

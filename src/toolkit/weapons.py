@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from itertools import compress
 from operator import itemgetter
 
@@ -104,12 +104,12 @@ def rules() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> dict[str, re.Pattern]:
+def _patterns() -> dict[str, Any]:
     data = rules()
     heads = {alias.lower(): cls for cls, words in data["heads"].items() for alias in words}
     classmods = {word.lower(): cls for cls, words in data["class_modifiers"].items() for word in words}
     model_alt = phrase_pattern(models())
-    found = {
+    found: dict[str, Any] = {
         # a model name, its plural, and "-type"/"-like" suffixes ("Shahed-type", "Kinzhals")
         "model": re.compile(rf"\b(?<!-)(?P<m>{model_alt})(?:s|'s)?(?:-(?:type|like|style|class))?(?![\w-])",
                             re.IGNORECASE),
@@ -128,8 +128,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "space": re.compile(_GAP),
         "of_types": re.compile(r"\s+of\s+(?:the\s+)?(?P<list>[\w\s,/-]{1,80}?)\s+(?:and\s+other\s+)?types?\b",
                                re.IGNORECASE),
-        "_heads": heads,  # type: ignore[dict-item]
-        "_classmods": classmods,  # type: ignore[dict-item]
+        "_heads": heads,
+        "_classmods": classmods,
     }
     # the four word kinds of a phrase in one pattern, tried in the same order as one by one (an
     # alternation at a fixed position takes its first alternative that matches): the group named
@@ -137,9 +137,9 @@ def _patterns() -> dict[str, re.Pattern]:
     found["token"] = re.compile("|".join(f"(?P<{kind}>{found[kind].pattern})" for kind in _TOKEN_KINDS),
                                 re.IGNORECASE)
     words = {"model": models(), "head": heads, "classmod": classmods, "mod": data["modifiers"]}
-    found["_first"] = _first_letters(words)  # type: ignore[assignment]
+    found["_first"] = _first_letters(words)
     # the same, with each kind's pattern beside it (what the word loop of parse_weapon_phrase reads)
-    found["_first_patterns"] = None if found["_first"] is None else {  # type: ignore[assignment]
+    found["_first_patterns"] = None if found["_first"] is None else {
         prefix: tuple((kind, found[kind]) for kind in kinds) for prefix, kinds in found["_first"].items()}
     return found
 
@@ -156,13 +156,13 @@ _TOKEN_KINDS = ("model", "head", "classmod", "mod")
 _MADE = r"[a-z]+-(?:made|built|supplied|designed|produced|manufactured)"
 
 
-def _first_letters(words: dict[str, object]) -> dict[str, tuple[str, ...]] | None:
+def _first_letters(words: dict[str, Any]) -> dict[str, tuple[str, ...]] | None:
     """Word kinds by the first three letters (lower case) of their phrases' first words, for a cheap
     test of which kinds may start at a place in ASCII text; None when that test would not be sound
     (a first word under three letters, or a non-ASCII letter that matches an ASCII one ignoring case)."""
     first: dict[str, list[str]] = {}
     for kind in _TOKEN_KINDS:
-        for phrase in words[kind]:  # type: ignore[attr-defined]
+        for phrase in words[kind]:
             key = str(phrase).strip().lower().split()[:1]
             if not key:
                 continue
@@ -325,13 +325,13 @@ def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
 @lru_cache(maxsize=1024)
 def _head_class(words: str) -> str:
     """Class of a matched head noun ("Drones", "guided  aerial bombs")."""
-    return _patterns()["_heads"][_key(words)]  # type: ignore[index]
+    return _patterns()["_heads"][_key(words)]
 
 
 @lru_cache(maxsize=1024)
 def _classmod_class(words: str) -> str:
     """Class of a matched class modifier ("Cruise", "air-launched cruise")."""
-    return _patterns()["_classmods"][_key(words)]  # type: ignore[index]
+    return _patterns()["_classmods"][_key(words)]
 
 
 def _classify(heads: list[str], classmods: list[str], found: list[Model]) -> str:
