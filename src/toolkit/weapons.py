@@ -278,7 +278,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         cursor = sp.end()
     if not heads and not found_models:
         return None
-    end = _last_end(text, start, cursor, last)
+    end = start + len(text[start:cursor].rstrip())  # the cursor, without trailing spaces
     # the platform noun, "and"/"or" and "of ... types" each begin with a space (or a quote): right
     # before ".", "," or the end of the text none is tried
     spaced = text[end:end + 1].isspace() or text[end:end + 1] in _GAP_FIRST
@@ -308,6 +308,11 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     window = text[start - 20 if start > 20 else 0:end]
     if (pat["not_strike_lower"].search(window.lower()) if window.isascii() else pat["not_strike"].search(window)):
         return None
+    if len(heads) == 1 and not classmods and not found_models:
+        # one head alone, the common phrase: the answers of _classify, the model and side below
+        head = heads[0]
+        return WeaponPhrase(start, end, head if head in _SINGLE_HEAD else _classify(heads, classmods, found_models),
+                            None, attacker, head == "missile" or head == "guided_bomb")
     weapon_class = _classify(heads, classmods, found_models)
     names = list(dict.fromkeys(m.name for m in found_models)) if found_models else []
     if attacker is None and found_models:
@@ -315,11 +320,6 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         attacker = sides.pop() if len(sides) == 1 else None
     generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
     return WeaponPhrase(start, end, weapon_class, "/".join(names) or None, attacker, generic)
-
-
-def _last_end(text: str, start: int, cursor: int, last: str | None) -> int:
-    """End of the phrase: the cursor, without trailing spaces or a dangling conjunction."""
-    return start + len(text[start:cursor].rstrip())
 
 
 @lru_cache(maxsize=1024)
