@@ -55,3 +55,55 @@ def test_ministry_guard_in_extract_counts_skips_only_no_ops(sentence, before):
     state.note_ministry(sentence, lower, compiled())
     if not ("minist" in lower or " mod" in lower):
         assert state.russian_ministry == before
+
+
+def _single_missile_class_reference(count, state, items):
+    """The plain rule (before the running summary of the counted missiles)."""
+    from toolkit.count_items import _MISSILES
+
+    earlier = [i for i in state.counted if i.event and i.weapon_class in _MISSILES]
+    current = [i for i in items if i.weapon_class in _MISSILES]
+    counted = earlier + current
+    launched = [i for i in earlier if i.event == "launched"] + current
+    classes = {i.weapon_class for i in counted}
+    if not launched or len(classes) != 1 or "missile" in classes or count > max(i.count for i in launched):
+        return None
+    return classes.pop()
+
+
+_MISSILE_TEXTS = [
+    "Russia launched 3 ballistic missiles and 20 drones overnight. Air defence shot down 2 missiles and 15 drones.",
+    "Russia fired 12 cruise missiles at Kyiv. 10 missiles were shot down. Later 4 Iskander-M were launched; "
+    "air defence destroyed 5 missiles.",
+    "Overnight 7 Kalibr cruise missiles and 2 Kinzhal were fired. Of them, 6 missiles were intercepted. "
+    "A second wave of 30 missiles followed; 31 missiles were downed.",
+    "Air defence shot down 8 missiles. Russia launched 9 Kh-101 cruise missiles and 3 missiles of other types.",
+]
+
+
+def test_single_missile_class_summary_is_the_plain_rule(monkeypatch):
+    """Every call made while reading articles answers as the plain rule on the same state."""
+    from pathlib import Path
+
+    from toolkit import count_items, counts
+    from toolkit.ingest import article_from_text, read_articles
+    from toolkit.text import split_sentences
+
+    plain_calls = []
+    fast = count_items._single_missile_class
+
+    def both(count, state, items):
+        got = fast(count, state, items)
+        want = _single_missile_class_reference(count, state, items)
+        plain_calls.append(got)
+        assert got == want
+        return got
+
+    monkeypatch.setattr(count_items, "_single_missile_class", both)
+    root = Path(__file__).resolve().parent.parent / "build" / "bench" / "throughput-500-5000-7"
+    articles = [article_from_text(t) for t in _MISSILE_TEXTS]
+    if root.is_dir():
+        articles += list(read_articles(root))[:120]
+    for article in articles:
+        counts.extract_counts(article, split_sentences(article.text))
+    assert len(plain_calls) > 5 and any(c is not None for c in plain_calls)

@@ -234,14 +234,16 @@ def _single_missile_class(count: int, state: ArticleState, items: list[Item]) ->
     before is of one stated class (no plain "N missiles" count among them), a later plain count of no
     more than them is of that class (dev README: the class comes from the article's wording). Uncounted
     plain mentions ("Rockets on Kyiv" in a headline) do not block it."""
-    earlier = [i for i in state.counted if i.event and i.weapon_class in _MISSILES]
+    # the counted missiles before this sentence, summed up once (the classes, the largest launch)
+    earlier_classes, earlier_max = state.counted_missiles()
     current = [i for i in items if i.weapon_class in _MISSILES]  # no events yet: read as the launch
-    counted = earlier + current
-    launched = [i for i in earlier if i.event == "launched"] + current
-    classes = {i.weapon_class for i in counted}
-    if not launched or len(classes) != 1 or "missile" in classes or count > max(i.count for i in launched):
+    if earlier_max is None and not current:
+        return None  # nothing launched
+    classes = earlier_classes.union(i.weapon_class for i in current)
+    if len(classes) != 1 or "missile" in classes:
         return None
-    return classes.pop()
+    largest = max([i.count for i in current] + ([earlier_max] if earlier_max is not None else []))
+    return None if count > largest else next(iter(classes))
 
 
 def _read_phrase(s: str, item: Item, state: ArticleState,

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from .count_items import Item
+from .count_items import _MISSILES, Item
 from .count_rules import CountRules, normalise
 from .text import Sentence
 from .weapons import WeaponPhrase, weapon_mentions
@@ -42,6 +42,26 @@ class ArticleState:
         self.header_event: str | None = None  # "Launches were recorded of:" over the list that follows
         self.previous_counted: list[Item] = []  # antecedents reach back one sentence only
         self.current_counted: list[Item] = []
+        # the counted missiles with an event, summed up as they come (see counted_missiles)
+        self._missiles_seen = 0  # how many of ``counted`` are summed up
+        self._missile_classes: set[str] = set()
+        self._launched_missiles_max: int | None = None  # the largest count of a launched one
+
+    def counted_missiles(self) -> tuple[set[str], int | None]:
+        """The classes of the counted items with an event whose class is a missile's, and the largest
+        count among those launched (None if none was): what ``[i for i in counted if i.event and
+        i.weapon_class in _MISSILES]`` gives for :func:`toolkit.count_items._single_missile_class`.
+        Only the items counted since the last call are read (a counted item is not changed after)."""
+        counted = self.counted
+        if self._missiles_seen < len(counted):
+            for item in counted[self._missiles_seen:]:
+                if item.event and item.weapon_class in _MISSILES:
+                    self._missile_classes.add(item.weapon_class)
+                    if item.event == "launched" and (self._launched_missiles_max is None
+                                                     or item.count > self._launched_missiles_max):
+                        self._launched_missiles_max = item.count
+            self._missiles_seen = len(counted)
+        return self._missile_classes, self._launched_missiles_max
 
     def foreign_war(self, text: str, rules: CountRules) -> bool:
         """Does the article mention another war at all? (read once, on first need)
