@@ -387,11 +387,33 @@ def _after_non_word(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """:func:`_fast_form` of ``pattern``, made once (kept by ``id``: hashing a pattern hashes its code)."""
     known = _FAST_FORMS.get(id(pattern))
     if known is None or known[0] is not pattern:
-        known = _FAST_FORMS[id(pattern)] = (pattern, _fast_form(pattern))
+        known = _FAST_FORMS[id(pattern)] = (pattern, *_fast_forms(pattern))
     return known[1]
 
 
-_FAST_FORMS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}
+def _after_non_word_ascii(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """:func:`_fast_form` of ``pattern`` for ASCII text (:func:`_fast_forms`), made once."""
+    known = _FAST_FORMS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        known = _FAST_FORMS[id(pattern)] = (pattern, *_fast_forms(pattern))
+    return known[2]
+
+
+#: id(pattern) -> (pattern, its fast form, its fast form for ASCII text)
+_FAST_FORMS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]] = {}
+
+
+def _fast_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """:func:`_fast_form` of ``pattern``, and the same for ASCII text: ``[^0-9A-Z_a-z](...)``.
+
+    In an ASCII string the characters that are not word characters (``\W``) are exactly those
+    outside ``[0-9A-Z_a-z]``, so the look-behind ``(?<=\W)`` the general form needs (a non-ASCII
+    letter is outside its class but a word character) always holds there and is left out: one
+    assertion less at every space and punctuation mark of the text."""
+    fast = _fast_form(pattern)
+    if fast is None:
+        return None, None
+    return fast, re.compile(r"[^0-9A-Z_a-z](" + pattern.pattern[2:] + ")")
 
 
 def _fast_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -418,7 +440,8 @@ def word_matches(pattern: re.Pattern[str], low: str, start: int = 0,
     (finding matches from ``start + 1`` on). Each offset is tried with the same result as in
     ``finditer`` and after a match the next try is at the same offset, so the matches are the same."""
     end = len(low) if end is None else end
-    fast = _after_non_word(pattern)
+    # str.isascii is O(1) (CPython keeps the flag); the scan reads only ``low`` anyway
+    fast = _after_non_word_ascii(pattern) if low.isascii() else _after_non_word(pattern)
     if fast is None:
         return [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
     first = pattern.match(low, start, end)

@@ -339,14 +339,56 @@ def find_targets(text: str) -> list[tuple[str, str, int, int]]:
     return _targets_in(text, lowered(text), 0, len(text))
 
 
-def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
-    """Targets named in ``text[start:end]`` (``low``: the text lower-cased), offsets into ``text``."""
+#: (whether a word character stands before the span, the lower-cased span) -> its targets as
+#: (category, start, end) relative to the span (see :func:`_targets_in`); cleared when full
+_TARGETS_MEMO: dict[tuple[bool, str], tuple[tuple[str, int, int], ...]] = {}
+_TARGETS_MEMO_SIZE = 8192
+_LOOKBEHIND = re.compile(r"\(\?<[=!]")
+
+
+@lru_cache(maxsize=1)
+def _targets_memo_sound() -> bool:
+    """Whether the target pattern reads nothing before a span but the one character \b looks at:
+    no fragment holds a look-behind (see :func:`_targets_in`)."""
+    return not _LOOKBEHIND.search(_targets_pattern()[0].pattern)
+
+
+def _word_before(low: str, start: int) -> bool:
+    """Whether ``low[start - 1]`` is a word character (``\w``: alphanumeric or "_")."""
+    if not start:
+        return False
+    c = low[start - 1]
+    return c.isalnum() or c == "_"
+
+
+def _span_targets(low: str, start: int, end: int) -> tuple[tuple[str, int, int], ...]:
+    """(category, start, end) of the targets in ``low[start:end]``, offsets relative to ``start``."""
     found = []
     for at, stop, words in word_matches(_targets_pattern()[0], low, start, end):
         category = _category_of(words)
         if category != "exclude":
-            found.append((category, text[at:stop], at, stop))
-    return found
+            found.append((category, at - start, stop - start))
+    return tuple(found)
+
+
+def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+    """Targets named in ``text[start:end]`` (``low``: the text lower-cased), offsets into ``text``.
+
+    The matches of ``word_matches(pattern, low, start, end)`` depend only on ``low[start:end]`` and on
+    whether a word character stands before ``start``: the search cannot see past ``end`` (its end
+    position), and with no look-behind in the pattern the only check reading before ``start`` is the
+    opening ``\b`` of a match at ``start``. So the targets of a span are kept by those two (sentences
+    repeat: boilerplate, wire copy), and the words as written read from ``text`` each time."""
+    if not _targets_memo_sound():
+        return [(category, text[start + at:start + stop], start + at, start + stop)
+                for category, at, stop in _span_targets(low, start, end)]
+    key = (_word_before(low, start), low[start:end])
+    found = _TARGETS_MEMO.get(key)
+    if found is None:
+        if len(_TARGETS_MEMO) >= _TARGETS_MEMO_SIZE:
+            _TARGETS_MEMO.clear()
+        found = _TARGETS_MEMO[key] = _span_targets(low, start, end)
+    return [(category, text[start + at:start + stop], start + at, start + stop) for category, at, stop in found]
 
 
 def _outage_count(text: str, start: int, end: int) -> bool:
