@@ -107,3 +107,18 @@ def test_single_missile_class_summary_is_the_plain_rule(monkeypatch):
     for article in articles:
         counts.extract_counts(article, split_sentences(article.text))
     assert len(plain_calls) > 5 and any(c is not None for c in plain_calls)
+
+
+_CUE_PIECES = ["drones", "launched", "attacked", "fired", "enemy", "shahed", "shaheds", "over", "of", "russia", "russian", "russia's", "ukraine", "ukrainian", "ukraine's", "kyiv", "moscow", "-", "pro-",
+               "air", "force", "forces", "said", "the", "x", "\u0130", "anti-russian", ",", ".", "  ", "\n", "'"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=14).map(" ".join))
+def test_lead_cues_counted_from_the_character_before_a_word(text):
+    """_default_attacker counts the side cues of the lead with the after-gap patterns: as many as the plain."""
+    rules = compiled()
+    lower = text.lower()
+    assert rules.ukraine_cue_after_gap is not None and rules.russia_cue_after_gap is not None
+    assert len(rules.ukraine_cue_after_gap.findall(" " + lower)) == len(rules.ukraine_cue.findall(lower))
+    assert len(rules.russia_cue_after_gap.findall(" " + lower)) == len(rules.russia_cue.findall(lower))

@@ -243,8 +243,14 @@ def _theatre(pattern: re.Pattern, lower_pattern: re.Pattern | None, s: str) -> b
 def _default_attacker(sentences: list[Sentence], rules: CountRules) -> str:
     """Whose weapons the article is about: read from the headline and lead."""
     lead = " ".join(s.text for s in sentences[:4]).lower()
-    ukraine = len(rules.ukraine_cue.findall(lead))
-    russia = len(rules.russia_cue.findall(lead))
+    if rules.ukraine_cue_after_gap is not None and rules.russia_cue_after_gap is not None:
+        # the same matches, one to one, scanned from the character before a word (see _after_gap)
+        padded = " " + lead
+        ukraine = len(rules.ukraine_cue_after_gap.findall(padded))
+        russia = len(rules.russia_cue_after_gap.findall(padded))
+    else:
+        ukraine = len(rules.ukraine_cue.findall(lead))
+        russia = len(rules.russia_cue.findall(lead))
     return "ukraine" if ukraine > russia else "russia"
 
 
