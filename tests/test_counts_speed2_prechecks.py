@@ -122,3 +122,19 @@ def test_lead_cues_counted_from_the_character_before_a_word(text):
     assert rules.ukraine_cue_after_gap is not None and rules.russia_cue_after_gap is not None
     assert len(rules.ukraine_cue_after_gap.findall(" " + lower)) == len(rules.ukraine_cue.findall(lower))
     assert len(rules.russia_cue_after_gap.findall(" " + lower)) == len(rules.russia_cue.findall(lower))
+
+
+def test_rows_of_an_item_also_launched_are_two_separate_rows():
+    from toolkit.count_items import Item
+    from toolkit.counts import _rows
+    from toolkit.text import Sentence
+
+    sentence = Sentence("All of them were shot down.", 10, 37, 0)
+    state = ArticleState([sentence], lambda: "russia")
+    item = Item(40, 0, 0, 11, "drone", None, None, None, event="intercepted", also_launched=True)
+    rows = _rows(item, sentence, False, "attack", None, state, compiled())
+    assert [r["event"] for r in rows] == ["intercepted", "launched"]
+    assert rows[0] is not rows[1] and list(rows[0]) == list(rows[1])
+    assert {k: v for k, v in rows[0].items() if k != "event"} == {k: v for k, v in rows[1].items() if k != "event"}
+    item.also_launched = False
+    assert [r["event"] for r in _rows(item, sentence, False, "attack", None, state, compiled())] == ["intercepted"]

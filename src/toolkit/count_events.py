@@ -116,7 +116,7 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
     own = [i for i in items if not i.fixed]
     # "drones launched overnight": a participle right after a counted phrase describes it; it is
     # no verb for the items that follow. Only triggers that end before an item are ever read.
-    until = max((i.start for i in own), default=-1)
+    until = max([i.start for i in own], default=-1)
     lower = s.lower() if s.isascii() else None
     triggers = [t for t in rules.before_in(s, until)
                 if not (t[0] - 1 in ends or t[0] - 2 in ends) and not _negated(s, lower, t[0])]

@@ -113,7 +113,8 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
                     for item in items:
                         rows.extend(_rows(item, sentence, headline, scope, source, state, rules))
         if state.previous_counted or state.current_counted:
-            rows.extend(_all_of_them(sentence, lower, state, rules, first_line_end))
+            if "all" in lower:  # _all_of_them's own first test, without a call per sentence
+                rows.extend(_all_of_them(sentence, lower, state, rules, first_line_end))
             if (" were " in lower or " was " in lower or " been " in lower) and _some_downed(sentence.text, lower):
                 _hits_were_launches(rows, sentences[max(0, index - 1)].start)
         state.close(sentence, rules)
@@ -258,13 +259,14 @@ def _rows(item: Item, sentence: Sentence, headline: bool, scope: str, source: st
           state: ArticleState, rules: CountRules) -> list[dict[str, Any]]:
     s = sentence.text
     attacker = item.attacker or state.default_attacker
-    events = [item.event] + (["launched"] if item.also_launched else [])
-    return [{
-        "scope": scope, "attacker": attacker, "event": event, "weapon_class": item.weapon_class,
+    row = {
+        "scope": scope, "attacker": attacker, "event": item.event, "weapon_class": item.weapon_class,
         "weapon_model": item.model, "count": item.count, "qualifier": item.qualifier or "exact",
         "source": source, "is_headline": headline, "evidence": s,
         "start_char": sentence.start, "end_char": sentence.end,
-    } for event in events]
+    }
+    # "all of them were shot down" after a launch: the same row again, as launched
+    return [row, dict(row, event="launched")] if item.also_launched else [row]
 
 
 def _cumulative(s: str, lower: str, rules: CountRules) -> bool:
