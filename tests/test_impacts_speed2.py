@@ -58,3 +58,65 @@ def test_targets_memo_is_bounded() -> None:
         text = f"drones hit power plant {n}"
         impacts._targets_in(text, text, 0, len(text))
         assert len(impacts._TARGETS_MEMO) <= impacts._TARGETS_MEMO_SIZE
+
+
+CAPITAL_TOKENS = ["the capital", "the Ukrainian capital", "Ukraine's capital", "Ukraine’s capital", "capital",
+                  "capitals", "the", "Ukrainian", "Ukraine's", "outside", "Outside", "of", "of Ukraine", "Kyiv",
+                  ",", " ", "x", "é", "theː", "-", "'s", ".", "\n"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(CAPITAL_TOKENS), max_size=16).map(" ".join)
+       | st.lists(st.sampled_from(CAPITAL_TOKENS), max_size=16).map("".join))
+def test_capital_matches_are_finditer(text: str) -> None:
+    """The matches tried only where "capital" stands are finditer's."""
+    assert [m.span() for m in impacts._capital_matches(text)] == \
+        [m.span() for m in impacts._CAPITAL.finditer(text)]
+
+
+OUTAGE_TOKENS = ["without", "WITHOUT", "blackout", "Blackouts", "outage", "outages", "de-energised", "deenergized",
+                 "De-Energized", "disconnected", "power cut", "Power Cuts", "energise", "x", "_", "1", "é", "ſ",
+                 "\u212a", "İ", "-", " ", ",", "."]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(OUTAGE_TOKENS), max_size=12).map(" ".join)
+       | st.lists(st.sampled_from(OUTAGE_TOKENS), max_size=12).map("".join))
+def test_outage_hint_is_the_pattern(text: str) -> None:
+    """The pre-checked, lower-cased ASCII search says what the case-insensitive pattern says."""
+    assert impacts._outage_hint(text) == bool(impacts._OUTAGE_HINT.search(text))
+
+
+ROLE_TOKENS = ["Kyiv", "KYIV", "Moscow", "Odesa", "Kharkiv region", "Kursk", "Dnipro", "the", "from", "launched from",
+               "drones", "hit", "struck", "in", "over", "near", "shelling", "without power", "not", "no missiles",
+               "arrived in", "said", "and", ",", "(", "9 missiles (", "the capital", ".", " "]
+KINDS = [impacts.SentenceKind(*flags) for flags in
+         [(True, True, False, False, False), (True, False, True, False, False), (False, True, False, False, False),
+          (False, False, False, True, False), (True, True, True, False, True, True, False)]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ROLE_TOKENS), max_size=16).map(" ".join), st.lists(st.sampled_from(KINDS), min_size=1,
+       max_size=3))
+def test_roles_memo_is_place_roles(text: str, kinds: list[impacts.SentenceKind]) -> None:
+    """Roles read from the memo are place_roles' for every kind of the same sentence, in any order."""
+    from toolkit.places import PlaceMention, place_spans
+    mentions = [PlaceMention(*found) for found in place_spans(text)]
+    for kind in kinds + kinds:
+        assert impacts._roles(text, kind, mentions) == tuple(impacts.place_roles(text, kind, mentions))
+
+
+def test_analyse_roles_are_place_roles_twice() -> None:
+    """On the sample articles, roles of a first and a second (memo) pass are place_roles'."""
+    from pathlib import Path
+
+    from toolkit.ingest import read_articles
+    from toolkit.text import split_sentences
+    articles = list(read_articles(Path(__file__).resolve().parents[1] / "data" / "articles"))
+    assert articles
+    for _ in range(2):
+        for article in articles:
+            low = lowered(article.text)
+            for item in impacts.analyse(split_sentences(article.text), article.text, low):
+                if item.places:
+                    assert item.roles == tuple(impacts.place_roles(item.sentence.text, item.kind, list(item.places)))

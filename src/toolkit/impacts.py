@@ -22,7 +22,7 @@ from .impact_rules import (SentenceKind, alternation, classify_spans, first_char
                            rules, triggers_in, word_matches, word_search)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
-from .places import PlaceMention, lookup, place_spans
+from .places import Place, PlaceMention, lookup, place_spans
 from .records import Article
 from .text import Sentence
 
@@ -89,6 +89,13 @@ _STRIKE_OR_AIR = group_bit("strike") | group_bit("air")
 _OUTAGE_WORDS = ("without", "blackout", "outage", "energi", "disconnected", "power cut")
 _OUTAGE_HINT = re.compile(r"\b(?:without|blackouts?|outages?|de-?energi[sz]ed|disconnected|power cuts?)\b",
                           re.IGNORECASE)
+# _OUTAGE_HINT for lower-cased ASCII text: without IGNORECASE, at the start of the text (first) and after
+# any other non-word character (second; a class opening the pattern is scanned for in C)
+_OUTAGE_HINT_ASCII = (re.compile(_OUTAGE_HINT.pattern),
+                      re.compile(r"[^0-9A-Z_a-z]" + _OUTAGE_HINT.pattern[2:]))
+_CAPITAL_WORD = "capital"
+# what may stand before "capital" in a _CAPITAL match: "the ", "the Ukrainian ", "Ukraine's "
+_CAPITAL_BACK = (len("the "), len("the Ukrainian "), len("Ukraine's "))
 
 
 @dataclass(frozen=True)
@@ -138,9 +145,25 @@ def analyse(sentences: list[Sentence], text: str | None = None, low: str | None 
             continue
         if len(mentions) > 1:
             mentions.sort(key=lambda m: m.start)
-        roles = place_roles(sentence.text, kind, mentions)
-        out.append(Analysed(sentence, kind, tuple(mentions), tuple(roles)))
+        out.append(Analysed(sentence, kind, tuple(mentions), _roles(sentence.text, kind, mentions)))
     return out
+
+
+#: (sentence text, kind, its mentions) -> :func:`place_roles`; cleared when full
+_ROLES_MEMO: dict[tuple[str, SentenceKind, tuple[tuple[int, int, str, Place], ...]], tuple[str, ...]] = {}
+_ROLES_MEMO_SIZE = 4096
+
+
+def _roles(text: str, kind: SentenceKind, mentions: list[PlaceMention]) -> tuple[str, ...]:
+    """:func:`place_roles`, kept per (text, kind, mentions): it reads nothing else (a pure function
+    of them and the rules), and sentences repeat (boilerplate, wire copy)."""
+    key = (text, kind, tuple([(m.start, m.end, m.text, m.place) for m in mentions]))
+    roles = _ROLES_MEMO.get(key)
+    if roles is None:
+        if len(_ROLES_MEMO) >= _ROLES_MEMO_SIZE:
+            _ROLES_MEMO.clear()
+        roles = _ROLES_MEMO[key] = tuple(place_roles(text, kind, mentions))
+    return roles
 
 
 def _capital_mentions(text: str) -> list[PlaceMention]:
@@ -153,7 +176,7 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
     moscow = _moscow_places(text)
     kyivs = [m.start() for m in _KYIV_NAME.finditer(text)] if moscow else []
     out = []
-    for m in _CAPITAL.finditer(text):
+    for m in _capital_matches(text):
         if moscow:
             last_moscow = moscow[bisect_right(moscow, m.start()) - 1] if moscow[0] < m.start() else -1
             last_kyiv = kyivs[bisect_right(kyivs, m.start()) - 1] if kyivs and kyivs[0] < m.start() else -1
@@ -161,6 +184,26 @@ def _capital_mentions(text: str) -> list[PlaceMention]:
                 continue  # "debris fell near the capital" after "Moscow's mayor said"
         out.append(PlaceMention(m.group(0), m.start(), m.end(), kyiv))
     return out
+
+
+def _capital_matches(text: str) -> list[re.Match[str]]:
+    """``list(_CAPITAL.finditer(text))``, tried only where "capital" stands.
+
+    Every _CAPITAL match ends with the one "capital" it holds, after "the ", "the Ukrainian " or
+    "Ukraine's" (_CAPITAL_BACK): so it is the match at one of those offsets before an occurrence that
+    ends at that occurrence. Matches of two occurrences cannot overlap (no end of "capital" begins
+    one of those prefixes), so these are finditer's matches, in order."""
+    found = []
+    at = text.find(_CAPITAL_WORD)
+    while at != -1:
+        end = at + len(_CAPITAL_WORD)
+        for back in _CAPITAL_BACK:
+            m = _CAPITAL.match(text, at - back) if at >= back else None
+            if m and m.end() == end:
+                found.append(m)
+                break
+        at = text.find(_CAPITAL_WORD, end)
+    return found
 
 
 def _moscow_places(text: str) -> list[int]:
@@ -186,8 +229,18 @@ def _weapons_over(kind: SentenceKind) -> bool:
 
 
 def _outage_hint(text: str) -> bool:
+    """Whether ``text`` talks of an outage (_OUTAGE_HINT.search, after a cheap pre-check).
+
+    On ASCII text a case-insensitive match is a match in the lower-cased text (no other
+    characters fold to ASCII letters there), and as every alternative opens with a letter the
+    opening ``\b`` holds at the start of the text or after a character outside ``[0-9A-Z_a-z]``."""
     low = text.lower()
-    return any(map(low.__contains__, _OUTAGE_WORDS)) and bool(_OUTAGE_HINT.search(text))
+    if not any(map(low.__contains__, _OUTAGE_WORDS)):
+        return False
+    if text.isascii():
+        at_start, after_non_word = _OUTAGE_HINT_ASCII
+        return bool(at_start.match(low) or after_non_word.search(low))
+    return bool(_OUTAGE_HINT.search(text))
 
 
 def _launch_hint(text: str) -> bool:
