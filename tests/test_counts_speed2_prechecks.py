@@ -138,3 +138,21 @@ def test_rows_of_an_item_also_launched_are_two_separate_rows():
     assert {k: v for k, v in rows[0].items() if k != "event"} == {k: v for k, v in rows[1].items() if k != "event"}
     item.also_launched = False
     assert [r["event"] for r in _rows(item, sentence, False, "attack", None, state, compiled())] == ["intercepted"]
+
+
+_GAP_PIECES = ["Shahed", "SHAHEDS", "Geran-2", "drones", "UAVs", "cruise", "Missiles", "Kh-101", "Kinzhal's",
+               "Iskander-M", "Shahed-type", "x", "-", "and", "(", ")", "  ", "\n", "air", "bombs", "KAB", "anti-drone",
+               "drone-", "_drones", "9drones", "drones_", "'", ".", ",", "/", "guided aerial bombs", "missile"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_GAP_PIECES), max_size=12).map(lambda parts: "".join(
+    p + (" " if i % 3 else "") for i, p in enumerate(parts))))
+def test_mention_scan_from_the_character_before_a_word(text):
+    """The after-gap mention pattern finds the same words at the same places as the plain one."""
+    gap = weapons._mention_gap_re()
+    assert gap is not None
+    lower = text.lower()
+    plain = [(m.start(), m.lastgroup, m.end()) for m in weapons._mention_lower_re().finditer(lower)]
+    fast = [(m.start(), m.lastgroup, m.end() - 1) for m in gap.finditer(" " + lower)]
+    assert fast == plain

@@ -462,6 +462,27 @@ def _mention_lower_re() -> re.Pattern | None:
     return lower_case_variant(_mention_re())
 
 
+_WORD_START = r"\b(?<!-)"
+
+
+@lru_cache(maxsize=1)
+def _mention_gap_re() -> re.Pattern | None:
+    """:func:`_mention_lower_re` written to begin at the character before the word (``[^\w-]``; search
+    ``" " + lower``, where a match starts where the plain one does in the text itself): the engine
+    skips letters in C instead of trying ``\b`` at every one. The same matches, one to one, as every
+    model alias and head noun begins and ends with a word character (then ``\b(?<!-)`` before one
+    means "after a character that is neither a word character nor a hyphen, or at the start", and
+    no match can begin where another ends); else None."""
+    pat = _patterns()
+    sources = (pat["model"].pattern, pat["head"].pattern)
+    words = [str(w).strip() for w in (*models(), *pat["_heads"])]
+    if _mention_lower_re() is None or not all(src.startswith(_WORD_START) for src in sources) or \
+            not all(re.match(r"\w", w) and re.search(r"\w$", w) for w in words):
+        return None
+    body = "|".join(src[len(_WORD_START):] for src in sources)
+    return lower_case_variant(re.compile(rf"[^\w-](?:{body})", re.IGNORECASE))
+
+
 @lru_cache(maxsize=1)
 def _classmod_tail_re() -> re.Pattern:
     words = [w for ws in rules()["class_modifiers"].values() for w in ws]
@@ -496,8 +517,13 @@ def weapon_mentions(text: str) -> list[WeaponPhrase]:
     [('cruise_missile', False)]
     """
     out: list[WeaponPhrase] = []
-    lower_re = _mention_lower_re() if text.isascii() else None
-    for m in lower_re.finditer(text.lower()) if lower_re else _mention_re().finditer(text):
+    gap_re = _mention_gap_re() if text.isascii() else None
+    lower_re = _mention_lower_re() if text.isascii() and gap_re is None else None
+    if gap_re is not None:
+        matches = gap_re.finditer(" " + text.lower())  # each starts at the word's own offset in ``text``
+    else:
+        matches = lower_re.finditer(text.lower()) if lower_re else _mention_re().finditer(text)
+    for m in matches:
         # take the modifiers just before the noun ("cruise missile", "ballistic missiles")
         before = text[max(0, m.start() - 40):m.start()]
         cm = _classmod_tail(before)
