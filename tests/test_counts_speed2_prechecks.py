@@ -156,3 +156,22 @@ def test_mention_scan_from_the_character_before_a_word(text):
     plain = [(m.start(), m.lastgroup, m.end()) for m in weapons._mention_lower_re().finditer(lower)]
     fast = [(m.start(), m.lastgroup, m.end() - 1) for m in gap.finditer(" " + lower)]
     assert fast == plain
+
+
+def test_every_space_character_is_below_u3001():
+    import sys
+
+    assert not [i for i in range(0x3001, sys.maxunicode + 1) if chr(i).isspace()]
+    assert all(c in weapons._NOT_WORD_START for c in ("", " ", "\u3000", "\u00a0", "\n", "\"", "\u201c"))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\n", "\u00a0", "\u3000", "\"", "'", "\u201c", "\u2019", "x", "drones",
+                                 "-", ".", "Shahed", "(", ""]), max_size=8).map("".join),
+       st.integers(min_value=0, max_value=40))
+def test_one_space_before_a_word_is_the_whole_gap(text, pos):
+    """parse_weapon_phrase takes one space as the gap's match when a word-like character follows."""
+    pos = pos % (len(text) + 1)
+    gap = weapons._patterns()["space"].match(text, pos)
+    if text[pos:pos + 1] == " " and text[pos + 1:pos + 2] not in weapons._NOT_WORD_START:
+        assert gap is not None and gap.end() == pos + 1

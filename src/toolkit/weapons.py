@@ -27,6 +27,10 @@ _RULES_FILE = "count_rules.yaml"
 _GAP = r"[\"'\u201c\u201d\u2018\u2019]?\s+[\"'\u201c\u201d\u2018\u2019]?"
 _GAP_FIRST = frozenset("\"'\u201c\u201d\u2018\u2019")  # a gap begins with one of these or a space
 _AND_OR = re.compile(r"\s+(?:and|or)\s+")
+#: what may follow one space for that space not to be the whole match of ``_GAP``: a space (``\s+``
+#: reads on), a quote (the gap may end with one), or nothing (the end of the text). Every character
+#: that ``\s`` matches is at most U+3000 (a test checks).
+_NOT_WORD_START = frozenset({""} | _GAP_FIRST | {chr(i) for i in range(0x3001) if chr(i).isspace()})
 
 
 @dataclass(frozen=True)
@@ -215,10 +219,13 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     'ballistic_missile'
     """
     pat = _patterns()
-    space = pat["space"].match(text, pos)
-    if not space:
-        return None
-    cursor = start = space.end()
+    if text[pos:pos + 1] == " " and text[pos + 1:pos + 2] not in _NOT_WORD_START:
+        cursor = start = pos + 1  # one space, then neither a space nor a quote: the gap's match
+    else:
+        space = pat["space"].match(text, pos)
+        if not space:
+            return None
+        cursor = start = space.end()
     found_models: list[Model] = []
     classmods: list[str] = []
     heads: list[str] = []
@@ -272,6 +279,9 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
                 if pat["model"].match(text, nxt) or pat["classmod"].match(text, nxt):
                     cursor = nxt
                     continue
+        if text[cursor:cursor + 1] == " " and text[cursor + 1:cursor + 2] not in _NOT_WORD_START:
+            cursor += 1  # the gap's match, as above
+            continue
         sp = pat["space"].match(text, cursor)
         if not sp:
             break
