@@ -175,3 +175,18 @@ def test_one_space_before_a_word_is_the_whole_gap(text, pos):
     gap = weapons._patterns()["space"].match(text, pos)
     if text[pos:pos + 1] == " " and text[pos + 1:pos + 2] not in weapons._NOT_WORD_START:
         assert gap is not None and gap.end() == pos + 1
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from([" ", "  ", "\n", "of", "OF", "Of", "out", "launches", "Launchings", "LAUNCHES",
+                                 "the", "these", "them", "drones", "x", "\u017f", "\u212a", ",", "o", "l", "L",
+                                 "\u0130", "\u0131"]), max_size=8).map("".join),
+       st.integers(min_value=0, max_value=40))
+def test_other_word_after_a_number_is_neither_of_nor_launches(text, end):
+    """_read_phrase and _of_total skip _OF and _LAUNCHES_OF when one space and another ASCII letter follow."""
+    from toolkit.count_items import _LAUNCHES_OF, _NOT_OF_OR_LAUNCHES, _OF
+
+    end = end % (len(text) + 1)
+    if text[end:end + 1] == " " and text[end + 1:end + 2] in _NOT_OF_OR_LAUNCHES:
+        assert _OF.match(text, end) is None and _LAUNCHES_OF.match(text, end) is None
+    assert "o" not in _NOT_OF_OR_LAUNCHES and "L" not in _NOT_OF_OR_LAUNCHES and len(_NOT_OF_OR_LAUNCHES) == 48

@@ -26,6 +26,8 @@ _MISSILES = {"cruise_missile", "ballistic_missile", "missile"}
 # ends with one of the words of its *_ENDS, then spaces: :func:`tail_search` skips the regex when
 # the tail does not end so (a cheap test; the answer is the same).
 _OF = re.compile(r"\s+(?:out\s+)?of\s+(?P<det>the\s+|these\s+|those\s+)?", re.IGNORECASE)
+#: ASCII letters that begin neither "of"/"out" (``_OF``) nor "launches" (``_LAUNCHES_OF``), case ignored
+_NOT_OF_OR_LAUNCHES = frozenset("abcdefghijkmnpqrstuvwxyzABCDEFGHIJKMNPQRSTUVWXYZ")
 _NOUNISH = {"attack", "hit", "hits", "attacking", "flying", "heading", "intercept"}
 _DEBRIS_BEFORE_ENDS = ("from", "of", "the")
 _DEBRIS_BEFORE = re.compile(r"\b(?:debris|fragments|wreckage|remains|parts)\s+(?:from|of)\s+(?:the\s+)?$",
@@ -252,7 +254,10 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     ``low`` is ``low_tail(s, item.start)``: the cues before the item are scanned only when it ends
     with their last word (as :func:`tail_search` does)."""
     end = item.phrase_end
-    of = _OF.match(s, end)
+    # "of"/"out of" and "launches" begin with "o" or "l" after the spaces: another letter after one
+    # space starts neither (the usual case: "50 drones"), and both scans are skipped
+    other_word = s[end:end + 1] == " " and s[end + 1:end + 2] in _NOT_OF_OR_LAUNCHES
+    of = None if other_word else _OF.match(s, end)
     if of:
         pos = of.end()
         pronoun = _OF_PRONOUN.match(s, pos) if not of.group("det") else None
@@ -288,7 +293,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
         if phrase:
             _apply(item, phrase, bool(of.group("det")), state, items, None)
         return None
-    launches = _LAUNCHES_OF.match(s, end)
+    launches = None if other_word else _LAUNCHES_OF.match(s, end)
     if launches:  # "52 launches of Shahed drones", "32 launches were recorded": launched, whatever verb is around
         phrase = parse_weapon_phrase(s, launches.end()) if launches.group("of") else None
         if phrase:
@@ -366,7 +371,10 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
 
 def _of_total(s: str, item: Item, skip: set[int]) -> Item | None:
     """ "12 Shahed drones out of 15 were destroyed": the total after the phrase, launched."""
-    of = _OF.match(s, item.phrase_end)
+    end = item.phrase_end
+    if s[end:end + 1] == " " and s[end + 1:end + 2] in _NOT_OF_OR_LAUNCHES:
+        return None  # no "of" here (see _read_phrase)
+    of = _OF.match(s, end)
     if not of or of.group("det"):
         return None
     numbers = [n for n in find_numbers(s[of.end():of.end() + 30]) if n[1] == 0]
