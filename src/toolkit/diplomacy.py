@@ -101,27 +101,35 @@ def _evidence(sentence: Sentence) -> dict[str, Any]:
 
 def extract_plans(sentences: list[Sentence]) -> list[dict[str, Any]]:
     """Peace plans and proposals with a stated number of points ("28-point plan", "cut to 19 points")."""
-    rules = _plan_rules()
     rows = []
     for sentence in sentences:
-        low = sentence.text.lower()
-        if "point" not in low:
+        if "point" not in sentence.text.lower():
             continue  # callers may pass every sentence
-        # the same matches on the lower-cased text, faster (spans hold; numbers are read from the text)
-        fast = rules["plan_low"] is not None and case_safe(sentence.text)
-        for m in (rules["plan_low"].finditer(low) if fast else rules["plan"].finditer(sentence.text)):
-            group = next((g for g in ("n", "n2", "n3", "n4") if m.group(g)), None)
-            raw = sentence.text[m.start(group):m.end(group)] if group else None
-            points = _points(raw)
-            if points is None:
-                continue
-            phrase = sentence.text[max(0, m.start() - 40):m.end()]
-            version = next((v for v, p in rules["versions"] if p.search(phrase)), None)
-            if m.group("n2"):
-                version = "revised"
-            proposer = next((v for v, p in rules["proposers"] if p.search(phrase)), None)
-            rows.append({"points": points, "plan_version": version, "proposer": proposer, **_evidence(sentence)})
+        rows.extend({"points": points, "plan_version": version, "proposer": proposer, **_evidence(sentence)}
+                    for points, version, proposer in _sentence_plans(sentence.text))
     return rows
+
+
+def _sentence_plans(text: str) -> tuple[tuple[int, str | None, str | None], ...]:
+    """(points, version, proposer) of every plan one sentence names, in order (see :func:`extract_plans`)."""
+    rules = _plan_rules()
+    low = text.lower()
+    found = []
+    # the same matches on the lower-cased text, faster (spans hold; numbers are read from the text)
+    fast = rules["plan_low"] is not None and case_safe(text)
+    for m in (rules["plan_low"].finditer(low) if fast else rules["plan"].finditer(text)):
+        group = next((g for g in ("n", "n2", "n3", "n4") if m.group(g)), None)
+        raw = text[m.start(group):m.end(group)] if group else None
+        points = _points(raw)
+        if points is None:
+            continue
+        phrase = text[max(0, m.start() - 40):m.end()]
+        version = next((v for v, p in rules["versions"] if p.search(phrase)), None)
+        if m.group("n2"):
+            version = "revised"
+        proposer = next((v for v, p in rules["proposers"] if p.search(phrase)), None)
+        found.append((points, version, proposer))
+    return tuple(found)
 
 
 _NUMBER_RE = re.compile(rf"^(?:{NUMBER_PATTERN})$", re.IGNORECASE)
@@ -137,24 +145,34 @@ def _points(raw: str | None) -> int | None:
 def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
     """Positions and sticking points (territory, NATO membership, army size...) in diplomacy sentences."""
     rows: list[dict[str, Any]] = []
-    rules = _plan_rules()
-    words = rules["position_words"]
-    words_low = _DIPLOMACY_WORDS_LOW if rules["positions_low"] is not None else None
     for sentence in sentences:
-        low = sentence.text.lower()
-        if not any(map(low.__contains__, words)):
-            continue
-        if words_low is not None and case_safe(sentence.text):  # the same matches on the lower-cased text, faster
-            if not words_low.search(low):
-                continue
-            matches = rules["positions_low"].finditer(low)
-        else:
-            if not _DIPLOMACY_WORDS.search(sentence.text):
-                continue
-            matches = rules["positions"].finditer(sentence.text)
-        topics = dict.fromkeys(m.lastgroup for m in matches)
-        rows.extend({"topic": topic, **_evidence(sentence)} for topic in topics)
+        rows.extend({"topic": topic, **_evidence(sentence)} for topic in _sentence_topics(sentence.text))
     return rows
+
+
+#: Distinct sentences whose position topics are kept: a pure function of the sentence's text, and news
+#: agencies and templates repeat sentences across articles. Few, so that a pass over many articles does
+#: not find the sentences of its first articles still kept when it comes back to them (the hits are
+#: repeats close together, as in a real run; a larger memo would flatter a benchmark run twice).
+SENTENCE_MEMO = 64
+
+
+@lru_cache(maxsize=SENTENCE_MEMO)
+def _sentence_topics(text: str) -> tuple[str, ...]:
+    """The position topics one sentence names, in order of first mention (see :func:`extract_positions`)."""
+    rules = _plan_rules()
+    low = text.lower()
+    if not any(map(low.__contains__, rules["position_words"])):
+        return ()
+    if rules["positions_low"] is not None and _DIPLOMACY_WORDS_LOW is not None and case_safe(text):  # the same matches on the lower-cased text, faster
+        if not _DIPLOMACY_WORDS_LOW.search(low):
+            return ()
+        matches = rules["positions_low"].finditer(low)
+    else:
+        if not _DIPLOMACY_WORDS.search(text):
+            return ()
+        matches = rules["positions"].finditer(text)
+    return tuple(dict.fromkeys(m.lastgroup for m in matches))  # type: ignore[misc]
 
 
 #: A position is about a plan or meeting named in its sentence or this many characters before it.
