@@ -120,3 +120,25 @@ def test_analyse_roles_are_place_roles_twice() -> None:
             for item in impacts.analyse(split_sentences(article.text), article.text, low):
                 if item.places:
                     assert item.roles == tuple(impacts.place_roles(item.sentence.text, item.kind, list(item.places)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("AKZzaé-_ 1Ł.\n’'Ć"), max_size=60) | texts)
+def test_possessive_capitalised_is_greedy(text: str) -> None:
+    """The possessive capitalised-word patterns find what the plain greedy ones find."""
+    import re
+
+    from toolkit import places
+    assert places._CAPITALISED.findall(text) == re.findall(r"[A-ZĆŁŚŹŻČŠŽ]\w*(?:-\w+)*", text)
+    assert places._CAPITALISED_ASCII.findall(text) == re.findall(r"[A-Z]\w*(?:-\w+)*", text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Kyiv", "Kursk", "Belgorod region", "Odesa", "Moscow", "drones hit", "and", ",", "."]),
+                max_size=10).map(" ".join))
+def test_russian_only_kept_is_the_rule(text: str) -> None:
+    """russian_only, worked out once per item, is the rule's answer each time it is asked."""
+    from toolkit.text import split_sentences
+    for item in impacts.analyse(split_sentences(text), text, lowered(text)):
+        expected = bool(item.places) and not item.ua_codes and any(p.place.country_code == "RU" for p in item.places)
+        assert item.russian_only == expected and item.russian_only == expected

@@ -114,8 +114,15 @@ class Analysed:
 
     @property
     def russian_only(self) -> bool:
-        """True when the sentence names Russian places and no Ukrainian one."""
-        return bool(self.places) and not self.ua_codes and any(p.place.country_code == "RU" for p in self.places)
+        """True when the sentence names Russian places and no Ukrainian one (worked out once per item:
+        the rules ask it of every sentence several times; the fields it reads are frozen)."""
+        if not self.places:
+            return False
+        known = self.__dict__.get("_russian_only")
+        if known is None:
+            known = self.__dict__["_russian_only"] = not self.ua_codes and any(
+                p.place.country_code == "RU" for p in self.places)
+        return known
 
 
 def analyse(sentences: list[Sentence], text: str | None = None, low: str | None = None) -> list[Analysed]:

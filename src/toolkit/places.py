@@ -58,10 +58,12 @@ def _float(cell: str) -> float | None:
 # a capitalised word (Latin letters with diacritics too: Polish reports write "Mikołajowski")
 # no look-behind: \w* takes every letter after the capital, so a match never starts inside a word
 # that an earlier match began (and a pattern opening with a character class is scanned ~2x faster)
-_CAPITALISED = re.compile(r"[A-ZĆŁŚŹŻČŠŽ]\w*(?:-\w+)*")
+# possessive repeats (``*+``): nothing follows them in the pattern, so the greedy match never backtracks
+# and the matches are those of ``\w*(?:-\w+)*``; the engine just keeps no backtracking state
+_CAPITALISED = re.compile(r"[A-ZĆŁŚŹŻČŠŽ]\w*+(?:-\w++)*+")
 # the same on ASCII text, where the other capitals cannot occur: a class of one range is checked in
 # fewer steps than one with eight more letters (``re`` tests every character of the text against it)
-_CAPITALISED_ASCII = re.compile(r"[A-Z]\w*(?:-\w+)*")
+_CAPITALISED_ASCII = re.compile(r"[A-Z]\w*+(?:-\w++)*+")
 _NEXT_WORDS = re.compile(r"(?: [^\W\d_]+(?:-[^\W\d_]+)*){1,3}")
 
 
@@ -121,7 +123,10 @@ def _name_matches(text: str) -> list[tuple[int, int, str]]:
     index = _gazetteer()
     spellings, starts = index.spellings, index.multiword_starts
     capitalised = _CAPITALISED_ASCII if text.isascii() else _CAPITALISED
-    known = [w for w in set(capitalised.findall(text)) if w in spellings or w in starts]
+    # the words the gazetteer knows, by set intersection (in C); their order does not matter: the
+    # positions found are sorted
+    words = set(capitalised.findall(text))
+    known = spellings.keys() & words | starts & words
     if not known:
         return []
     positions = []
