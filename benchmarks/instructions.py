@@ -7,11 +7,13 @@
 
 Wall and CPU time on a shared machine move by 15-30% from run to run, more than
 most speed changes; instruction counts do not (valgrind's cachegrind, hash seed
-fixed). Each count is the difference of two runs over the same N articles (spread over
-the corpus: every k-th, so that each style of the generated corpus is in):
-one extracts them once (imports, rule files, caches warmed), the other twice, so
-the figure is the cost of a warm extraction. Needs ``valgrind`` on the PATH; a
-run takes about a minute per corpus (valgrind is ~50x slower than Python alone).
+fixed). Each figure is the difference of two runs: one extracts N warm-up
+articles (imports, rule files, caches warmed), the other the same and then N
+other articles, so the figure is the cost of a warm extraction of articles the
+process has not seen before (memos of sentences get no free second pass). The
+2N articles are spread over the corpus (every k-th, alternately warm-up and
+timed), so that each style of the generated corpus is in. Needs ``valgrind`` on
+the PATH; a run takes about a minute per corpus (valgrind is ~50x slower).
 Instructions are not time (memory stalls are not counted): use this to compare
 two versions of the code, and the timings of ``run.py`` for absolute figures.
 """
@@ -38,48 +40,54 @@ from toolkit import counts, diplomacy, impacts, text
 from toolkit.extract import extract
 from toolkit.ingest import read_articles
 everything = list(read_articles(Path(sys.argv[1])))
-articles = everything[::max(1, len(everything) // int(sys.argv[2]))][:int(sys.argv[2])]  # spread over the corpus
-family = sys.argv[4]
-if family != "all":  # the other families' input, made once, outside the counted passes
-    split = [text.split_sentences(a.text) for a in articles]
-    rows = [counts.extract_counts(a, s) for a, s in zip(articles, split)]
-for _ in range(int(sys.argv[3])):
-    for i, article in enumerate(articles):
-        text._last_split = None  # no reuse of the previous split across passes
+n, timed_too, family = int(sys.argv[2]), sys.argv[3] == "1", sys.argv[4]
+chosen = everything[::max(1, len(everything) // (2 * n))][:2 * n]  # spread over the corpus
+warm, timed = chosen[0::2], chosen[1::2]  # disjoint: what the timed articles meet is only what others left
+if family != "all":  # the other families' input, made for every article in both runs
+    split = {id(a): text.split_sentences(a.text) for a in chosen}
+    rows = {id(a): counts.extract_counts(a, split[id(a)]) for a in chosen}
+for group in ([warm, timed] if timed_too else [warm]):
+    for article in group:
+        text._last_split = None  # no reuse of a split made outside the counted part
         if family == "all":
             extract(article)
         elif family == "split":
             text.split_sentences(article.text)
         elif family == "counts":
-            counts.extract_counts(article, split[i])
+            counts.extract_counts(article, split[id(article)])
         elif family == "impacts":
-            impacts.extract_impacts(article, split[i], rows[i])
+            impacts.extract_impacts(article, split[id(article)], rows[id(article)])
         elif family == "diplomacy":
             diplomacy.extract_diplomacy(article)
+print("timed", len(timed))
 """
 FAMILIES = ("all", "split", "counts", "impacts", "diplomacy")
 
 
-def count(src: Path | None, corpus: Path, n: int, passes: int, family: str = "all") -> int:
-    """Instructions valgrind counts for ``passes`` extractions (or runs of one ``family`` of
-    extractors) of ``n`` articles spread over the corpus."""
+def count(src: Path | None, corpus: Path, n: int, timed_too: bool, family: str = "all") -> tuple[int, int]:
+    """Instructions valgrind counts for a run that extracts (or runs one ``family`` of extractors on)
+    the warm-up articles, and then the timed ones if ``timed_too``; and how many articles are timed."""
     env = dict(os.environ, PYTHONHASHSEED="0")
     if src is not None:  # the code of another commit, ahead of the installed package
         env["PYTHONPATH"] = str(src)
     cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-           sys.executable, "-c", _DRIVER, str(corpus), str(n), str(passes), family]
+           sys.executable, "-c", _DRIVER, str(corpus), str(n), "1" if timed_too else "0", family]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     found = re.search(r"I\s+refs:\s+([\d,]+)", proc.stderr)
-    if proc.returncode != 0 or not found:
+    timed = re.search(r"^timed (\d+)$", proc.stdout, re.MULTILINE)
+    if proc.returncode != 0 or not found or not timed:
         raise SystemExit(f"valgrind failed on {corpus}:\n{proc.stderr[-2000:]}")
-    return int(found.group(1).replace(",", ""))
+    return int(found.group(1).replace(",", "")), int(timed.group(1))
 
 
 def per_article(src: Path | None, corpus: Path, n: int, family: str = "all") -> float:
-    """Instructions of one warm extraction (or family), per article (two counts, run side by side)."""
+    """Instructions of one warm extraction (or family), per article: a run over warm-up and timed
+    articles minus a run over the warm-up articles alone (run side by side)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        once, twice = pool.map(lambda passes: count(src, corpus, n, passes, family), (1, 2))
-    return (twice - once) / n
+        (warm, _), (both, timed) = pool.map(lambda timed_too: count(src, corpus, n, timed_too, family), (False, True))
+    if timed == 0:
+        raise SystemExit(f"{corpus}: fewer than two articles")
+    return (both - warm) / timed
 
 
 def export(rev: str, into: Path) -> Path:
