@@ -109,8 +109,9 @@ def test_single_missile_class_summary_is_the_plain_rule(monkeypatch):
     assert len(plain_calls) > 5 and any(c is not None for c in plain_calls)
 
 
-_CUE_PIECES = ["drones", "launched", "attacked", "fired", "enemy", "shahed", "shaheds", "over", "of", "russia", "russian", "russia's", "ukraine", "ukrainian", "ukraine's", "kyiv", "moscow", "-", "pro-",
-               "air", "force", "forces", "said", "the", "x", "\u0130", "anti-russian", ",", ".", "  ", "\n", "'"]
+_CUE_PIECES = ["drones", "launched", "attacked", "fired", "enemy", "shahed", "shaheds", "over", "of", "russia",
+               "russian", "russia's", "ukraine", "ukrainian", "ukraine's", "kyiv", "moscow", "-", "pro-", "air",
+               "force", "forces", "said", "the", "x", "\u0130", "anti-russian", ",", ".", "  ", "\n", "'"]
 
 
 @settings(max_examples=500, deadline=None)

@@ -123,7 +123,8 @@ def assign_events(s: str, items: list[Item], rules: CountRules, state: ArticleSt
     for item in own:
         post = rules.after_at(s, item.phrase_end)
         item.post_event = rules.after_event[normalise(post.group("t"))] if post else None
-        if post is not None and item.post_event == "hit" and (_COUNTRY.match(s, post.end()) or tail_search(_SALVO_OF, _SALVO_OF_ENDS, s, item.start)):
+        if post is not None and item.post_event == "hit" and (
+                _COUNTRY.match(s, post.end()) or tail_search(_SALVO_OF, _SALVO_OF_ENDS, s, item.start)):
             # "76 missiles hit Ukraine", "a barrage of 500 drones hit Kyiv": the whole launch, not hits
             item.post_event = "launched"
         elif post and normalise(post.group("t")) == "suppressed" and _BY_EW.match(s, post.end()):

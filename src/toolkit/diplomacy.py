@@ -164,7 +164,8 @@ def _sentence_topics(text: str) -> tuple[str, ...]:
     low = text.lower()
     if not any(map(low.__contains__, rules["position_words"])):
         return ()
-    if rules["positions_low"] is not None and _DIPLOMACY_WORDS_LOW is not None and case_safe(text):  # the same matches on the lower-cased text, faster
+    # the same matches on the lower-cased text, faster
+    if rules["positions_low"] is not None and _DIPLOMACY_WORDS_LOW is not None and case_safe(text):
         if not _DIPLOMACY_WORDS_LOW.search(low):
             return ()
         matches = rules["positions_low"].finditer(low)
