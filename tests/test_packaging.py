@@ -57,3 +57,15 @@ def test_packaging_import_is_light():
     code = "import sys, toolkit; print(','.join(m for m in ('pandas', 'dateparser', 'trafilatura') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_packaging_sources_compile_without_warnings(root):
+    """No invalid escape sequences ("\\d" in a plain docstring): a SyntaxWarning from Python 3.12 on."""
+    import warnings
+
+    files = [p for folder in ("src", "tests", "benchmarks", "scripts") for p in (root / folder).rglob("*.py")]
+    assert files
+    for path in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")

@@ -343,14 +343,14 @@ _ASSERTIONS = re.compile(r"\(\?[=!<]|\\[bBAZ]|[$^]")
 
 @lru_cache(maxsize=1)
 def _reusable() -> bool:
-    """Whether the trigger words hold no zero-width check but ``(?! \d)`` (see :func:`triggers_in`)."""
+    r"""Whether the trigger words hold no zero-width check but ``(?! \d)`` (see :func:`triggers_in`)."""
     data = load_yaml(RULES_FILE)
     return not any(_ASSERTIONS.search(f.replace(_KNOWN_LOOKAHEAD, ""))
                    for g in _KIND_GROUPS for f in data[g + "_words"])
 
 
 def triggers_in(low: str, start: int, end: int) -> list[tuple[int, int]] | None:
-    """``(start, group bit)`` of each match of ``rules().kinds.finditer(low, start, end)``, read from
+    r"""``(start, group bit)`` of each match of ``rules().kinds.finditer(low, start, end)``, read from
     the article scan of :func:`classify_spans` (``low`` the very string it scanned); None when that
     scan cannot stand for this one.
 
@@ -404,7 +404,7 @@ _FAST_FORMS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern
 
 
 def _fast_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """:func:`_fast_form` of ``pattern``, and the same for ASCII text: ``[^0-9A-Z_a-z](...)``.
+    r""":func:`_fast_form` of ``pattern``, and the same for ASCII text: ``[^0-9A-Z_a-z](...)``.
 
     In an ASCII string the characters that are not word characters (``\W``) are exactly those
     outside ``[0-9A-Z_a-z]``, so the look-behind ``(?<=\W)`` the general form needs (a non-ASCII
@@ -417,7 +417,7 @@ def _fast_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, re.Pa
 
 
 def _fast_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """For a pattern opening with ``\b(?=[...])`` on ASCII letters and digits (:func:`words_pattern`):
+    r"""For a pattern opening with ``\b(?=[...])`` on ASCII letters and digits (:func:`words_pattern`):
     the same words after the character before them, ``[^0-9_a-z](?<=\W)(...)``; None for others.
 
     ``re`` tries a pattern opening with ``\b`` at every offset, reading the Unicode classes of two

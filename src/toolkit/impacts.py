@@ -414,7 +414,7 @@ def _targets_memo_sound() -> bool:
 
 
 def _word_before(low: str, start: int) -> bool:
-    """Whether ``low[start - 1]`` is a word character (``\w``: alphanumeric or "_")."""
+    r"""Whether ``low[start - 1]`` is a word character (``\w``: alphanumeric or "_")."""
     if not start:
         return False
     c = low[start - 1]

@@ -477,7 +477,7 @@ _WORD_START = r"\b(?<!-)"
 
 @lru_cache(maxsize=1)
 def _mention_gap_re() -> re.Pattern | None:
-    """:func:`_mention_lower_re` written to begin at the character before the word (``[^\w-]``; search
+    r""":func:`_mention_lower_re` written to begin at the character before the word (``[^\w-]``; search
     ``" " + lower``, where a match starts where the plain one does in the text itself): the engine
     skips letters in C instead of trying ``\b`` at every one. The same matches, one to one, as every
     model alias and head noun begins and ends with a word character (then ``\b(?<!-)`` before one
