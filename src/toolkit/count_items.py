@@ -254,9 +254,7 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     ``low`` is ``low_tail(s, item.start)``: the cues before the item are scanned only when it ends
     with their last word (as :func:`tail_search` does)."""
     end = item.phrase_end
-    # "of"/"out of" and "launches" begin with "o" or "l" after the spaces: another letter after one
-    # space starts neither (the usual case: "50 drones"), and both scans are skipped
-    other_word = s[end:end + 1] == " " and s[end + 1:end + 2] in _NOT_OF_OR_LAUNCHES
+    other_word = _other_word_after(s, end)
     of = None if other_word else _OF.match(s, end)
     if of:
         pos = of.end()
@@ -369,11 +367,17 @@ def _read_phrase(s: str, item: Item, state: ArticleState,
     return None
 
 
+def _other_word_after(s: str, end: int) -> bool:
+    """True when one space and a letter that begins neither "of"/"out" (_OF) nor "launches"
+    (_LAUNCHES_OF) follow ``end`` (the usual case: "50 drones"): neither can match there."""
+    return s[end:end + 1] == " " and s[end + 1:end + 2] in _NOT_OF_OR_LAUNCHES
+
+
 def _of_total(s: str, item: Item, skip: set[int]) -> Item | None:
     """ "12 Shahed drones out of 15 were destroyed": the total after the phrase, launched."""
     end = item.phrase_end
-    if s[end:end + 1] == " " and s[end + 1:end + 2] in _NOT_OF_OR_LAUNCHES:
-        return None  # no "of" here (see _read_phrase)
+    if _other_word_after(s, end):
+        return None  # no "of" here
     of = _OF.match(s, end)
     if not of or of.group("det"):
         return None

@@ -22,6 +22,12 @@ def _foreign_words(rules: CountRules) -> tuple[str, ...]:
     return tuple(sorted(c for c in cues if not any(d != c and d in c for d in cues)))
 
 
+def may_name_ministry(lower: str) -> bool:
+    """Could a lower-cased sentence name a ministry (of defence: "MoD")? The cheap first test of
+    :meth:`ArticleState.note_ministry`, also asked before calling it."""
+    return "minist" in lower or " mod" in lower
+
+
 class ArticleState:
     """What earlier sentences established: weapon mentions, counted items, the last ministry."""
 
@@ -95,7 +101,7 @@ class ArticleState:
         return self._default_value
 
     def note_ministry(self, sentence: str, lower: str, rules: CountRules) -> None:
-        if "minist" not in lower and " mod" not in lower:
+        if not may_name_ministry(lower):
             return
         if sentence.isascii() and rules.russian_claim_lower is not None:  # the same scans, on lower-case text
             if rules.russian_claim_lower.search(lower):

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .count_items import Item, sentence_items
-from .count_state import ArticleState
+from .count_state import ArticleState, may_name_ministry
 from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import Sentence, find_numbers
@@ -92,7 +92,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
     for index, sentence in enumerate(sentences):
         state.current = index
         lower = sentence.text.lower()
-        if "minist" in lower or " mod" in lower:  # note_ministry's own first test, without a call per sentence
+        if may_name_ministry(lower):  # note_ministry's first test, before the method call
             state.note_ministry(sentence.text, lower, rules)
         # cheap tests first: most sentences name no weapon, and most state no number
         near = state.previous_counted or state.named(index) or (index and state.named(index - 1))

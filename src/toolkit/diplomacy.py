@@ -151,9 +151,8 @@ def extract_positions(sentences: list[Sentence]) -> list[dict[str, Any]]:
 
 
 #: Distinct sentences whose position topics are kept: a pure function of the sentence's text, and news
-#: agencies and templates repeat sentences across articles. Few, so that a pass over many articles does
-#: not find the sentences of its first articles still kept when it comes back to them (the hits are
-#: repeats close together, as in a real run; a larger memo would flatter a benchmark run twice).
+#: agencies and templates repeat sentences across articles. Few: the repeats that pay are close together
+#: (on unseen articles a larger memo gained little; see benchmarks/instructions.py).
 SENTENCE_MEMO = 64
 
 

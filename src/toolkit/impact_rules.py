@@ -384,19 +384,22 @@ _AFTER_BOUNDARY = re.compile(r"\\b\(\?=\[[0-9a-z]+\]\)")
 
 
 def _after_non_word(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """:func:`_fast_form` of ``pattern``, made once (kept by ``id``: hashing a pattern hashes its code)."""
-    known = _FAST_FORMS.get(id(pattern))
-    if known is None or known[0] is not pattern:
-        known = _FAST_FORMS[id(pattern)] = (pattern, *_fast_forms(pattern))
-    return known[1]
+    """:func:`_fast_form` of ``pattern``, made once."""
+    return _known_forms(pattern)[1]
 
 
 def _after_non_word_ascii(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """:func:`_fast_form` of ``pattern`` for ASCII text (:func:`_fast_forms`), made once."""
+    return _known_forms(pattern)[2]
+
+
+def _known_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str] | None,
+                                                    re.Pattern[str] | None]:
+    """``(pattern, *_fast_forms(pattern))``, made once (kept by ``id``: hashing a pattern hashes its code)."""
     known = _FAST_FORMS.get(id(pattern))
     if known is None or known[0] is not pattern:
         known = _FAST_FORMS[id(pattern)] = (pattern, *_fast_forms(pattern))
-    return known[2]
+    return known
 
 
 #: id(pattern) -> (pattern, its fast form, its fast form for ASCII text)
