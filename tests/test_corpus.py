@@ -252,6 +252,36 @@ def test_corpus_rerun_does_not_reread_files_whose_size_and_time_are_unchanged(tm
     _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
 
 
+def test_corpus_rerun_reads_a_file_rewritten_with_its_old_size_and_time(tmp_path, fake_extractor, counted_reads):
+    """``cp -p`` / ``rsync -t``: new text of the same length, the old modification time put back.
+    The status-change time (or, for a save by rename, the inode) still tells the file changed."""
+    src = tmp_path / "in"
+    _write(src, "a0", TEXTS[0])
+    _age(src / "a0.txt", 1)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    counted_reads.clear()
+    path = src / "a0.txt"
+    before = path.stat()
+    changed = path.read_text(encoding="utf-8").replace("120", "121")
+    assert len(changed) == len(path.read_text(encoding="utf-8")) and "121" in changed
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert counted_reads == ["a0.txt"] and summary.parsed == 1
+    counted_reads.clear()
+    replacement = src / "a0.new"  # an editor saving by rename: a new inode, the old size and time
+    replacement.write_text(changed.replace("121", "122"), encoding="utf-8")
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    os.replace(replacement, path)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert counted_reads == ["a0.txt"] and summary.parsed == 1
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
 def test_corpus_cached_file_whose_article_id_is_taken_by_a_new_file_is_read_again(tmp_path, fake_extractor):
     src = tmp_path / "in"
     src.mkdir()

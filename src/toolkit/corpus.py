@@ -15,9 +15,9 @@ unchanged are reused as they are, and only a segment that held a changed or
 deleted article is rewritten (its other rows move into the new segment).
 Small segments are merged as they accumulate, so a dataset keeps a few
 segments however many reruns it has seen. Files are not even re-read when
-their path, size and modification time (nanoseconds) equal the last run's
-(``sources.json``); a file modified within two seconds of being read is
-always re-read next time. A run writes its new segment and snapshot beside
+their path, size, modification and status-change times (nanoseconds) and
+inode equal the last run's (``sources.json``); a file modified within two
+seconds of being read is always re-read next time. A run writes its new segment and snapshot beside
 the old ones and then swaps ``CURRENT`` with ``os.replace``: a crash at any
 point leaves the previous dataset readable, and a rerun completes the job.
 Two parses into one folder serialise on ``DIR/.lock`` (the second waits, or
@@ -215,11 +215,21 @@ def _sources_index(snapshot: Path) -> dict[str, Any]:
         return {}
 
 
+def _file_key(stat: os.stat_result) -> list[int]:
+    """What must be unchanged for a file to be taken from the source index: size, modification
+    time, status-change time and inode. A tool that writes new text and then sets the old
+    modification time back (``cp -p``, ``rsync -t``, an archive restore) cannot set the
+    status-change time back, and an editor that saves by renaming a new file gives a new inode;
+    either way the file is read again (its content hash then decides whether it is parsed)."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
 def _read_sources(paths: Iterable[str | Path] | str | Path, problems: list[Problem], max_bytes: int,
                   cache: dict[str, Any]) -> tuple[list[Article | _Cached], dict[str, Any]]:
     """Every article under ``paths``, as :func:`toolkit.ingest.read_articles` gives them (same
-    order, same unique ids), but taken from ``cache`` for files whose size and modification time
-    are unchanged. Returns the records and the index to cache for the next run."""
+    order, same unique ids), but taken from ``cache`` for files whose size, modification time,
+    status-change time and inode are unchanged (:func:`_file_key`). Returns the records and the
+    index to cache for the next run."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     records: list[Article | _Cached] = []
@@ -234,13 +244,13 @@ def _read_sources(paths: Iterable[str | Path] | str | Path, problems: list[Probl
         now = time.time_ns()
         hit = cache.get(key)
         items: list[Article | Problem | _Cached]
-        if stat is not None and hit and hit["size"] == stat.st_size and hit["mtime_ns"] == stat.st_mtime_ns:
+        if stat is not None and hit and hit.get("key") == _file_key(stat):
             items = [_Cached(dict(item["article"])) if "article" in item else Problem(**item["problem"])
                      for item in hit["items"]]
         else:
             items = list(read_file(path, max_bytes))
         if stat is not None and stat.st_mtime_ns < now - RACY_NS:
-            index[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "items": [
+            index[key] = {"key": _file_key(stat), "items": [
                 {"problem": problem_row(i)} if isinstance(i, Problem)
                 else {"article": i.row if isinstance(i, _Cached) else article_row(i)} for i in items]}
         for item in items:
