@@ -1,6 +1,7 @@
 """The dataset: schemas enforced, incremental reruns equal full rebuilds, atomic writes, one writer at a time."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -107,6 +108,32 @@ def test_corpus_csv_export_neutralises_formulas(tmp_path):
     exported = (tmp_path / "ds" / "csv" / "articles.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(1)" in exported
     assert corpus.load_dataset(tmp_path / "ds")["articles"].loc[0, "title"] == "=HYPERLINK(1)"
+
+
+def test_corpus_csv_export_reads_back_as_pandas_own_csv(tmp_path):
+    """Arrow writes the CSV files; read back as text they equal what pandas' ``to_csv`` of the
+    neutralised tables gives (same values, booleans True/False, empty cells for missing values)."""
+    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    tables = corpus.load_dataset(tmp_path / "ds")
+    articles = tables["articles"].copy()
+    articles.loc[0, "title"], articles.loc[1, "title"] = "=HYPERLINK(1)", "-5 drones\tand a \"quote\", too"
+    articles.loc[2, "title"] = pd.NA
+    tables["articles"] = articles
+    assert tables["strike_counts"]["is_headline"].any() and not tables["strike_counts"]["is_headline"].all()
+    corpus.export_csv(tmp_path / "ds", tables)
+    for table, frame in tables.items():
+        expected = corpus.neutralise_formulas(frame).to_csv(index=False)
+        as_text = {"keep_default_na": False, "dtype": str}
+        got = pd.read_csv(tmp_path / "ds" / "csv" / f"{table}.csv", **as_text)
+        pd.testing.assert_frame_equal(got, pd.read_csv(io.StringIO(expected), **as_text), obj=table)
+    exported = pd.read_csv(tmp_path / "ds" / "csv" / "articles.csv", keep_default_na=False, dtype=str)
+    assert list(exported["title"][:3]) == ["'=HYPERLINK(1)", "'-5 drones\tand a \"quote\", too", ""]
+
+
+def test_corpus_csv_export_falls_back_to_pandas_for_columns_arrow_cannot_hold(tmp_path):
+    frame = pd.DataFrame({"name": ["=1+1", "ok"], "mixed": [{"a": 1}, 3]})
+    corpus.export_csv(tmp_path, {"odd": frame})
+    assert (tmp_path / "csv" / "odd.csv").read_text(encoding="utf-8") == "name,mixed\n'=1+1,{'a': 1}\nok,3\n"
 
 
 # --------------------------------------------------------------------------- incremental

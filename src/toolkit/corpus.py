@@ -41,9 +41,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from . import schema
 from .extract import extract, warm_up
@@ -546,11 +549,17 @@ _UMASK = _umask()
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
+    _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+
+
+def _atomic_write(path: Path, fill: Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` through ``fill`` (given a binary file) into a temporary file beside it,
+    fsync it and rename it over ``path``: readers see the old file or the new one, never a part."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; the dataset is meant to be shared
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            fill(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -583,8 +592,40 @@ def export_csv(out_dir: str | Path, tables: dict[str, pd.DataFrame] | None = Non
     csv_dir = out_dir / "csv"
     csv_dir.mkdir(parents=True, exist_ok=True)
     for table, frame in tables.items():
-        _atomic_write_text(csv_dir / f"{table}.csv", neutralise_formulas(frame).to_csv(index=False))
+        arrow = _arrow_table(frame)
+        if arrow is None:  # a column Arrow cannot hold: pandas writes it (about 5x slower)
+            _atomic_write_text(csv_dir / f"{table}.csv", neutralise_formulas(frame).to_csv(index=False))
+        else:
+            _atomic_write(csv_dir / f"{table}.csv", lambda f, t=arrow: pa_csv.write_csv(t, f))
     return csv_dir
+
+
+#: a text cell that opens like a formula, and the same cell opened with a quote (RE2 syntax)
+_FORMULA_CELL, _QUOTED_CELL = "^([=+@\t\r-])", "'\\1"
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table | None:
+    """``frame`` as an Arrow table ready for Arrow's CSV writer, with what :func:`neutralise_formulas`
+    does done on the Arrow columns (text cells that open like a formula get a quote in front) and
+    booleans written as pandas writes them (``True``/``False``); None when a column does not convert.
+
+    Arrow writes the same values as ``to_csv``; it quotes every text cell (valid CSV, read back the
+    same by any CSV reader)."""
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError, TypeError):
+        return None
+    columns = []
+    for column in table.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.replace_substring_regex(column, pattern=_FORMULA_CELL, replacement=_QUOTED_CELL)
+        elif pa.types.is_boolean(column.type):
+            column = pc.if_else(column, "True", "False")
+        elif not (pa.types.is_integer(column.type) or pa.types.is_floating(column.type)
+                  or pa.types.is_null(column.type)):
+            return None  # dates, lists...: left to pandas, whose format users know
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
 
 
 def write_dataset(tables: dict[str, pd.DataFrame], out_dir: str | Path,
