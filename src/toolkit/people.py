@@ -475,8 +475,8 @@ def fuzzy_full_name(key: str) -> Person | None:
     target = _translit(key)
     # Only names of about the same length can reach the cut-off (the ratio is at most
     # 1 - |a - b| / (a + b) for lengths a and b): those are scored, in their order, so the best is the same.
-    near = _full_names_near(len(target))
-    hit = process.extractOne(target, [keys[i] for i in near], scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
+    near, near_keys = _full_names_near(len(target))
+    hit = process.extractOne(target, near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
     if hit is None:
         return None
     matched = hit[0].split()
@@ -487,12 +487,14 @@ def fuzzy_full_name(key: str) -> Person | None:
 
 
 @lru_cache(maxsize=256)
-def _full_names_near(size: int) -> tuple[int, ...]:
+def _full_names_near(size: int) -> tuple[tuple[int, ...], list[str]]:
     """Indices (in order) of the transliterated full names whose length lets ``fuzz.ratio`` with a text of
-    ``size`` characters reach :data:`FUZZY_NAME_CUTOFF` (with a margin of one character)."""
+    ``size`` characters reach :data:`FUZZY_NAME_CUTOFF` (with a margin of one character), and those names
+    (one list per length, built once: the scorer only reads it)."""
     slack = 1 - FUZZY_NAME_CUTOFF / 100
-    return tuple(i for i, key in enumerate(_translit_full()[0])
-                 if abs(len(key) - size) <= slack * (len(key) + size) + 1)
+    keys = _translit_full()[0]
+    near = tuple(i for i, key in enumerate(keys) if abs(len(key) - size) <= slack * (len(key) + size) + 1)
+    return near, [keys[i] for i in near]
 
 
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
