@@ -94,6 +94,20 @@ def test_corpus_write_refuses_off_schema_frames_and_keeps_the_old_dataset(tmp_pa
     _assert_same(before, corpus.load_dataset(tmp_path / "ds"))
 
 
+def test_corpus_load_dataset_reads_what_pandas_read_parquet_reads(tmp_path, monkeypatch):
+    """Arrow's conversion (one Python string per distinct value) gives the frames pandas' own reader
+    gives, nulls included (text, Int64, boolean and Float64 columns with missing values)."""
+    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    fast = corpus.load_dataset(tmp_path / "ds")
+    nulls = {table: frame.isna().any().sum() for table, frame in fast.items()}
+    assert sum(nulls.values()) >= 10 and fast["strike_counts"]["weapon_model"].isna().any()
+    monkeypatch.setattr(corpus, "_read_parquet", pd.read_parquet)
+    plain = corpus.load_dataset(tmp_path / "ds")
+    for table in schema.TABLES:
+        schema.check(table, fast[table])
+        pd.testing.assert_frame_equal(fast[table], plain[table], check_exact=True, obj=table)
+
+
 def test_corpus_load_dataset_of_an_empty_folder_gives_empty_typed_tables(tmp_path):
     tables = corpus.load_dataset(tmp_path)
     for table, frame in tables.items():

@@ -47,6 +47,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from . import schema
 from .extract import extract, warm_up
@@ -144,13 +145,28 @@ def _table_files(snapshot: Path, manifest: dict[str, Any], table: str) -> list[t
     return [(snapshot / f"{table}.parquet", frozenset())]
 
 
+#: Arrow types read straight into the schema's nullable pandas types (see :func:`_read_parquet`)
+_NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}
+
+
+def _read_parquet(file: Path) -> pd.DataFrame:
+    """A table file as a frame, text columns as Python strings (``object``), which
+    :func:`toolkit.schema.conform` then types.
+
+    ``pd.read_parquet`` rebuilds the ``string`` columns from the pandas metadata in the file, making
+    one Python string per row; Arrow's own conversion makes one per distinct value (the evidence
+    sentence of many rows, the same event or class words), and typing those strings is a check, not
+    a copy: about half the time of loading a 10,000-article dataset."""
+    return pq.read_table(file).to_pandas(ignore_metadata=True, types_mapper=_NULLABLE.get)
+
+
 def _read_table(table: str, files: list[tuple[Path, frozenset[str]]]) -> pd.DataFrame:
     parts = []
     for file, dropped in files:
         if not file.exists():
             log.warning("%s: missing; its rows are left out (rerun the parse with --full)", file)
             continue
-        frame = pd.read_parquet(file)
+        frame = _read_parquet(file)
         extra = [c for c in frame.columns if c not in schema.TABLES[table]]
         if extra:
             log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)", file, extra)
