@@ -26,6 +26,21 @@ def test_schema_conform_orders_types_and_fills():
     assert frame.loc[0, "count"] == 3 and pd.isna(frame.loc[0, "qualifier"])
 
 
+@pytest.mark.parametrize("complete", [True, False])
+def test_schema_conform_of_a_frame_leaves_the_frame_alone(complete):
+    """The conformed frame is typed and shares no data with the one given (typed or not, with or
+    without every column): writing to one never changes the other."""
+    rows = [{"article_id": "a", "casualty_kind": "killed", "count": 3}]
+    given = schema.conform("casualties", rows) if complete else pd.DataFrame(rows)
+    before = given.copy()
+    frame = schema.conform("casualties", given)
+    schema.check("casualties", frame)
+    frame.loc[0, "article_id"], frame.loc[0, "count"] = "b", 4
+    pd.testing.assert_frame_equal(given, before)
+    given.loc[0, "casualty_kind"] = "injured"
+    assert frame.loc[0, "casualty_kind"] == "killed"
+
+
 def test_schema_conform_refuses_unknown_columns():
     with pytest.raises(KeyError, match="no column"):
         schema.conform("casualties", [{"article_id": "a", "kill_count": 3}])

@@ -143,17 +143,19 @@ def conform(table: str, rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFra
     Missing columns are filled with nulls; unknown columns raise ``KeyError`` so
     that a typo in an extractor cannot silently drop data.
     """
-    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty and not len(frame.columns):
         return empty_frame(table)
     unknown = set(frame.columns) - set(TABLES[table])
     if unknown:
         raise KeyError(f"table {table!r} has no column(s) {sorted(unknown)}; add them to toolkit.schema")
-    for column in TABLES[table]:
-        if column not in frame.columns:
-            frame[column] = None
+    missing = [column for column in TABLES[table] if column not in frame.columns]
+    if missing:
+        frame = frame.assign(**dict.fromkeys(missing))  # a new frame: ``rows`` is not changed
+    # selecting a list of columns copies them, so the cast may keep (not copy again) the columns
+    # that already have their type: the result never shares data with ``rows``
     frame = frame[TABLES[table]]
-    return frame.astype({c: FIELDS[c].dtype for c in TABLES[table]})
+    return frame.astype({c: FIELDS[c].dtype for c in TABLES[table]}, copy=False)
 
 
 def check(table: str, frame: pd.DataFrame) -> None:
