@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 ARTICLES ?= data/articles
 PROCESSED ?= data/processed
 REPORTS ?= reports
+# e.g. BENCH_ARGS="--also-python /usr/bin/python3.11": the throughput timed on another build too
+BENCH_ARGS ?=
 
 .PHONY: help setup demo test test-slow bench score docs clean
 
@@ -30,7 +32,7 @@ test-slow: setup ## benchmarks, Dask cluster and browser checks (marker: slow)
 	$(BIN)/python -m pytest tests -m slow -p no:cacheprovider
 
 bench: setup ## benchmarks (about 10 min): throughput, workers, incremental, memory, notebooks -> benchmarks/RESULTS.md
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 score: setup ## score the extractor on the shared dev set
 	rm -rf build/dev-facts

@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -108,9 +109,10 @@ def phase_throughput(args) -> dict:
             "peak_mb": _peak_mb()}
 
 
-def throughput(folder: Path, warm: Path, runs: int) -> dict:
-    """Medians of ``runs`` throughput phases (each a new process warmed on ``warm``)."""
-    each = [_run_phase("throughput", corpus=folder, warm=warm) for _ in range(runs)]
+def throughput(folder: Path, warm: Path, runs: int, python: str | None = None) -> dict:
+    """Medians of ``runs`` throughput phases (each a new process warmed on ``warm``; run by
+    ``python`` when given, see :func:`_run_phase`)."""
+    each = [_run_phase("throughput", python=python, corpus=folder, warm=warm) for _ in range(runs)]
     count, mb = each[0]["articles"], each[0]["mb"]
     floor_s = statistics.median(r["floor_s"] for r in each)
     parse_s = statistics.median(r["parse_s"] for r in each)
@@ -268,12 +270,29 @@ def _env() -> dict:
     return env
 
 
-def _run_phase(name: str, **kwargs) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", name]
+def _interpreter(python: str) -> str:
+    """``python``'s version, checked to be this one's (it imports this environment's compiled packages)."""
+    probe = "import platform, sys; print(platform.python_version(), sys.version_info[:2] == tuple(map(int, sys.argv[1:])))"
+    out = subprocess.run([python, "-c", probe, *map(str, sys.version_info[:2])], capture_output=True, text=True,
+                         check=True).stdout.split()
+    if out[1] != "True":
+        raise SystemExit(f"--also-python {python} is Python {out[0]}, not {platform.python_version()}: "
+                         "it could not import this environment's packages")
+    return out[0]
+
+
+def _run_phase(name: str, python: str | None = None, **kwargs) -> dict:
+    """Run one phase in a new process (of ``python``, another interpreter of this Python version
+    that then imports this environment's packages, when given) and return its JSON result."""
+    cmd = [python or sys.executable, str(Path(__file__).resolve()), "--phase", name]
     for key, value in kwargs.items():
         cmd += [f"--{key.replace('_', '-')}", str(value)]
+    env = _env()
+    if python:
+        paths = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+        env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *paths] if env.get("PYTHONPATH") else paths)
     started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=_env())
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"phase {name} failed:\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -301,6 +320,11 @@ def measure(args) -> dict:
     news = ROOT.parent / "shared" / "data" / "news" / "gdelt_war_articles_2022_2024.jsonl"
     if news.exists():  # real reporting, for comparison (read in place, never copied)
         results["news"] = throughput(news, warm, args.runs)
+    if args.also_python:
+        results["also_python"] = {"python": args.also_python, "version": _interpreter(args.also_python),
+                                  "throughput": throughput(small, warm, args.runs, args.also_python)}
+        if news.exists():
+            results["also_python"]["news"] = throughput(news, warm, args.runs, args.also_python)
     results["scaling"] = _run_phase("scaling", corpus=small)
     results["profile"] = _run_phase("profile", corpus=corpus("throughput", min(args.n, 200), size))
 
@@ -343,6 +367,21 @@ def _load(values) -> str:
 NOTES_MARKER = "<!-- notes: kept when the table above is regenerated -->"
 
 
+def _also_python_rows(results: dict) -> list[str]:
+    """Rows of the throughput measured again on another interpreter (``--also-python``)."""
+    also = results.get("also_python")
+    if not also:
+        return []
+    t = also["throughput"]
+    rows = [f"| same code on `{also['python']}` (Python {also['version']}), generated articles | "
+            f"{t['articles_per_s']:.1f} articles/s ({t.get('cpu_articles_per_s', float('nan')):.1f} by CPU time), "
+            f"floor ratio {t['floor_ratio']:.1f}x | | |"]
+    if "news" in also:
+        rows.append(f"| same code on `{also['python']}`, real news, by CPU time | "
+                    f"{also['news']['cpu_articles_per_s']:.0f} articles/s, {also['news']['cpu_mb_per_s']:.2f} MB/s | | |")
+    return rows
+
+
 def render(results: dict, command: str) -> str:
     """RESULTS.md text from the measured results."""
     t, s, inc = results["throughput"], results["scaling"], results["incremental"]
@@ -379,6 +418,7 @@ def render(results: dict, command: str) -> str:
         f"({t['floor_s']:.2f} s) | | |",
         f"| parse time / floor time | {t['floor_ratio']:.1f}x | <= {TARGETS['floor_ratio']:.0f}x | "
         f"{_status(t['floor_ratio'], TARGETS['floor_ratio'], False)} |",
+        *_also_python_rows(results),
         f"| extraction, 2 workers vs 1 (`extract_all`) | {speed_extract:.2f}x ({ex1:.1f} s -> {ex2:.1f} s) | "
         f">= {TARGETS['speedup_2']}x | {_status(speed_extract, TARGETS['speedup_2'], True)} |",
         f"| `build_dataset` end to end, 2 workers vs 1 | {speed_build:.2f}x ({b1:.1f} s -> {b2:.1f} s) | | |",
@@ -438,13 +478,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs per measure (median; default 3)")
     parser.add_argument("--incremental-n", type=int, default=10_000, help="dataset size for the rerun test")
     parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--also-python", metavar="PATH",
+                        help="also time the throughput phases on this interpreter (same Python version; it "
+                             "imports this environment's packages), e.g. a PGO/LTO build such as /usr/bin/python3.11")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke test of the runner")
     parser.add_argument("--results", default=str(HERE / "RESULTS.md"), help="where to write the table")
     args = parser.parse_args()
     if args.phase:
         print(json.dumps(PHASES[args.phase](args)))
         return
-    command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
+    command = "python benchmarks/run.py" + (" --quick" if args.quick else "") + (
+        f" --also-python {args.also_python}" if args.also_python else "")
     if args.quick:
         args.n, args.runs, args.incremental_n = 30, 1, 60
     results = measure(args)
