@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, compress, count, repeat
+from typing import Any
 
 from .gazetteer import DataFileError, load_csv, load_yaml, split_aliases
 from .meeting_rules import _sre_constants, _sre_parse, case_safe, matchable_strings
@@ -252,8 +253,25 @@ def _osa_close(a: str, b: str) -> bool:
         return True
     if abs(len(a) - len(b)) > 1:
         return False
-    from rapidfuzz.distance import OSA  # imported lazily: only misspellings need it
-    return OSA.distance(a, b) <= 1
+    return _rapidfuzz().osa(a, b) <= 1
+
+
+@dataclass(frozen=True)
+class _Fuzzy:
+    """The rapidfuzz functions the matchers use."""
+
+    osa: Any  # rapidfuzz.distance.OSA.distance
+    ratio: Any  # rapidfuzz.fuzz.ratio
+    extract_one: Any  # rapidfuzz.process.extractOne
+
+
+@lru_cache(maxsize=1)
+def _rapidfuzz() -> _Fuzzy:
+    """rapidfuzz, imported on first use (only misspellings need it) and then held: an import statement
+    in a function runs the import machinery on every call, which cost more than the scoring."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+    return _Fuzzy(OSA.distance, fuzz.ratio, process.extractOne)
 
 
 @lru_cache(maxsize=65536)
@@ -267,7 +285,11 @@ def fuzzy_surname(folded: str) -> Person | None:
     if size < 7:  # short forms: only a dropped doubled last letter ("Witkof" for Witkoff)
         hits = {g.short[k] for k in pool.get((first, size + 1), ()) if k.startswith(folded) and k[-1] == k[-2]}
         return hits.pop() if len(hits) == 1 else None
-    hits = {g.short[k] for n in (size - 1, size, size + 1) for k in pool.get((first, n), ()) if _osa_close(folded, k)}
+    # (the keys are within one letter of the word's length, so this is _osa_close: a word equal to a key
+    # is at distance 0; with score_cutoff=1 the scorer stops as soon as the distance exceeds 1)
+    osa = _rapidfuzz().osa
+    hits = {g.short[k] for n in (size - 1, size, size + 1) for k in pool.get((first, n), ())
+            if osa(folded, k, score_cutoff=1) <= 1}
     return hits.pop() if len(hits) == 1 else None
 
 
@@ -435,11 +457,15 @@ FUZZY_NAME_CUTOFF = 85
 FUZZY_SURNAME_CUTOFF = 75
 
 
+_C_AT_END = re.compile(r"c\b")
+
+
 @lru_cache(maxsize=65536)
 def _translit(key: str) -> str:
     for a, b in _TRANSLIT:
         key = key.replace(a, b)
-    return re.sub(r"ov\b", "ov", re.sub(r"c\b", "ts", key))
+    # (the rule also rewrote "ov" before a word's end as "ov", which changes nothing: left out)
+    return _C_AT_END.sub("ts", key)
 
 
 @lru_cache(maxsize=1)
@@ -469,19 +495,18 @@ def fuzzy_full_name(key: str) -> Person | None:
 
     Catches machine-translated spellings ("Wasyl Zarycz", "Oleh Synahubow").
     """
-    from rapidfuzz import fuzz, process  # lazy: only unmatched capitalised pairs need it
-
+    fuzzy = _rapidfuzz()
     keys, people = _translit_full()
     target = _translit(key)
     # Only names of about the same length can reach the cut-off (the ratio is at most
     # 1 - |a - b| / (a + b) for lengths a and b): those are scored, in their order, so the best is the same.
     near, near_keys = _full_names_near(len(target))
-    hit = process.extractOne(target, near_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
+    hit = fuzzy.extract_one(target, near_keys, scorer=fuzzy.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
     if hit is None:
         return None
     matched = hit[0].split()
     words = target.split()
-    if len(matched) != len(words) or fuzz.ratio(matched[-1], words[-1]) < FUZZY_SURNAME_CUTOFF:
+    if len(matched) != len(words) or fuzzy.ratio(matched[-1], words[-1]) < FUZZY_SURNAME_CUTOFF:
         return None
     return people[near[hit[2]]]
 
