@@ -145,7 +145,26 @@ def _patterns() -> dict[str, Any]:
     # the same, with each kind's pattern beside it (what the word loop of parse_weapon_phrase reads)
     found["_first_patterns"] = None if found["_first"] is None else {
         prefix: tuple((kind, found[kind]) for kind in kinds) for prefix, kinds in found["_first"].items()}
+    # the first three letters (lower case) a platform noun can begin with, after a one-space gap
+    found["_platform_first"] = _first_threes(data["not_munitions"])
+    found["_not_strike_hints"] = literal_hints(data["not_strike_weapons"])
     return found
+
+
+def _first_threes(phrases) -> frozenset[str] | None:
+    """The first three characters (lower case) of the phrases' first words: a :func:`phrase_pattern`
+    of them, matched ignoring case where ASCII text begins, begins with one of these. None when that
+    test would not be sound (a first word under three characters, or one not ASCII: ignoring case,
+    a non-ASCII letter may match an ASCII one)."""
+    firsts = set()
+    for phrase in phrases:
+        words = str(phrase).strip().lower().split()
+        if not words:
+            continue
+        if len(words[0]) < 3 or not words[0].isascii():
+            return None
+        firsts.add(words[0][:3])
+    return frozenset(firsts)
 
 
 def literal_hints(phrases) -> tuple[str, ...]:
@@ -292,31 +311,43 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     # the platform noun, "and"/"or" and "of ... types" each begin with a space (or a quote): right
     # before ".", "," or the end of the text none is tried
     spaced = text[end:end + 1].isspace() or text[end:end + 1] in _GAP_FIRST
-    if counted and spaced and pat["platform"].match(text, end):
+    # after one space and a word-like character (the usual gap), the word there decides which of
+    # them can match: only a word with a platform noun's first three letters, "and"/"or", "of"
+    after = _after_one_space(text, end) if spaced else None
+    if counted and spaced and (after is None or pat["_platform_first"] is None
+                               or after.lower() in pat["_platform_first"]) and pat["platform"].match(text, end):
         return None  # "10 HIMARS launchers", "5 missile strikes", "3 drone units": not munitions
     if heads and spaced:
-        # "drones and missiles", "UAVs and drones of unidentified types"
-        more = _AND_OR.match(text, end)
+        # "drones and missiles", "UAVs and drones of unidentified types" (``_AND_OR`` reads case)
+        more = _AND_OR.match(text, end) if after is None or after.startswith(("and", "or")) else None
+        if more is not None and first is not None:
+            key = text[more.end():more.end() + 3]
+            if key.isascii() and not key[:1].isalpha() and key.lower() not in first:
+                more = None  # "drones and 25 missiles": no word kind starts there, nor a "-made" modifier
         if more:
             sub = more.end()
             while True:
-                cm = pat["classmod"].match(text, sub) or pat["mod"].match(text, sub)
+                cm = _word_of(pat, text, sub, "classmod") or _word_of(pat, text, sub, "mod")
                 if not cm:
                     break
                 sp = pat["space"].match(text, cm.end())
                 if not sp:
                     break
                 sub = sp.end()
-            hm = pat["head"].match(text, sub)
+            hm = _word_of(pat, text, sub, "head")
             if hm:
                 heads.append(_head_class(hm.group("h")))
                 end = hm.end()
-        types = pat["of_types"].match(text, end)
-        if types:
-            for mm in pat["model"].finditer(types.group("list")):
-                found_models.append(_model_of(mm.group("m")))
+                after = None  # (not read again: "of ... types" is tried after the new head)
+        if after is None or after[:2].lower() == "of":
+            types = pat["of_types"].match(text, end)
+            if types:
+                for mm in pat["model"].finditer(types.group("list")):
+                    found_models.append(_model_of(mm.group("m")))
     window = text[start - 20 if start > 20 else 0:end]
-    if (pat["not_strike_lower"].search(window.lower()) if window.isascii() else pat["not_strike"].search(window)):
+    # the window is part of the text: a text that names no not-strike weapon is not scanned
+    if _may_name_not_strike(pat, text) and (pat["not_strike_lower"].search(window.lower()) if window.isascii()
+                                             else pat["not_strike"].search(window)):
         return None
     if len(heads) == 1 and not classmods and not found_models:
         # one head alone, the common phrase: the answers of _classify, the model and side below
@@ -330,6 +361,45 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
         attacker = sides.pop() if len(sides) == 1 else None
     generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
     return WeaponPhrase(start, end, weapon_class, "/".join(names) or None, attacker, generic)
+
+
+def _after_one_space(text: str, end: int) -> str | None:
+    """The three characters (fewer at the end of the text) after ``end`` when one space and then
+    a word-like character follow it (then ``_GAP`` matches that space alone) and they are ASCII;
+    else None. A word kind, platform noun, "and"/"or" or "of" after that gap begins with them."""
+    if text[end:end + 1] != " " or text[end + 1:end + 2] in _NOT_WORD_START:
+        return None
+    after = text[end + 1:end + 4]
+    return after if after.isascii() else None
+
+
+def _word_of(pat: dict[str, Any], text: str, pos: int, kind: str) -> re.Match | None:
+    """``pat[kind].match(text, pos)`` for a word kind ("head", "classmod" or "mod"). In ASCII text a
+    kind none of whose phrases starts with the three letters at ``pos`` is not tried (as in the
+    word loop of :func:`parse_weapon_phrase`); for "mod", only the "-made" modifiers are left then,
+    which begin with a letter."""
+    first = pat["_first"]
+    key = text[pos:pos + 3]
+    if first is None or not key.isascii() or kind in first.get(key.lower(), ()):
+        return pat[kind].match(text, pos)
+    if kind == "mod" and key[:1].isalpha():
+        return pat["made"].match(text, pos)
+    return None
+
+
+_not_strike_memo: tuple[str | None, bool] = (None, True)
+
+
+def _may_name_not_strike(pat: dict[str, Any], text: str) -> bool:
+    """False when ``text`` is ASCII and its lower-cased form holds none of the not-strike weapons'
+    literal hints (:func:`literal_hints`): then no part of it matches ``not_strike``. The answer for
+    the last text is remembered (the phrases of one sentence are read in a row)."""
+    global _not_strike_memo
+    if _not_strike_memo[0] is text:
+        return _not_strike_memo[1]
+    may = not text.isascii() or any(map(text.lower().__contains__, pat["_not_strike_hints"]))
+    _not_strike_memo = (text, may)
+    return may
 
 
 @lru_cache(maxsize=1024)
