@@ -1,0 +1,36 @@
+"""Fast paths of the weapon-count reader, fourth round: each must answer exactly as the plain code."""
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from toolkit.counts import _sentence_numbers
+from toolkit.text import find_numbers
+
+#: pieces that meet every branch and glue test of find_numbers: digits with commas and stops,
+#: scale words, number words whole and inside other words, word characters and symbols around
+_NUMBER_PIECES = ["1", "12", "757", "1,200", "1,2", "3.5", "0", "10^9", ",", ".", "^", "-", "_", "a", "x", "drones",
+                  "one", "One", "ONE", "seven", "sevens", "twenty-one", "hundred", "thousand", " thousand",
+                  "million", "dozen", "a dozen", "dozens", "often", "zero", "ten", "and", " ", "  ", "\n", "\t", "(",
+                  "\"", "'", "/", ":", "\u00e9", "\u0130", "\u2009"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=14).map("".join))
+def test_sentence_numbers_are_find_numbers(s):
+    assert _sentence_numbers(s, s.lower()) == find_numbers(s)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="0123456789,.^- _aot\n", max_size=30))
+def test_sentence_numbers_are_find_numbers_on_digit_runs(s):
+    assert _sentence_numbers(s, s.lower()) == find_numbers(s)
+
+
+def test_sentence_numbers_on_sentences():
+    for s in ("Russia launched 757 attack drones and 21 missiles at Ukraine overnight.",
+              "Air defence units shot down 1,200 drones, 13.5 of them, 10^9 and 1,2,3 others.",
+              "Russia launched 3 thousand drones and seven missiles; a dozen were downed.",
+              "Impacts of 7 missiles and 16 drones were recorded at 23 locations_2 and x5 -4 5-6.",
+              "Often ten or one; phones, drones: 40"):
+        assert _sentence_numbers(s, s.lower()) == find_numbers(s)
