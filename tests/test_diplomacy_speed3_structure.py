@@ -42,3 +42,57 @@ def test_fuzzy_surname_finds_typos_of_listed_surnames() -> None:
             assert people._osa_close(typo, people._surname_key(hit.name)) or any(
                 people._osa_close(typo, k) and g.short[k] == hit for k in keys)
     assert found > len(keys) // 2
+
+
+def _near_variants(key: str) -> list[str]:
+    """Spellings near a name: letters dropped, doubled, swapped, replaced; words dropped or joined."""
+    out = [key, key.replace(" ", ""), key.split()[-1], " ".join(key.split()[:2])]
+    for i in range(0, len(key), 2):
+        out += [key[:i] + key[i + 1:], key[:i] + key[i] + key[i:], key[:i] + "z" + key[i + 1:]]
+        if i + 1 < len(key):
+            out.append(key[:i] + key[i + 1] + key[i] + key[i + 2:])
+    return out
+
+
+def _plain_fuzzy_full_name(key: str) -> people.Person | None:
+    fuzzy = people._rapidfuzz()
+    keys, persons = people._translit_full()
+    target = people._translit(key)
+    hit = fuzzy.extract_one(target, keys, scorer=fuzzy.ratio, score_cutoff=people.FUZZY_NAME_CUTOFF)
+    if hit is None:
+        return None
+    matched, words = hit[0].split(), target.split()
+    if len(matched) != len(words) or fuzzy.ratio(matched[-1], words[-1]) < people.FUZZY_SURNAME_CUTOFF:
+        return None
+    return persons[hit[2]]
+
+
+def test_may_reach_keeps_every_name_that_reaches_the_cut_off() -> None:
+    fuzzy = people._rapidfuzz()
+    keys = people._translit_full()[0]
+    tried = {v for key in keys[::3] for v in _near_variants(key)}
+    tried |= {"tank brigade", "academits drama theatre", "a", "", "x" * 40 + " y", "anna anna", "ø ø"}
+    kept_total = 0
+    for target in sorted(tried):
+        kept = people._may_reach(target)
+        assert kept == sorted(kept)
+        reached = [j for j, key in enumerate(keys) if fuzzy.ratio(target, key) >= people.FUZZY_NAME_CUTOFF]
+        assert set(reached) <= set(kept), target
+        kept_total += len(kept)
+    assert kept_total < len(tried) * len(keys) / 5  # (and it leaves most names out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["vladimir", "volodymyr", "zelensky", "zelenski", "sergei", "lavrov", "lawrow",
+                                 "oleh", "synehubov", "dmitri", "patrushev", "andrii", "kostin", "anna", "x",
+                                 "ov", "tsch", "the", "of", "łukasz"]), min_size=1, max_size=3),
+       st.text(alphabet="aeiouyzcshnlkvw", max_size=3))
+def test_fuzzy_full_name_is_the_plain_scan(words: list[str], noise: str) -> None:
+    key = " ".join(words) + noise
+    assert people.fuzzy_full_name.__wrapped__(key) == _plain_fuzzy_full_name(key)
+
+
+def test_fuzzy_full_name_is_the_plain_scan_near_listed_names() -> None:
+    names = sorted(people.gazetteer().full)
+    for key in {v for name in names[::4] for v in _near_variants(name)[::2]}:
+        assert people.fuzzy_full_name.__wrapped__(key) == _plain_fuzzy_full_name(key), key

@@ -16,6 +16,7 @@ Zelenskyy = Zelensky), so one row covers the common transliterations. Then:
 from __future__ import annotations
 
 import operator
+from collections import Counter
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -498,28 +499,95 @@ def fuzzy_full_name(key: str) -> Person | None:
     fuzzy = _rapidfuzz()
     keys, people = _translit_full()
     target = _translit(key)
-    # Only names of about the same length can reach the cut-off (the ratio is at most
-    # 1 - |a - b| / (a + b) for lengths a and b): those are scored, in their order, so the best is the same.
-    near, near_keys = _full_names_near(len(target))
-    hit = fuzzy.extract_one(target, near_keys, scorer=fuzzy.ratio, score_cutoff=FUZZY_NAME_CUTOFF)
+    # Only names sharing enough characters with the target can reach the cut-off (see _may_reach):
+    # those are scored, in their order, so the best is the same.
+    reach = _may_reach(target)
+    hit = fuzzy.extract_one(target, [keys[j] for j in reach], scorer=fuzzy.ratio,
+                            score_cutoff=FUZZY_NAME_CUTOFF) if reach else None
     if hit is None:
         return None
     matched = hit[0].split()
     words = target.split()
     if len(matched) != len(words) or fuzzy.ratio(matched[-1], words[-1]) < FUZZY_SURNAME_CUTOFF:
         return None
-    return people[near[hit[2]]]
+    return people[reach[hit[2]]]
+
+
+def _may_reach(target: str) -> list[int]:
+    """Indices (in order) of the transliterated full names whose ``fuzz.ratio`` with ``target`` may reach
+    :data:`FUZZY_NAME_CUTOFF`; the others surely score below it.
+
+    ``fuzz.ratio(a, b)`` is 200 * LCS(a, b) / (len(a) + len(b)), and a common subsequence holds no more
+    of a character than either text does. Count the target's characters as tokens ("anna": a1 n1 n2
+    a2): LCS <= the tokens a name holds too (a name holds "n2" when it has two n or more) = len(target)
+    - the tokens it misses. So a name of length L can reach the cut-off only if it misses at most
+    ``budget`` = floor((200 * len(target) - cut-off * (len(target) + L)) / 200) tokens (and only if
+    200 * min(len(target), L) reaches cut-off * (len(target) + L)). Split the tokens into budget + 1
+    groups: a name missing a token of every group misses more than the budget, so a name that can
+    reach holds every token of some group. Each token is a bit mask over the names (Python ints): a
+    group's names are the AND of its tokens' masks. (The bound is a whole-number test: a name left
+    out scores at least 500 / (len(target) + L) below the cut-off, far more than any rounding.)
+    """
+    token_masks = _name_token_masks()
+    held = Counter(target)
+    # each token as its mask; the rarest (fewest names) first, dealt round the groups: every group
+    # then has a rare token and few names (a token no name holds is 0: its group finds none)
+    tokens = [token_masks.get(c, 0) for c in held]  # (the first of each character: keyed by it alone)
+    if len(held) < len(target):  # (and the repeats)
+        tokens += [token_masks.get((c, k), 0) for c, n in held.items() if n > 1 for k in range(2, n + 1)]
+    tokens.sort(key=int.bit_count)
+    found = 0
+    for groups, names in _reach_plan(len(target)):
+        for first in range(groups):
+            mask = names
+            for token in tokens[first::groups]:
+                mask &= token
+                if not mask:
+                    break
+            found |= mask
+    bits = bin(found)[:1:-1]  # (bit j at position j)
+    out = []
+    j = bits.find("1")
+    while j >= 0:
+        out.append(j)
+        j = bits.find("1", j + 1)
+    return out
 
 
 @lru_cache(maxsize=256)
-def _full_names_near(size: int) -> tuple[tuple[int, ...], list[str]]:
-    """Indices (in order) of the transliterated full names whose length lets ``fuzz.ratio`` with a text of
-    ``size`` characters reach :data:`FUZZY_NAME_CUTOFF` (with a margin of one character), and those names
-    (one list per length, built once: the scorer only reads it)."""
-    slack = 1 - FUZZY_NAME_CUTOFF / 100
-    keys = _translit_full()[0]
-    near = tuple(i for i, key in enumerate(keys) if abs(len(key) - size) <= slack * (len(key) + size) + 1)
-    return near, [keys[i] for i in near]
+def _reach_plan(size: int) -> tuple[tuple[int, int], ...]:
+    """For a target of ``size`` characters: (budget + 1, the names of every length with that budget) for
+    the lengths that can reach the cut-off at all (see :func:`_may_reach`; names of one budget share
+    the same groups, so they are tested together)."""
+    cut = FUZZY_NAME_CUTOFF
+    plan: dict[int, int] = {}
+    for length, names in _names_by_length():
+        budget = (200 * size - cut * (size + length)) // 200
+        if budget >= 0 and 200 * min(size, length) >= cut * (size + length):
+            plan[budget + 1] = plan.get(budget + 1, 0) | names
+    return tuple(sorted(plan.items()))
+
+
+@lru_cache(maxsize=1)
+def _names_by_length() -> tuple[tuple[int, int], ...]:
+    """(length, mask of the transliterated full names of that length: bit ``j`` for name ``j``)."""
+    lengths: dict[int, int] = {}
+    for j, key in enumerate(_translit_full()[0]):
+        lengths[len(key)] = lengths.get(len(key), 0) | 1 << j
+    return tuple(sorted(lengths.items()))
+
+
+@lru_cache(maxsize=1)
+def _name_token_masks() -> dict[str | tuple[str, int], int]:
+    """For each character token (character, k: the character at least k times; written as the character
+    alone for k = 1) of the transliterated full names, the names holding it (bit ``j`` for name ``j``)."""
+    masks: dict[str | tuple[str, int], int] = {}
+    for j, key in enumerate(_translit_full()[0]):
+        for c, n in Counter(key).items():
+            for k in range(1, n + 1):
+                token = c if k == 1 else (c, k)
+                masks[token] = masks.get(token, 0) | 1 << j
+    return masks
 
 
 def _fuzzy_full_names(tokens: list[tuple[str, int, int]], folded: list[str], covered: list[bool],
