@@ -29,11 +29,13 @@ class CountRules:
     before_lower: re.Pattern  # ``before`` for lower-cased ASCII text (no IGNORECASE: faster); see before_in
     before_after_gap: re.Pattern | None  # ``before_lower`` read from the character before (see _after_gap)
     before_event: dict[str, str]
+    before_digit_free: bool  # no "before" trigger holds a digit (see before_in)
     after: re.Pattern  # anchored at the end of a counted phrase: fillers then a trigger "t"
     after_event: dict[str, str]
     after_fillers: tuple[str, ...]  # the words ``after`` may read before its trigger, as written
     after_never: frozenset[str]  # characters at which ``after`` cannot begin (see after_at)
     after_first_words: frozenset[str] | None  # the words ``after`` can read first (see after_at)
+    after_and_digit_fails: bool  # ``after`` cannot match at " and 5", " or 12" (see after_at)
     qualifier_tail: re.Pattern  # a qualifier ending right before a number
     qualifier_of: dict[str, str]
     qualifier_ends: tuple[str, ...]  # the last words of the qualifiers (a cheap test before ``qualifier_tail``)
@@ -78,8 +80,13 @@ class CountRules:
             # spaces then a word: ``after`` reads it as "and"/"or", a filler or a trigger, whose first
             # \w run it must be (for an ASCII word ignoring case is lower-casing)
             word = _SPACE_WORD.match(s, pos)
-            if word is not None and word.group(1).isascii() and word.group(1).lower() not in self.after_first_words:
-                return None
+            if word is not None and word.group(1).isascii():
+                first = word.group(1).lower()
+                if first not in self.after_first_words:
+                    return None
+                if (first == "and" or first == "or") and self.after_and_digit_fails and \
+                        s[word.end():word.end() + 1] == " " and s[word.end() + 1:word.end() + 2] in _DIGITS:
+                    return None  # "50 drones and 20 missiles": no uncounted weapons there, no verb
         return self.after.match(s, pos)
 
     def source_of(self, lower: str) -> str | None:
@@ -96,15 +103,19 @@ class CountRules:
         if until is None or not s.isascii():
             return [(m.start(), m.end(), self.before_event[normalise(m.group("t"))]) for m in self.before_iter(s)]
         found = []
+        # a digit at ``until`` (where the last item's number begins): no trigger holds one, so no
+        # match reaches over it and the scan stops there, as if the text ended right after it (a
+        # match that ends by ``until`` reads no further, its look-ahead included)
+        stop = until + 1 if self.before_digit_free and 0 <= until < len(s) and s[until] in _DIGITS else len(s)
         if self.before_after_gap is not None:
             # the same matches, each with the character before it (a space put before the text
             # stands for its start): positions are one more than in the text itself
-            for m in self.before_after_gap.finditer(" " + s.lower()):
+            for m in self.before_after_gap.finditer(" " + s.lower(), 0, stop + 1):
                 if m.end() - 1 > until:
                     break  # the matches do not overlap: every later one ends later
                 found.append((m.start("t") - 1, m.end() - 1, self.before_event[normalise(m.group("t"))]))
             return found
-        for m in self.before_lower.finditer(s.lower()):
+        for m in self.before_lower.finditer(s.lower(), 0, stop):
             if m.end() > until:
                 break  # the matches do not overlap: every later one ends later
             found.append((m.start(), m.end(), self.before_event[normalise(m.group("t"))]))
@@ -160,7 +171,18 @@ def validate(data: dict) -> None:
 _AFTER_NEVER = frozenset(".;:!?)]},")
 _COMMA_AND = re.compile(r",\s+(?:and|or)\s", re.IGNORECASE)
 _SPACE_WORD = re.compile(r"\s+(\w+)")
+_DIGITS = frozenset("0123456789")
 _WORD_RUN = re.compile(r"\w+")
+
+
+def _and_digit_fails(heads, phrases) -> bool:
+    """Can ``after`` never match at spaces, "and" or "or", one space and a digit? Its uncounted-weapons
+    part reads "and"/"or", a quantifier word, up to two [a-z-] words and a head: none begins with a
+    digit when no head does; its other parts read spaces, then fillers and a trigger, and one
+    could read "and"/"or" only as its own first word (a \\w run followed by a space or the end)."""
+    firsts = _first_words(phrases)
+    return firsts is not None and not {"and", "or"} & firsts and \
+        all(str(h).strip()[:1].isalpha() for h in heads)
 
 
 def _first_words(phrases) -> frozenset[str] | None:
@@ -202,11 +224,13 @@ def compiled() -> CountRules:
         before_lower=re.compile(rf"\b(?<!-)(?P<t>{_alt(before_event)})(?![\w-])"),
         before_after_gap=_after_gap(before_event, "t"),
         before_event=before_event,
+        before_digit_free=not any(c in _DIGITS for phrase in before_event for c in phrase),
         after=after,
         after_event=after_event,
         after_fillers=tuple(str(p) for p in data["after_fillers"]),
         after_never=_AFTER_NEVER - after_firsts,
         after_first_words=_first_words(["and", "or", *after_event, *data["after_fillers"]]),
+        after_and_digit_fails=_and_digit_fails(heads, [*after_event, *data["after_fillers"]]),
         qualifier_tail=re.compile(rf"\b(?<!-)(?P<q>{_alt(qualifier_of)})\s+$", re.IGNORECASE),
         qualifier_of=qualifier_of,
         qualifier_ends=tuple(sorted({p.split()[-1] for p in qualifier_of if p.split()})),
