@@ -34,3 +34,19 @@ def test_sentence_numbers_on_sentences():
               "Impacts of 7 missiles and 16 drones were recorded at 23 locations_2 and x5 -4 5-6.",
               "Often ten or one; phones, drones: 40"):
         assert _sentence_numbers(s, s.lower()) == find_numbers(s)
+
+
+_ALL_PIECES = ["all", "All", "ALL", "locally", "overall", "small", "of", "them", "the", "these", "were", "drones",
+               " ", "  ", "\n", ",", "(", "-", "_", "1", "\u0130", "\u017f", "x"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_ALL_PIECES), max_size=12).map("".join))
+def test_all_of_them_is_scanned_whenever_it_could_match(s):
+    from toolkit.counts import _ALL_OF_THEM, _may_say_all
+
+    if _ALL_OF_THEM.search(s):
+        assert _may_say_all(s, s.lower())
+    if s.isascii() and "all" in s.lower() and not _may_say_all(s, s.lower()):
+        assert all(s.lower()[i - 1].isalnum() or s[i - 1] == "_" for i in range(1, len(s))
+                   if s.lower().startswith("all", i))

@@ -198,7 +198,7 @@ def _some_downed(s: str, lower: str) -> bool:
 def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: CountRules,
                  first_line_end: int) -> list[dict[str, Any]]:
     """ "All of them were shot down" after a stated count gives that count (never "all but four")."""
-    found = _ALL_OF_THEM.search(sentence.text) if "all" in lower else None
+    found = _ALL_OF_THEM.search(sentence.text) if _may_say_all(sentence.text, lower) else None
     if not found:
         return []
     post = rules.after.match(sentence.text, found.end())
@@ -213,6 +213,21 @@ def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: Cou
     scope = "cumulative" if _cumulative(sentence.text, lower, rules) else "attack"
     return _rows(item, sentence, sentence.start < first_line_end, scope, _source(sentence.text, lower, state, rules),
                  state, rules)
+
+
+def _may_say_all(s: str, lower: str) -> bool:
+    """Could ``_ALL_OF_THEM`` match ``s`` (``lower`` is ``s.lower()``)? It begins with the word "all"
+    (a word boundary before it): in ASCII text an "all" right after a word character ("locally",
+    "overall", "small") cannot begin a match, so only an "all" after another character or at the
+    start sends the sentence to the scan. Other text is scanned whenever it holds "all"."""
+    if not s.isascii():
+        return "all" in lower
+    at = lower.find("all")
+    while at >= 0:
+        if at == 0 or lower[at - 1] not in _WORD_CHARS:
+            return True
+        at = lower.find("all", at + 1)
+    return False
 
 
 def _drop_foreign_clauses(s: str, items: list[Item], rules: CountRules) -> list[Item]:
