@@ -96,3 +96,39 @@ def test_fuzzy_full_name_is_the_plain_scan_near_listed_names() -> None:
     names = sorted(people.gazetteer().full)
     for key in {v for name in names[::4] for v in _near_variants(name)[::2]}:
         assert people.fuzzy_full_name.__wrapped__(key) == _plain_fuzzy_full_name(key), key
+
+
+def _plain_fuzzy_surname(folded: str) -> people.Person | None:
+    g = people.gazetteer()
+    if not folded.isalpha() or len(folded) < 5:
+        return None
+    if len(folded) < 7:
+        hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ())
+                if len(k) == len(folded) + 1 and k.startswith(folded) and k[-1] == k[-2]}
+    else:
+        hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ()) if people._osa_close(folded, k)}
+    return hits.pop() if len(hits) == 1 else None
+
+
+def _one_edit(word: str) -> list[str]:
+    out = [word]
+    for i in range(len(word) + 1):
+        out += [word[:i] + word[i + 1:], word[:i] + "e" + word[i:], word[:i] + "q" + word[i + 1:]]
+        if i + 1 < len(word):
+            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2:])
+    return out
+
+
+def test_fuzzy_surname_near_listed_keys_is_the_plain_scan() -> None:
+    g = people.gazetteer()
+    keys = [k for keys in g.fuzzy_pool.values() for k in keys]
+    words = {w for key in keys for w in _one_edit(key)} | {w for key in keys[::5] for e in _one_edit(key)[::7]
+                                                             for w in _one_edit(e)[::3]}
+    for word in sorted(words):
+        assert people.fuzzy_surname.__wrapped__(word) == _plain_fuzzy_surname(word), word
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aeiknorstvyzhl", min_size=5, max_size=12))
+def test_fuzzy_surname_is_the_plain_scan(word: str) -> None:
+    assert people.fuzzy_surname.__wrapped__(word) == _plain_fuzzy_surname(word)
