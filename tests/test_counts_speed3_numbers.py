@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.counts import _sentence_numbers
+from toolkit.count_rules import compiled
 from toolkit.text import find_numbers
 
 #: pieces that meet every branch and glue test of find_numbers: digits with commas and stops,
@@ -50,3 +51,32 @@ def test_all_of_them_is_scanned_whenever_it_could_match(s):
     if s.isascii() and "all" in s.lower() and not _may_say_all(s, s.lower()):
         assert all(s.lower()[i - 1].isalnum() or s[i - 1] == "_" for i in range(1, len(s))
                    if s.lower().startswith("all", i))
+
+
+_DOWNED_PIECES = ["some", "Some", "SEVERAL", "most", "many", "part", "a number", "a few", "of them", "were", "was",
+                  "had been", "have been", "intercepted", "Shot down", "downed", "destroyed", "likely", " ", "  ",
+                  "\n", ",", "x", "\u017f", "\u212a"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_DOWNED_PIECES), max_size=10).map(" ".join),
+       st.lists(st.sampled_from(_DOWNED_PIECES), max_size=10).map("".join))
+def test_some_downed_is_the_plain_search(spaced, glued):
+    from toolkit.counts import _SOME_DOWNED, _some_downed
+
+    for s in (spaced, glued):
+        assert _some_downed(s, s.lower()) == bool(_SOME_DOWNED.search(s)), s
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["the", "The", "THE", "ministry", "Ministry", "ministry's", "ministries", " ", "  ",
+                                 "\n", "x", "-", "\u0130", "\u017f"]), max_size=8).map("".join))
+def test_the_ministry_read_lower_cased_as_the_plain_search(s):
+    from toolkit.count_state import ArticleState
+    from toolkit.counts import _THE_MINISTRY, _source
+
+    rules = compiled()
+    state = ArticleState([], lambda: "russia")
+    state.russian_ministry = True
+    plain = "Russian Defence Ministry" if _THE_MINISTRY.search(s) else rules.source_of(s.lower())
+    assert _source(s, s.lower(), state, rules) == plain

@@ -17,7 +17,7 @@ from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import DOZEN_WORDS, TENS, UNITS, Sentence, find_numbers, parse_number
 from .text import body_end as text_body_end
-from .weapons import phrase_pattern, weapon_words
+from .weapons import lower_case_variant, phrase_pattern, weapon_words
 
 _SUPERLATIVE = re.compile(r"\b(?:biggest|largest|heaviest|worst|greatest|deadliest|strongest|highest|longest|"
                           r"most|first|record|massive|powerful|\d+(?:st|nd|rd|th)|second|third|fourth|fifth)\b",
@@ -38,6 +38,8 @@ _ALL_OF_THEM = re.compile(r"\ball\s+(?:of\s+(?:them|these|those|which)|(?:the|th
 _SOME_DOWNED = re.compile(r"\b(?:some|several|most|many|part|a\s+number|a\s+few)\b(?:\s+of\s+them)?\s+"
                           r"(?:were|was|had\s+been|have\s+been)\s+(?:intercepted|shot\s+down|downed|destroyed)",
                           re.IGNORECASE)
+#: ``_SOME_DOWNED`` for lower-cased ASCII text, without IGNORECASE (the same matches there, faster)
+_SOME_DOWNED_LOWER = lower_case_variant(_SOME_DOWNED)
 #: one of each is in every match of _SOME_DOWNED (keep in step with it)
 _SOME_DOWNED_QUANTIFIERS = ("some", "several", "most", "many", "part", "number", "few")
 _SOME_DOWNED_VERBS = ("intercepted", "shot", "downed", "destroyed")
@@ -71,6 +73,7 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in lower-
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 _THE_MINISTRY = re.compile(r"\bthe\s+ministry\b", re.IGNORECASE)
+_THE_MINISTRY_LOWER = lower_case_variant(_THE_MINISTRY)  # for lower-cased ASCII text, faster
 
 
 def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str, Any]]:
@@ -188,11 +191,14 @@ def _sentence_numbers(s: str, lower: str) -> list[tuple[int, int, int]]:
 
 def _some_downed(s: str, lower: str) -> bool:
     """``_SOME_DOWNED.search(s)``; an ASCII sentence is scanned only when its lower-cased text holds
-    one of the pattern's quantifiers and one of its verbs (for ASCII, ignoring case is lower-casing)."""
-    if s.isascii() and not (any(map(lower.__contains__, _SOME_DOWNED_QUANTIFIERS))
-                            and any(map(lower.__contains__, _SOME_DOWNED_VERBS))):
+    one of the pattern's quantifiers and one of its verbs, and then lower-cased without IGNORECASE
+    (for ASCII, ignoring case is lower-casing)."""
+    if not s.isascii():
+        return bool(_SOME_DOWNED.search(s))
+    if not (any(map(lower.__contains__, _SOME_DOWNED_QUANTIFIERS))
+            and any(map(lower.__contains__, _SOME_DOWNED_VERBS))):
         return False
-    return bool(_SOME_DOWNED.search(s))
+    return bool(_SOME_DOWNED_LOWER.search(lower) if _SOME_DOWNED_LOWER is not None else _SOME_DOWNED.search(s))
 
 
 def _all_of_them(sentence: Sentence, lower: str, state: ArticleState, rules: CountRules,
@@ -349,7 +355,8 @@ def _background_clause(s: str, pos: int) -> bool:
 
 def _source(s: str, lower: str, state: ArticleState, rules: CountRules) -> str | None:
     """The source a sentence names (``lower`` is ``s.lower()``)."""
-    if state.russian_ministry and _THE_MINISTRY.search(s):
+    if state.russian_ministry and (_THE_MINISTRY_LOWER.search(lower) if _THE_MINISTRY_LOWER is not None
+                                   and s.isascii() else _THE_MINISTRY.search(s)):
         return "Russian Defence Ministry"
     return rules.source_of(lower)
 
