@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .impact_rules import SentenceKind, lower_fragment, lowered, rules
+from .impact_rules import (SentenceKind, lower_fragment, lowered, prepare_word_starts, rules,
+                           word_start_matches)
 from .records import Article
 from .text import NUMBER_PATTERN, Sentence, parse_number
 
@@ -41,6 +42,15 @@ def _kind(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
+    """The casualty patterns, with their word-start forms made now (see word_start_matches): compiled
+    once per process, before the first sentence rather than at the first one that needs one."""
+    found = _plain_patterns()
+    for pattern in found.values():
+        prepare_word_starts(pattern)
+    return found
+
+
+def _plain_patterns() -> dict[str, re.Pattern[str]]:
     nouns = lower_fragment(rules().person_nouns)
     num = rf"(?<!\bno )(?P<n>(?:{NUMBER_PATTERN})(?<!\band))"  # "one and wounding six": the number is "one"
     qual = rf"(?:(?P<q>{_QUAL})\s+)?"
@@ -155,7 +165,8 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
         is_list = name.endswith("list")
         # a pattern opening with its needed word cannot match before the first of them
         start = min(text.find(w) for w in _NEEDED[name][0] if w in words) if name in _OPENS_WITH_NEEDED else 0
-        for m in pattern.finditer(text, start):
+        # finditer's matches, found from word starts (see word_start_matches)
+        for m_start, m_end, m in word_start_matches(pattern, text, start):
             count: int | None
             if is_list:
                 # "a woman and her two children": 1 + 2
@@ -167,12 +178,12 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
                 qualifier = QUALIFIERS.get((m.group("q") or "").lower(), "exact")
             noun = m.groupdict().get("noun") or ""
             if count is None or not 0 < count <= MAX_ATTACK_CASUALTIES \
-                    or _ALTERNATIVE.match(text, m.end() if is_list else m.end("n")) \
+                    or _ALTERNATIVE.match(text, m_end if is_list else m.end("n")) \
                     or (noun and military.search(noun)) \
-                    or military.search(text[m.end():m.end() + 25]) \
-                    or (not noun and military.search(text[max(0, m.start() - 100):m.start()])):
+                    or military.search(text[m_end:m_end + 25]) \
+                    or (not noun and military.search(text[max(0, m_start - 100):m_start])):
                 continue
-            found.append((m.start(), m.end(), name, m, count, qualifier))
+            found.append((m_start, m_end, name, m, count, qualifier))
     found.sort(key=lambda f: (f[0], -f[1]))
     kept: list[tuple[int, int, str, re.Match[str], int, str]] = []
     for start, end, name, m, count, qualifier in found:
@@ -184,15 +195,16 @@ def find_casualties(text: str) -> list[dict[str, Any]]:
             qualifier = kept[-1][5]
         kept.append((start, end, name, m, count, qualifier))
     # "one killed and four more injured": only the first figure may count victims besides earlier ones
-    return [_fact(text, name, m, count, qualifier, first=not i)
-            for i, (_, _, name, m, count, qualifier) in enumerate(kept)]
+    return [_fact(text, name, m, end, count, qualifier, first=not i)
+            for i, (_, end, name, m, count, qualifier) in enumerate(kept)]
 
 
-def _fact(text: str, name: str, m: re.Match[str], count: int, qualifier: str, first: bool) -> dict[str, Any]:
-    """The casualty fact of a kept match ``m`` of pattern ``name``."""
+def _fact(text: str, name: str, m: re.Match[str], end: int, count: int, qualifier: str,
+          first: bool) -> dict[str, Any]:
+    """The casualty fact of a kept match ``m`` of pattern ``name`` (ending at ``end``)."""
     noun = m.groupdict().get("noun") or ""
     children = count if noun and _CHILD_NOUN.search(noun) else None
-    tail = _CHILDREN.match(text, m.end())
+    tail = _CHILDREN.match(text, end)
     if tail:
         children = parse_number(tail.group("n")) or 1
     kind = "killed" if m.group("kind") in ("was killed", "were killed") else _kind(m.group("kind"))

@@ -452,3 +452,134 @@ def word_matches(pattern: re.Pattern[str], low: str, start: int = 0,
     resume = first.end() if first else start
     found += [(m.start(1), m.end(1), m.group(1)) for m in fast.finditer(low, resume, end)]
     return found
+
+
+# --------------------------------------------------------------------------- scans from word starts
+
+try:  # the regex parser (``re._parser`` since 3.11, ``sre_parse`` before)
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_WORD_CATEGORIES = frozenset({_sre_parse.CATEGORY_DIGIT, _sre_parse.CATEGORY_WORD})
+_ZERO_WIDTH = frozenset({_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT})
+_REPEATS = frozenset({_sre_parse.MAX_REPEAT, _sre_parse.MIN_REPEAT,
+                      getattr(_sre_parse, "POSSESSIVE_REPEAT", _sre_parse.MAX_REPEAT)})
+
+
+def _is_word_char(code: int) -> bool:
+    char = chr(code)
+    return char.isalnum() or char == "_"
+
+
+def _opens_with_word_char(items: Any) -> bool | None:
+    r"""Whether every match of the parsed regex sequence ``items`` begins with a word character (``\w``):
+    True; None when it may match the empty string (its zero-width checks aside); False when a match may
+    begin with another character, or the form is not one this reads."""
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue  # consumes nothing: the first character is read by what follows
+        if op is _sre_parse.LITERAL:
+            return _is_word_char(av)
+        if op is _sre_parse.IN:
+            for kind, value in av:
+                if kind is _sre_parse.LITERAL:
+                    ok = _is_word_char(value)
+                elif kind is _sre_parse.RANGE:
+                    ok = all(_is_word_char(c) for c in range(value[0], value[1] + 1))
+                elif kind is _sre_parse.CATEGORY:
+                    ok = value in _WORD_CATEGORIES
+                else:  # NEGATE and anything else
+                    ok = False
+                if not ok:
+                    return False
+            return True
+        if op is _sre_parse.SUBPATTERN:
+            found = _opens_with_word_char(av[-1])
+        elif op is _sre_parse.BRANCH:
+            answers = [_opens_with_word_char(alt) for alt in av[1]]
+            if False in answers:
+                return False
+            found = None if None in answers else True
+        elif op in _REPEATS:
+            found = _opens_with_word_char(av[2])
+            if found is False:
+                return False
+            if av[0] == 0:
+                found = None  # may be skipped: what follows can open the match too
+        else:
+            return False
+        if found is False:
+            return False
+        if found:
+            return True
+        # None: this item may match empty; what follows must open with a word character too
+    return None
+
+
+#: id(pattern) -> (pattern, :func:`_make_word_start_forms` of it)
+_WORD_START_FORMS: dict[int, tuple[re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str]] | None]] = {}
+
+
+def _word_start_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """:func:`_make_word_start_forms`, made once per pattern (kept by ``id``: hashing a pattern hashes
+    its code)."""
+    known = _WORD_START_FORMS.get(id(pattern))
+    if known is None or known[0] is not pattern:
+        known = _WORD_START_FORMS[id(pattern)] = (pattern, _make_word_start_forms(pattern))
+    return known[1]
+
+
+def _make_word_start_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    r"""For a pattern ``\bX`` every match of which opens with a word character: ``X`` after the character
+    before it, for ASCII text (``[^0-9A-Z_a-z]``) and for any text (``[^0-9_a-z](?<=\W)``), the match of
+    ``X`` in group ``_w``; None for other patterns (flags, no leading ``\b``, ``X`` may open otherwise)."""
+    source = pattern.pattern
+    if pattern.flags & ~re.UNICODE or not source.startswith(r"\b") or "_w" in pattern.groupindex:
+        return None
+    try:
+        parsed = _sre_parse.parse(source)
+    except Exception:  # pragma: no cover - the pattern compiled, so it parses
+        return None
+    if _opens_with_word_char(list(parsed)) is not True:
+        return None
+    rest = source[2:]
+    return (re.compile(rf"[^0-9A-Z_a-z](?P<_w>{rest})"), re.compile(rf"[^0-9_a-z](?<=\W)(?P<_w>{rest})"))
+
+
+def prepare_word_starts(pattern: re.Pattern[str]) -> None:
+    """Make the forms :func:`word_start_matches` scans ``pattern`` with now (compiling them costs far
+    more than a scan: better once at load time than inside the first article that needs them)."""
+    _word_start_forms(pattern)
+
+
+def word_start_matches(pattern: re.Pattern[str], text: str,
+                       start: int = 0) -> list[tuple[int, int, re.Match[str]]]:
+    r"""``(start, end, match)`` of every match of ``pattern.finditer(text, start)``, the match object
+    giving the named groups (its own start and end may differ: use the pair).
+
+    For a pattern ``\bX`` whose every match opens with a word character (checked on the parsed pattern),
+    ``\b`` holds at an offset ``q`` exactly when ``text[q - 1]`` is not a word character (or ``q`` is 0):
+    so past the first offset tried, ``X`` is looked for right after a character that is not a word
+    character, which ``re`` scans for in a tight loop instead of trying the whole pattern at every
+    offset. At each offset where finditer tries (``start``, then the end of each match) the pattern is
+    tried there first, as finditer does; then the next match is the first one after a non-word
+    character past it, the same offsets in the same order, so the matches are finditer's."""
+    forms = _word_start_forms(pattern)
+    if forms is None:
+        return [(m.start(), m.end(), m) for m in pattern.finditer(text, start)]
+    fast = forms[0] if text.isascii() else forms[1]
+    found = []
+    at, size = start, len(text)
+    while at <= size:
+        m = pattern.match(text, at)
+        if m is None:
+            m = fast.search(text, at)
+            if m is None:
+                break
+            begin, end = m.span("_w")
+        else:
+            begin, end = m.span()
+        found.append((begin, end, m))
+        at = end if end > begin else end + 1
+    return found
