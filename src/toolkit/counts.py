@@ -15,7 +15,7 @@ from .count_items import Item, sentence_items
 from .count_state import ArticleState, may_name_ministry
 from .count_rules import CountRules, compiled, normalise
 from .records import Article
-from .text import DOZEN_WORDS, TENS, UNITS, Sentence, find_numbers, parse_number
+from .text import ASCII_WORD_CHARS, Sentence, find_numbers
 from .text import body_end as text_body_end
 from .weapons import lower_case_variant, phrase_pattern, weapon_words
 
@@ -59,17 +59,6 @@ _PERIOD_HINTS = ("week", "month", "year", "since", "war", "days", "19", "20", "u
                  "june", "july", "august", "ber", "so far")
 _HELD_SINCE = re.compile(r"\b(?:annex|occup|seiz|captur|controll|held|liberat|hold)\w*\b(?:\s+\w+){0,3}\s*$",
                          re.IGNORECASE)
-#: the word branches of ``text.NUMBER_PATTERN`` match "dozen" or begin with one of these as a whole
-#: word (a \w run), as bytes (see :func:`_sentence_numbers`)
-_NUMBER_WORD_BYTES = frozenset(w.encode() for w in (*UNITS, *TENS))
-#: ASCII bytes -> every non-word character a space, word characters kept: the \w runs of ASCII text
-#: are then the parts ``bytes.split`` gives
-_NON_WORD_TO_SPACE = bytes(c if re.match(r"\w", chr(c)) else 32 for c in range(256))
-#: the digit branch of ``text.NUMBER_PATTERN`` for ASCII text, its first digit written alone so that
-#: the engine skips in C to the digits (``\d{1,3}(?:,\d{3})+|\d+`` both begin with one); the word
-#: boundary before it is tested on the character before the match (see :func:`_sentence_numbers`)
-_DIGIT_NUMBER = re.compile(r"[0-9](?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?(?:\s?(?:thousand|million))?")
-_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in lower-cased ASCII text
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
 _CAPTION = re.compile(r"Credit:", re.IGNORECASE)
 _THE_MINISTRY = re.compile(r"\bthe\s+ministry\b", re.IGNORECASE)
@@ -111,7 +100,7 @@ def extract_counts(article: Article, sentences: list[Sentence]) -> list[dict[str
         # cheap tests first: most sentences name no weapon, and most state no number
         near = state.previous_counted or state.named(index) or (index and state.named(index - 1))
         if near and _number_hint(lower):
-            numbers = _sentence_numbers(sentence.text, lower)
+            numbers = find_numbers(sentence.text, lower)
             if numbers and not (state.foreign_war(text, rules) and _other_war(sentence, text, rules)):
                 headline = sentence.start < first_line_end or (captioned and bool(_CAPTION.search(
                     _line_of(text, sentence))))
@@ -160,35 +149,6 @@ def _number_hint(lower: str) -> bool:
     return False
 
 
-def _sentence_numbers(s: str, lower: str) -> list[tuple[int, int, int]]:
-    """``find_numbers(s)`` (``lower`` is ``s.lower()``). An ASCII sentence without a number word can
-    only hold numbers in digits: those are read with the digit branch alone, from its first digit,
-    instead of trying the whole pattern after every space. The same numbers: a match that follows
-    a word character is none of ``find_numbers`` (its pattern needs a non-word character first);
-    one that follows a non-word character is the one ``find_numbers`` finds there, unless that
-    character is a comma or stop inside an earlier number, where both skip it as glued digits
-    ("1,2"): no number ``find_numbers`` keeps begins inside another (tests compare the two)."""
-    if not s.isascii() or "dozen" in lower or \
-            not _NUMBER_WORD_BYTES.isdisjoint(lower.encode().translate(_NON_WORD_TO_SPACE).split()):
-        return find_numbers(s)
-    found = []
-    n = len(lower)
-    for m in _DIGIT_NUMBER.finditer(lower):
-        start, end = m.span()
-        if start and lower[start - 1] in _WORD_CHARS:
-            continue  # no word boundary before it
-        value = parse_number(m.group())
-        if value is None:
-            continue
-        # the glued-digit tests of find_numbers ("1,2,3", "10^9")
-        if end + 1 < n and lower[end] in "^,." and lower[end + 1].isdigit():
-            continue
-        if start > 1 and lower[start - 1] in "^,.-" and lower[start - 2].isdigit():
-            continue
-        found.append((value, start, end))
-    return found
-
-
 def _some_downed(s: str, lower: str) -> bool:
     """``_SOME_DOWNED.search(s)``; an ASCII sentence is scanned only when its lower-cased text holds
     one of the pattern's quantifiers and one of its verbs, and then lower-cased without IGNORECASE
@@ -230,7 +190,7 @@ def _may_say_all(s: str, lower: str) -> bool:
         return "all" in lower
     at = lower.find("all")
     while at >= 0:
-        if at == 0 or lower[at - 1] not in _WORD_CHARS:
+        if at == 0 or lower[at - 1] not in ASCII_WORD_CHARS:
             return True
         at = lower.find("all", at + 1)
     return False

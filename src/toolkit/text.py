@@ -6,6 +6,7 @@ Pure functions over strings; the extractors in :mod:`toolkit.strikes` and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -246,17 +247,35 @@ def parse_number(token: str) -> int | None:
     return total + current if seen else None
 
 
-def find_numbers(text: str) -> list[tuple[int, int, int]]:
+#: the word branches of ``NUMBER_PATTERN`` match "dozen" or begin with one of these as a whole word
+#: (a \w run: the word is followed by a space, hyphen or non-word character), as bytes
+_NUMBER_WORD_BYTES = frozenset(w.encode() for w in (*UNITS, *TENS))
+#: ASCII bytes -> every non-word character a space, word characters kept: the \w runs of ASCII
+#: text are then the parts ``bytes.split`` gives
+_NON_WORD_TO_SPACE = bytes(c if re.match(r"\w", chr(c)) else 32 for c in range(256))
+#: the digit branch of ``NUMBER_PATTERN`` for lower-cased ASCII text, its first digit written alone
+#: so that the engine skips in C to the digits (both of its alternatives begin with one); the word
+#: boundary before it is tested on the character before the match (:func:`_digit_numbers`)
+_DIGIT_NUMBER_RE = re.compile(r"[0-9](?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?(?:\s?(?:thousand|million))?")
+ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")  # \w in lower-cased ASCII text
+
+
+def find_numbers(text: str, lower: str | None = None) -> list[tuple[int, int, int]]:
     """Every number in a text as (value, start, end); "dozens"/"hundreds" are not numbers.
+    (``lower``: ``text.lower()``, when the caller has it.)
 
     >>> find_numbers("shot down 585 drones, twenty-nine missiles")
     [(585, 10, 13), (29, 22, 33)]
     """
     found = []
     # lower() keeps the offsets of ASCII text (not always of other text: "\u0130" becomes two characters)
-    if text.isascii():  # (token, start, end): the match begins with the gap character, one before the number
-        gapped = _NUMBER_AFTER_GAP_RE.finditer(" " + text.lower())
-        matches = ((m.group(0)[1:], m.start(), m.end() - 1) for m in gapped)
+    if text.isascii():
+        low = text.lower() if lower is None else lower
+        if "dozen" not in low and _NUMBER_WORD_BYTES.isdisjoint(low.encode().translate(_NON_WORD_TO_SPACE).split()):
+            matches = _digit_numbers(low)  # no number word: digits are all there is to find
+        else:  # (token, start, end): the match begins with the gap character, one before the number
+            gapped = _NUMBER_AFTER_GAP_RE.finditer(" " + low)
+            matches = ((m.group(0)[1:], m.start(), m.end() - 1) for m in gapped)
     else:
         matches = ((m.group(0), m.start(), m.end()) for m in NUMBER_RE.finditer(text))
     for token, start, end in matches:
@@ -270,3 +289,20 @@ def find_numbers(text: str) -> list[tuple[int, int, int]]:
             continue
         found.append((value, start, end))
     return found
+
+
+def _digit_numbers(low: str) -> Iterator[tuple[str, int, int]]:
+    """The matches of ``_NUMBER_AFTER_GAP_RE`` on ``" " + low`` (as :func:`find_numbers` reads them),
+    for lower-cased ASCII text without number words, where only the digit branch can match.
+
+    A digit match right after a word character has no word boundary before it: none of the gap
+    scan's. One after a non-word character (or at the start) is the gap scan's match there, unless
+    that character is a comma or stop inside an earlier digit run ("1,2"), which the gap scan
+    matches and this scan passes over; :func:`find_numbers` drops those anyway as glued digits
+    (its tests compare the two paths).
+    """
+    for m in _DIGIT_NUMBER_RE.finditer(low):
+        start = m.start()
+        if start and low[start - 1] in ASCII_WORD_CHARS:
+            continue
+        yield m.group(), start, m.end()
