@@ -70,3 +70,18 @@ def test_find_casualties_is_the_plain_rule(text: str) -> None:
     finally:
         casualties.word_start_matches = plain_scan
     assert fast == plain
+
+
+HISTORY_TOKENS = ["World War", "Second World", "the", "Great Patriotic", "1941", "1999", "2022", "x1941", "1941x",
+                  "World", "War", "é", "_", "-", " ", ",", "İ", "first world"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(HISTORY_TOKENS), max_size=12).map(" ".join)
+       | st.lists(st.sampled_from(HISTORY_TOKENS), max_size=12).map("".join))
+def test_history_found_from_word_starts_as_by_search(text: str) -> None:
+    """infrastructure_rows' history test (from word starts) says what ``search`` says."""
+    from toolkit.impact_rules import rules
+    history = rules().history
+    assert _word_start_forms(history) is not None
+    assert bool(word_start_matches(history, text)) == bool(history.search(text))

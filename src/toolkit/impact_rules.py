@@ -183,7 +183,7 @@ def rules() -> Rules:
     validate(data)
     services = {w.lower(): svc for svc, words in data["outage_services"].items() for w in words}
     kind_words = [f for g in _KIND_GROUPS for f in data[g + "_words"]]
-    return Rules(
+    found = Rules(
         kinds=re.compile(r"\b" + first_chars(kind_words) + f"(?:{alternation(kind_words)})" + r"(?![\w-])"),
         kind_of=tuple((g, re.compile(alternation(data[g + "_words"]))) for g in _KIND_GROUPS),
         background=words_pattern(data["background_words"]),
@@ -210,6 +210,8 @@ def rules() -> Rules:
         superlative=re.compile(rf"\b(?:{'|'.join(data['superlative_words'])})\b[^.;:]*$", re.IGNORECASE),
         weapons_over=re.compile(rf"\b(?:{'|'.join(data['weapons_over_words'])})\s+(?:the\s+)?$", re.IGNORECASE),
     )
+    prepare_word_starts(found.history)  # searched from word starts (infrastructure_rows): compiled now
+    return found
 
 
 def word_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:

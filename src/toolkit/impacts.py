@@ -19,7 +19,7 @@ from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
 from .impact_rules import (SentenceKind, alternation, classify_spans, first_chars, group_bit, kind_of, lowered,
-                           rules, triggers_in, word_matches, word_search)
+                           rules, triggers_in, word_matches, word_search, word_start_matches)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
 from .places import Place, PlaceMention, lookup, place_spans
@@ -507,7 +507,8 @@ def infrastructure_rows(analysed: list[Analysed], attacker: str, article: Articl
         seen: set[str] = set()
         sentence = item.sentence
         targets = _targets_in(article.text, low, sentence.start, sentence.end)
-        if not targets or history.search(sentence.text):
+        # history.search, from word starts (word_start_matches: its words open with word characters)
+        if not targets or word_start_matches(history, sentence.text):
             continue  # no target, or targets of another war or century
         triggers, hypothetical = _strike_positions(low, sentence.start, sentence.end)
         last_end = -1
