@@ -194,57 +194,6 @@ def test_position_link_words_on_lower_case_text(text: str) -> None:
         assert diplomacy._finds(pattern, low, text) == bool(pattern.search(text))
 
 
-def _typos(word: str) -> list[str]:
-    """The word with each letter dropped, doubled, swapped with the next or replaced by 'a'."""
-    out = [word]
-    for i in range(len(word)):
-        out += [word[:i] + word[i + 1:], word[:i] + word[i] + word[i:], word[:i] + "a" + word[i + 1:]]
-        if i + 1 < len(word):
-            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2:])
-    return out
-
-
-def test_fuzzy_surname_looks_only_at_keys_of_a_near_length() -> None:
-    g = people.gazetteer()
-
-    def plain(folded: str) -> Person | None:
-        if not folded.isalpha() or len(folded) < 5:
-            return None
-        if len(folded) < 7:
-            hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ())
-                    if len(k) == len(folded) + 1 and k.startswith(folded) and k[-1] == k[-2]}
-        else:
-            hits = {g.short[k] for k in g.fuzzy_pool.get(folded[0], ()) if people._osa_close(folded, k)}
-        return hits.pop() if len(hits) == 1 else None
-
-    words = {typo for keys in g.fuzzy_pool.values() for key in keys[:40] for typo in _typos(key)}
-    words |= {key[:n] for key in g.short for n in (5, 6)}
-    for word in sorted(words):
-        assert people.fuzzy_surname.__wrapped__(word) == plain(word), word
-
-
-def test_fuzzy_full_name_scores_only_names_of_a_near_length() -> None:
-    from rapidfuzz import fuzz, process
-
-    keys, persons = people._translit_full()
-
-    def plain(key: str) -> Person | None:
-        target = people._translit(key)
-        hit = process.extractOne(target, keys, scorer=fuzz.ratio, score_cutoff=people.FUZZY_NAME_CUTOFF)
-        if hit is None:
-            return None
-        matched, words = hit[0].split(), target.split()
-        if len(matched) != len(words) or fuzz.ratio(matched[-1], words[-1]) < people.FUZZY_SURNAME_CUTOFF:
-            return None
-        return persons[hit[2]]
-
-    names = sorted(people.gazetteer().full)[::7]
-    tried = {name for name in names} | {typo for name in names[:60] for typo in _typos(name)[::3]}
-    tried |= {"a b", "wasyl zarycz", "oleh synahubow", "x" * 40 + " y"}
-    for key in sorted(tried):
-        assert people.fuzzy_full_name.__wrapped__(key) == plain(key), key
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="AaÉéIıİiYy'’sS-KkZzŁłÖöß\u212a\u0301", max_size=12))
 def test_fold_token_ascii_shortcut(token: str) -> None:
