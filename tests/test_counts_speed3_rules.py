@@ -8,15 +8,17 @@ from toolkit.count_rules import _and_digit_fails, compiled, normalise
 
 _PIECES = ["drones", "missiles", "were", "shot", "down", "and", "And", "AND", "or", "Or", "20", "5", "1,200", "x5",
            "several", "some", "other", "Shahed", "launched", "hit", "all", "also", "a", "an", " ", "  ", "\t", ",",
-           ".", "'", "\"", "(", ")", "-", "\u00b2", "\u0661"]
+           ".", "'", "\"", "(", ")", "-", "\u00b2", "\u0661",
+           # fillers, verbs and marks after a counted phrase (and a long s that folds to "s" ignoring case)
+           "destroyed", "Kyiv", "reportedly", "later", "was", ";", ":", "\n", "\u017fhot"]
 
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=10).map("".join),
        st.lists(st.sampled_from(_PIECES), max_size=10).map(" ".join))
-def test_after_at_and_a_digit_is_the_plain_match(glued, spaced):
+def test_after_at_is_the_plain_match(glued, spaced):
     rules = compiled()
-    for s in (glued, spaced, "50 drones " + spaced, "50 drones and " + spaced):
+    for s in (glued, spaced, "5 drones" + glued, "50 drones " + spaced, "50 drones and " + spaced):
         for pos in range(len(s) + 1):
             fast, plain = rules.after_at(s, pos), rules.after.match(s, pos)
             assert (fast.span() if fast else None) == (plain.span() if plain else None), (s, pos)
