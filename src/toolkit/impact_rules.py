@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from .gazetteer import DataFileError, load_yaml
+from .meeting_rules import _sre_parse  # the regex parser (re._parser, sre_parse before 3.11)
 
 RULES_FILE = "impact_rules.yaml"
 _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", "foreign_words",
@@ -457,11 +458,6 @@ def word_matches(pattern: re.Pattern[str], low: str, start: int = 0,
 
 
 # --------------------------------------------------------------------------- scans from word starts
-
-try:  # the regex parser (``re._parser`` since 3.11, ``sre_parse`` before)
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
 
 _WORD_CATEGORIES = frozenset({_sre_parse.CATEGORY_DIGIT, _sre_parse.CATEGORY_WORD})
 _ZERO_WIDTH = frozenset({_sre_parse.AT, _sre_parse.ASSERT, _sre_parse.ASSERT_NOT})
