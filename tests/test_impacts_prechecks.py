@@ -195,16 +195,17 @@ WORD_TOKENS = BOUNDARY_TOKENS + ["power plant", "a power plant", "apartment bloc
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(WORD_TOKENS), max_size=20).map("".join) | st.lists(st.sampled_from(WORD_TOKENS),
        max_size=20).map(" ".join), st.integers(0, 50), st.integers(0, 50))
-def test_word_matches_is_finditer(text: str, cut_a: int, cut_b: int) -> None:
+def test_word_start_matches_are_finditer(text: str, cut_a: int, cut_b: int) -> None:
     """The scan by the character before a word finds what finditer finds, from any offset to any."""
-    from toolkit.impact_rules import _after_non_word, rules, word_matches
+    from toolkit.impact_rules import _word_start_forms, rules, word_start_matches
     low = lowered(text)
     start, end = sorted((min(cut_a, len(low)), min(cut_b, len(low))))
     for pattern in (rules().kinds, impacts._targets_pattern()[0]):
-        assert _after_non_word(pattern) is not None
+        forms = _word_start_forms(pattern)
+        assert forms is not None and forms.disjoint  # the one-pass scan runs
         expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
-        assert word_matches(pattern, low, start, end) == expected
-        assert word_matches(pattern, low) == [(m.start(), m.end(), m.group()) for m in pattern.finditer(low)]
+        assert [(a, b, low[a:b]) for a, b, _ in word_start_matches(pattern, low, start, end)] == expected
+        assert [(a, b) for a, b, _ in word_start_matches(pattern, low)] == [m.span() for m in pattern.finditer(low)]
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit import impacts
-from toolkit.impact_rules import _after_non_word, _after_non_word_ascii, lowered, rules, word_matches
+from toolkit.impact_rules import _word_start_forms, lowered, rules, word_start_matches
 
 # words of the trigger and target vocabularies, look-alikes and separators
 TOKENS = ["power plant", "a power plant", "apartment block", "drones", "hit", "struck", "missile", "Kyiv",
@@ -18,14 +18,14 @@ texts = st.lists(st.sampled_from(TOKENS), max_size=20).map("".join) | \
 
 @settings(max_examples=400, deadline=None)
 @given(texts, st.integers(0, 60), st.integers(0, 60), st.booleans())
-def test_word_matches_ascii_form_is_finditer(text: str, cut_a: int, cut_b: int, lower: bool) -> None:
+def test_word_start_matches_ascii_form_is_finditer(text: str, cut_a: int, cut_b: int, lower: bool) -> None:
     """On ASCII text (lower-cased or not) the scan without the look-behind finds what finditer finds."""
     low = lowered(text) if lower else text
     start, end = sorted((min(cut_a, len(low)), min(cut_b, len(low))))
     for pattern in (rules().kinds, impacts._targets_pattern()[0]):
-        assert _after_non_word_ascii(pattern) is not None and _after_non_word(pattern) is not None
+        assert _word_start_forms(pattern) is not None
         expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
-        assert word_matches(pattern, low, start, end) == expected
+        assert [(a, b, low[a:b]) for a, b, _ in word_start_matches(pattern, low, start, end)] == expected
 
 
 def _plain_targets(text: str, low: str, start: int, end: int) -> list[tuple[str, str, int, int]]:

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .gazetteer import DataFileError, load_yaml
 from .meeting_rules import _sre_parse  # the regex parser (re._parser, sre_parse before 3.11)
@@ -211,7 +211,8 @@ def rules() -> Rules:
         superlative=re.compile(rf"\b(?:{'|'.join(data['superlative_words'])})\b[^.;:]*$", re.IGNORECASE),
         weapons_over=re.compile(rf"\b(?:{'|'.join(data['weapons_over_words'])})\s+(?:the\s+)?$", re.IGNORECASE),
     )
-    prepare_word_starts(found.history)  # searched from word starts (infrastructure_rows): compiled now
+    for pattern in (found.kinds, found.history):  # searched from word starts: their forms compiled now
+        prepare_word_starts(pattern)
     return found
 
 
@@ -313,7 +314,8 @@ def _classify(low: str, spans: list[tuple[int, int]]) -> list[SentenceKind]:
     hypothetical, background = _BITS["hypothetical"], _BITS["background"]
     hits: list[tuple[int, int, int]] = []
     i, begin, inside, bound = -1, 0, False, -1  # the sentence of matches at offsets < bound
-    for at, stop, word in word_matches(r.kinds, low):
+    for at, stop, _ in word_start_matches(r.kinds, low):
+        word = low[at:stop]
         found = triggers.get(word)
         if found is None:
             found = triggers[word] = _trigger(word)
@@ -383,80 +385,6 @@ def group_bit(group: str) -> int:
     return _BITS[group]
 
 
-_AFTER_BOUNDARY = re.compile(r"\\b\(\?=\[[0-9a-z]+\]\)")
-
-
-def _after_non_word(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """:func:`_fast_form` of ``pattern``, made once."""
-    return _known_forms(pattern)[1]
-
-
-def _after_non_word_ascii(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    """:func:`_fast_form` of ``pattern`` for ASCII text (:func:`_fast_forms`), made once."""
-    return _known_forms(pattern)[2]
-
-
-def _known_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str] | None,
-                                                    re.Pattern[str] | None]:
-    """``(pattern, *_fast_forms(pattern))``, made once (kept by ``id``: hashing a pattern hashes its code)."""
-    known = _FAST_FORMS.get(id(pattern))
-    if known is None or known[0] is not pattern:
-        known = _FAST_FORMS[id(pattern)] = (pattern, *_fast_forms(pattern))
-    return known
-
-
-#: id(pattern) -> (pattern, its fast form, its fast form for ASCII text)
-_FAST_FORMS: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None]] = {}
-
-
-def _fast_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    r""":func:`_fast_form` of ``pattern``, and the same for ASCII text: ``[^0-9A-Z_a-z](...)``.
-
-    In an ASCII string the characters that are not word characters (``\W``) are exactly those
-    outside ``[0-9A-Z_a-z]``, so the look-behind ``(?<=\W)`` the general form needs (a non-ASCII
-    letter is outside its class but a word character) always holds there and is left out: one
-    assertion less at every space and punctuation mark of the text."""
-    fast = _fast_form(pattern)
-    if fast is None:
-        return None, None
-    return fast, re.compile(r"[^0-9A-Z_a-z](" + pattern.pattern[2:] + ")")
-
-
-def _fast_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
-    r"""For a pattern opening with ``\b(?=[...])`` on ASCII letters and digits (:func:`words_pattern`):
-    the same words after the character before them, ``[^0-9_a-z](?<=\W)(...)``; None for others.
-
-    ``re`` tries a pattern opening with ``\b`` at every offset, reading the Unicode classes of two
-    characters each time; one opening with a character class skips, in a tight loop, every
-    character outside it (letters and digits: most of a text). Before a letter or digit, ``\b``
-    holds exactly where the character before is not a word character: not in ``[0-9_a-z]`` and
-    ``\W`` (a non-ASCII letter is not in the class but is a word character).
-    """
-    if pattern.flags & ~re.UNICODE or not _AFTER_BOUNDARY.match(pattern.pattern):
-        return None
-    return re.compile(r"[^0-9_a-z](?<=\W)(" + pattern.pattern[2:] + ")")
-
-
-def word_matches(pattern: re.Pattern[str], low: str, start: int = 0,
-                 end: int | None = None) -> list[tuple[int, int, str]]:
-    """``(start, end, words)`` of every match of ``pattern.finditer(low, start, end)``, found by
-    :func:`_after_non_word` where it applies. A match at ``start`` itself is tried alone (the scan
-    finds a match by the character before it); the scan then goes on from the end of that match
-    (the character there is not a word character, so no match starts at it), else from ``start``
-    (finding matches from ``start + 1`` on). Each offset is tried with the same result as in
-    ``finditer`` and after a match the next try is at the same offset, so the matches are the same."""
-    end = len(low) if end is None else end
-    # str.isascii is O(1) (CPython keeps the flag); the scan reads only ``low`` anyway
-    fast = _after_non_word_ascii(pattern) if low.isascii() else _after_non_word(pattern)
-    if fast is None:
-        return [(m.start(), m.end(), m.group()) for m in pattern.finditer(low, start, end)]
-    first = pattern.match(low, start, end)
-    found = [(first.start(), first.end(), first.group())] if first else []
-    resume = first.end() if first else start
-    found += [(m.start(1), m.end(1), m.group(1)) for m in fast.finditer(low, resume, end)]
-    return found
-
-
 # --------------------------------------------------------------------------- scans from word starts
 
 _WORD_CATEGORIES = frozenset({_sre_parse.CATEGORY_DIGIT, _sre_parse.CATEGORY_WORD})
@@ -515,11 +443,34 @@ def _opens_with_word_char(items: Any) -> bool | None:
     return None
 
 
+def _ends_before_non_word(items: Any) -> bool:
+    r"""Whether the parsed regex sequence ``items`` ends with a look-ahead ``(?![...])`` whose class holds
+    ``\w``: no match is followed by a word character, so none of a pattern whose matches open with one
+    starts where another ends."""
+    if not items:
+        return False
+    op, av = items[-1]
+    if op is not _sre_parse.ASSERT_NOT or av[0] != 1:
+        return False
+    inner = list(av[1])
+    return (len(inner) == 1 and inner[0][0] is _sre_parse.IN
+            and (_sre_parse.CATEGORY, _sre_parse.CATEGORY_WORD) in inner[0][1]
+            and all(kind is not _sre_parse.NEGATE for kind, _ in inner[0][1]))
+
+
+class WordStartForms(NamedTuple):
+    """How :func:`word_start_matches` scans a pattern ``\\bX`` (see :func:`_make_word_start_forms`)."""
+
+    ascii: re.Pattern[str]  # X after [^0-9A-Z_a-z], for ASCII text
+    any: re.Pattern[str]  # X after [^0-9_a-z](?<=\W), for any text
+    disjoint: bool  # no match starts where one ends (see _ends_before_non_word)
+
+
 #: id(pattern) -> (pattern, :func:`_make_word_start_forms` of it)
-_WORD_START_FORMS: dict[int, tuple[re.Pattern[str], tuple[re.Pattern[str], re.Pattern[str]] | None]] = {}
+_WORD_START_FORMS: dict[int, tuple[re.Pattern[str], WordStartForms | None]] = {}
 
 
-def _word_start_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+def _word_start_forms(pattern: re.Pattern[str]) -> WordStartForms | None:
     """:func:`_make_word_start_forms`, made once per pattern (kept by ``id``: hashing a pattern hashes
     its code)."""
     known = _WORD_START_FORMS.get(id(pattern))
@@ -528,21 +479,23 @@ def _word_start_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pat
     return known[1]
 
 
-def _make_word_start_forms(pattern: re.Pattern[str]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+def _make_word_start_forms(pattern: re.Pattern[str]) -> WordStartForms | None:
     r"""For a pattern ``\bX`` every match of which opens with a word character: ``X`` after the character
     before it, for ASCII text (``[^0-9A-Z_a-z]``) and for any text (``[^0-9_a-z](?<=\W)``), the match of
-    ``X`` in group ``_w``; None for other patterns (flags, no leading ``\b``, ``X`` may open otherwise)."""
+    ``X`` in group ``_w`` (group 1); None for other patterns (flags, no leading ``\b``, ``X`` may open
+    otherwise). Both checks are read on the parsed pattern."""
     source = pattern.pattern
     if pattern.flags & ~re.UNICODE or not source.startswith(r"\b") or "_w" in pattern.groupindex:
         return None
     try:
-        parsed = _sre_parse.parse(source)
+        parsed = list(_sre_parse.parse(source))
     except Exception:  # pragma: no cover - the pattern compiled, so it parses
         return None
-    if _opens_with_word_char(list(parsed)) is not True:
+    if _opens_with_word_char(parsed) is not True:
         return None
     rest = source[2:]
-    return (re.compile(rf"[^0-9A-Z_a-z](?P<_w>{rest})"), re.compile(rf"[^0-9_a-z](?<=\W)(?P<_w>{rest})"))
+    return WordStartForms(re.compile(rf"[^0-9A-Z_a-z](?P<_w>{rest})"),
+                          re.compile(rf"[^0-9_a-z](?<=\W)(?P<_w>{rest})"), _ends_before_non_word(parsed))
 
 
 def prepare_word_starts(pattern: re.Pattern[str]) -> None:
@@ -551,9 +504,9 @@ def prepare_word_starts(pattern: re.Pattern[str]) -> None:
     _word_start_forms(pattern)
 
 
-def word_start_matches(pattern: re.Pattern[str], text: str,
-                       start: int = 0) -> list[tuple[int, int, re.Match[str]]]:
-    r"""``(start, end, match)`` of every match of ``pattern.finditer(text, start)``, the match object
+def word_start_matches(pattern: re.Pattern[str], text: str, start: int = 0,
+                       end: int | None = None) -> list[tuple[int, int, re.Match[str]]]:
+    r"""``(start, end, match)`` of every match of ``pattern.finditer(text, start, end)``, the match object
     giving the named groups (its own start and end may differ: use the pair).
 
     For a pattern ``\bX`` whose every match opens with a word character (checked on the parsed pattern),
@@ -562,22 +515,31 @@ def word_start_matches(pattern: re.Pattern[str], text: str,
     character, which ``re`` scans for in a tight loop instead of trying the whole pattern at every
     offset. At each offset where finditer tries (``start``, then the end of each match) the pattern is
     tried there first, as finditer does; then the next match is the first one after a non-word
-    character past it, the same offsets in the same order, so the matches are finditer's."""
+    character past it, the same offsets in the same order, so the matches are finditer's. When no
+    match starts where one ends (``disjoint``) the pattern is tried at ``start`` alone and one scan of
+    the fast form finds the rest."""
     forms = _word_start_forms(pattern)
+    size = len(text) if end is None else end
     if forms is None:
-        return [(m.start(), m.end(), m) for m in pattern.finditer(text, start)]
+        return [(m.start(), m.end(), m) for m in pattern.finditer(text, start, size)]
+    # str.isascii is O(1) (CPython keeps the flag); forms read by index (cheaper than by field name)
     fast = forms[0] if text.isascii() else forms[1]
+    if forms[2]:  # disjoint
+        first = pattern.match(text, start, size)
+        found = [(first.start(), first.end(), first)] if first else []
+        found += [(m.start(1), m.end(1), m) for m in fast.finditer(text, first.end() if first else start, size)]
+        return found
     found = []
-    at, size = start, len(text)
+    at = start
     while at <= size:
-        m = pattern.match(text, at)
+        m = pattern.match(text, at, size)
         if m is None:
-            m = fast.search(text, at)
+            m = fast.search(text, at, size)
             if m is None:
                 break
-            begin, end = m.span("_w")
+            begin, stop = m.span(1)
         else:
-            begin, end = m.span()
-        found.append((begin, end, m))
-        at = end if end > begin else end + 1
+            begin, stop = m.span()
+        found.append((begin, stop, m))
+        at = stop if stop > begin else stop + 1
     return found

@@ -19,7 +19,7 @@ from .casualties import TRIGGER_WORDS as CASUALTY_WORDS
 from .casualties import casualty_facts, casualty_rows
 from .gazetteer import DataFileError, load_yaml
 from .impact_rules import (SentenceKind, alternation, classify_spans, first_chars, group_bit, kind_of, lowered,
-                           rules, triggers_in, word_matches, word_search, word_start_matches)
+                           prepare_word_starts, rules, triggers_in, word_search, word_start_matches)
 from .outages import TRIGGER_WORDS as OUTAGE_WORDS
 from .outages import outage_facts, outage_rows
 from .places import Place, PlaceMention, lookup, place_spans
@@ -379,6 +379,7 @@ def _targets_pattern() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str
     groups = [("exclude", data["exclude"]), *data["categories"].items()]
     every = [f for _, fragments in groups for f in fragments]
     pattern = re.compile(rf"\b{first_chars(every)}(?:{alternation(every)})(?![\w-])")
+    prepare_word_starts(pattern)  # searched from word starts (_span_targets): compiled now
     return pattern, tuple((name, re.compile(alternation(fragments))) for name, fragments in groups)
 
 
@@ -424,8 +425,8 @@ def _word_before(low: str, start: int) -> bool:
 def _span_targets(low: str, start: int, end: int) -> tuple[tuple[str, int, int], ...]:
     """(category, start, end) of the targets in ``low[start:end]``, offsets relative to ``start``."""
     found = []
-    for at, stop, words in word_matches(_targets_pattern()[0], low, start, end):
-        category = _category_of(words)
+    for at, stop, _ in word_start_matches(_targets_pattern()[0], low, start, end):
+        category = _category_of(low[at:stop])
         if category != "exclude":
             found.append((category, at - start, stop - start))
     return tuple(found)
@@ -434,7 +435,7 @@ def _span_targets(low: str, start: int, end: int) -> tuple[tuple[str, int, int],
 def _targets_in(text: str, low: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
     """Targets named in ``text[start:end]`` (``low``: the text lower-cased), offsets into ``text``.
 
-    The matches of ``word_matches(pattern, low, start, end)`` depend only on ``low[start:end]`` and on
+    The matches of ``word_start_matches(pattern, low, start, end)`` depend only on ``low[start:end]`` and on
     whether a word character stands before ``start``: the search cannot see past ``end`` (its end
     position), and with no look-behind in the pattern the only check reading before ``start`` is the
     opening ``\b`` of a match at ``start``. So the targets of a span are kept by those two (sentences
