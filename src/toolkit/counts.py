@@ -9,6 +9,7 @@ a scope, an attacker and a source; the words are data (``data/count_rules.yaml``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from .count_items import Item, sentence_items
@@ -17,7 +18,7 @@ from .count_rules import CountRules, compiled, normalise
 from .records import Article
 from .text import ASCII_WORD_CHARS, Sentence, find_numbers
 from .text import body_end as text_body_end
-from .weapons import lower_case_variant, phrase_pattern, weapon_words
+from .weapons import lower_case_variant, phrase_pattern, rules as rule_data, weapon_words
 
 _SUPERLATIVE = re.compile(r"\b(?:biggest|largest|heaviest|worst|greatest|deadliest|strongest|highest|longest|"
                           r"most|first|record|massive|powerful|\d+(?:st|nd|rd|th)|second|third|fourth|fifth)\b",
@@ -57,6 +58,15 @@ _ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept"
 #: every period cue in count_rules.yaml contains one of these (a cheap test before the regex)
 _PERIOD_HINTS = ("week", "month", "year", "since", "war", "days", "19", "20", "uary", "march", "april", "may",
                  "june", "july", "august", "ber", "so far")
+#: the regex cues of count_rules.yaml (those written with "(" or "\\"), each match of which holds
+#: one of these (their spaces are single literal spaces); keep in step with them (a test lists them)
+_REGEX_CUE_HINTS = ("days", "week", "month", "year", "since", "in 19", "in 20", "ing 19", "ing 20", "out 19",
+                    "out 20", "in january", "in february", "in march", "in april", "in may", "in june", "in july",
+                    "in august", "in september", "in october", "in november", "in december")
+#: what most literal cues hold ("in recent weeks"); else, as a word of their own ("so far this")
+_PERIOD_WORDS = ("week", "month", "year", "since", "days")
+_PERIOD_OWN_WORDS = ("far", "war")
+_WORD_OR_HYPHEN = ASCII_WORD_CHARS | {"-"}
 _HELD_SINCE = re.compile(r"\b(?:annex|occup|seiz|captur|controll|held|liberat|hold)\w*\b(?:\s+\w+){0,3}\s*$",
                          re.IGNORECASE)
 _HEADLINE_MAX = 250  # characters; a longer first line is a paragraph of the body
@@ -295,6 +305,8 @@ def _cumulative(s: str, lower: str, rules: CountRules) -> bool:
     attack this year"), and never beside "in a single night" (``lower`` is ``s.lower()``)."""
     if not any(map(lower.__contains__, _PERIOD_HINTS)):
         return False  # no period cue can match: skip the regexes
+    if s.isascii() and not _may_name_period(lower):
+        return False  # a sharper test of the same ("warfare" holds "war", "209" holds "20")
     # the cues first, "in a single night" only when one counts (the same answer, fewer scans)
     cues = rules.cumulative_lower.finditer(lower) if rules.cumulative_lower and s.isascii() else \
         rules.cumulative.finditer(s)
@@ -302,6 +314,44 @@ def _cumulative(s: str, lower: str, rules: CountRules) -> bool:
         if _SUPERLATIVE.search(s[max(0, m.start() - 60):m.start()]) or _background_clause(s, m.start()):
             continue
         return not _ONE_ATTACK.search(s)
+    return False
+
+
+@lru_cache(maxsize=1)
+def _period_hints() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(substrings, words) of the cumulative cues: the lower-cased text of a match of a cue holds one
+    of the substrings, or one of the words with neither a word character nor a hyphen on either side.
+    A literal cue gives the first of ``_PERIOD_WORDS`` inside it (its characters are read literally,
+    only the spaces between its words vary), else the first of ``_PERIOD_OWN_WORDS`` that is one of
+    its words, else its longest word (the last of equals): a word of a cue stands alone in a match
+    (spaces around it, or the cue's own word edges). A regex cue gives _REGEX_CUE_HINTS."""
+    subs, words = set(_REGEX_CUE_HINTS), set()
+    for cue in rule_data()["cumulative_cues"]:
+        cue = str(cue).strip().lower()
+        if "(" in cue or "\\" in cue:
+            continue  # a regex cue
+        hint = next((w for w in _PERIOD_WORDS if w in cue), None)
+        if hint is not None:
+            subs.add(hint)
+        else:
+            own = [w for w in _PERIOD_OWN_WORDS if w in cue.split()]
+            words.add(own[0] if own else max(reversed(cue.split()), key=len))
+    return tuple(sorted(subs)), tuple(sorted(words))
+
+
+def _may_name_period(lower: str) -> bool:
+    """Could lower-cased ASCII text hold a match of ``rules.cumulative_lower``? (see _period_hints)"""
+    subs, words = _period_hints()
+    if any(map(lower.__contains__, subs)):
+        return True
+    for word in words:
+        at = lower.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or lower[at - 1] not in _WORD_OR_HYPHEN) and \
+                    (end == len(lower) or lower[end] not in _WORD_OR_HYPHEN):
+                return True
+            at = lower.find(word, at + 1)
     return False
 
 
