@@ -259,6 +259,16 @@ def _launch_hint(text: str) -> bool:
     return bool(_LAUNCH_HINT.search(text))
 
 
+def _launch_site_before(before: str) -> bool:
+    """``_launch_hint(before) and rules().launch_before.search(before)``: on ASCII text by the lower-cased
+    pattern in the text lower-cased once (see :func:`ascii_lowered`)."""
+    r = rules()
+    if r.launch_before_ascii is not None and before.isascii():
+        low = before.lower()
+        return any(map(low.__contains__, _LAUNCH_WORDS)) and r.launch_before_ascii.search(low) is not None
+    return _launch_hint(before) and r.launch_before.search(before) is not None
+
+
 def _may_deny(text: str) -> bool:
     """Whether ``text`` holds a word _DENIAL needs (a cheap pre-check)."""
     low = text.lower()
@@ -277,7 +287,7 @@ def place_roles(text: str, kind: SentenceKind, mentions: tuple[PlaceMention, ...
         if prev_gap is not None and roles[-1] == "launch_site" and (
                 _LIST_GAP.fullmatch(prev_gap) or _LAUNCH_LIST_GAP.fullmatch(prev_gap)):
             roles.append("launch_site")  # "from Kursk and Bryansk regions"
-        elif _launch_hint(before) and r.launch_before.search(before):
+        elif _launch_site_before(before):
             roles.append("launch_site")
         elif "(" in before and _WEAPON_PAREN.search(text, max(0, mention.start - 160), mention.start):
             roles.append("launch_site")  # Air Force lists: "9 Iskander-M missiles (Kursk region, occupied Crimea)"
