@@ -237,51 +237,7 @@ def parse_weapon_phrase(text: str, pos: int, counted: bool = True) -> WeaponPhra
     >>> parse_weapon_phrase("two Iskander-M.", 3).weapon_class
     'ballistic_missile'
     """
-    global _phrase_memo_of
     pat = _patterns()
-    if pos < 0:  # (no suffix of the text: read as it is)
-        found, shift = _read_weapon_phrase(pat, text, pos, counted), 0
-    else:
-        # the words are read from ``text[pos:]`` alone (see _read_weapon_phrase): remembered by that
-        # suffix, positions relative to ``pos`` (the words after a number recur across articles)
-        if _phrase_memo_of is not pat:
-            _phrase_memo.clear()
-            _phrase_memo_of = pat
-        key = (text[pos:], counted)
-        found = _phrase_memo.get(key, _MISSING)
-        if found is _MISSING:
-            found = _read_weapon_phrase(pat, text, pos, counted)
-            if found is not None:
-                found = (found[0] - pos, found[1] - pos, *found[2:])
-            if len(_phrase_memo) >= _PHRASE_MEMO_LIMIT:
-                _phrase_memo.clear()
-            _phrase_memo[key] = found
-        shift = pos
-    if found is None:
-        return None
-    start, end = found[0] + shift, found[1] + shift
-    window = text[start - 20 if start > 20 else 0:end]
-    # the window is part of the text: a text that names no not-strike weapon is not scanned
-    if _may_name_not_strike(pat, text) and (pat["not_strike_lower"].search(window.lower()) if window.isascii()
-                                             else pat["not_strike"].search(window)):
-        return None
-    return WeaponPhrase(start, end, found[2], found[3], found[4], found[5])
-
-
-_MISSING = object()
-_PHRASE_MEMO_LIMIT = 20_000  # suffixes remembered at most (then the memo starts afresh)
-#: (``text[pos:]``, counted) -> what _read_weapon_phrase gives, its positions less ``pos``; kept
-#: for one set of patterns (``_phrase_memo_of``)
-_phrase_memo: dict[tuple[str, bool], tuple[int, int, str, str | None, str | None, bool] | None] = {}
-_phrase_memo_of: dict[str, Any] | None = None
-
-
-def _read_weapon_phrase(pat: dict[str, Any], text: str, pos: int,
-                        counted: bool) -> tuple[int, int, str, str | None, str | None, bool] | None:
-    """:func:`parse_weapon_phrase` before its not-strike test: (start, end, class, model, side,
-    generic) or None. It reads nothing of ``text`` before ``pos``: every pattern is tried at ``pos``
-    or after it, and looks back at most one character (``\\b``, ``(?<!-)``) from a place after
-    ``pos``, so the answer (positions less ``pos``) depends on ``text[pos:]`` alone."""
     if text[pos:pos + 1] == " " and text[pos + 1:pos + 2] not in _NOT_WORD_START:
         cursor = start = pos + 1  # one space, then neither a space nor a quote: the gap's match
     else:
@@ -388,18 +344,23 @@ def _read_weapon_phrase(pat: dict[str, Any], text: str, pos: int,
             if types:
                 for mm in pat["model"].finditer(types.group("list")):
                     found_models.append(_model_of(mm.group("m")))
+    window = text[start - 20 if start > 20 else 0:end]
+    # the window is part of the text: a text that names no not-strike weapon is not scanned
+    if _may_name_not_strike(pat, text) and (pat["not_strike_lower"].search(window.lower()) if window.isascii()
+                                             else pat["not_strike"].search(window)):
+        return None
     if len(heads) == 1 and not classmods and not found_models:
         # one head alone, the common phrase: the answers of _classify, the model and side below
         head = heads[0]
-        return (start, end, head if head in _SINGLE_HEAD else _classify(heads, classmods, found_models),
-                None, attacker, head == "missile" or head == "guided_bomb")
+        return WeaponPhrase(start, end, head if head in _SINGLE_HEAD else _classify(heads, classmods, found_models),
+                            None, attacker, head == "missile" or head == "guided_bomb")
     weapon_class = _classify(heads, classmods, found_models)
     names = list(dict.fromkeys(m.name for m in found_models)) if found_models else []
     if attacker is None and found_models:
         sides = {m.attacker for m in found_models if m.attacker}
         attacker = sides.pop() if len(sides) == 1 else None
     generic = bool(heads) and heads[0] in ("missile", "guided_bomb") and not classmods and not found_models
-    return (start, end, weapon_class, "/".join(names) or None, attacker, generic)
+    return WeaponPhrase(start, end, weapon_class, "/".join(names) or None, attacker, generic)
 
 
 def _after_one_space(text: str, end: int) -> str | None:
