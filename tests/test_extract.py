@@ -58,3 +58,23 @@ def test_extract_odd_text_does_not_raise(text):
     if not text.strip():
         pytest.skip("empty text is refused at ingestion")
     extract(article_from_text(text))
+
+
+def test_extract_reads_no_rule_or_gazetteer_file_after_the_first_article(root, monkeypatch):
+    """Rule files and gazetteers are loaded once per process, never again per article."""
+    import builtins
+    import pathlib
+
+    import yaml
+
+    articles = list(read_articles(root / "data" / "articles"))
+    expected = [extract(article).tables for article in articles]  # the first one loads every rule file
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a file was read during extraction: {args[:1]}")
+
+    for owner, name in ((pathlib.Path, "read_text"), (pathlib.Path, "read_bytes"), (pathlib.Path, "open"),
+                        (builtins, "open"), (yaml, "load"), (yaml, "safe_load")):
+        monkeypatch.setattr(owner, name, refuse)
+    # (extract logs a failing extractor and goes on: compare the tables, which would lose its facts)
+    assert [extract(article).tables for article in articles] == expected
