@@ -174,6 +174,52 @@ def phase_scaling(args) -> dict:
             "peak_mb": _peak_mb()}
 
 
+def phase_independent(args) -> dict:
+    """Part ``args.part`` of ``args.workers`` of the corpus (every W-th file), extracted by a plain
+    process that shares nothing with the others: no pool, no pickling. Warms on other articles,
+    says ``ready``, and starts when the parent writes a line (so that the W processes run at once).
+    W such processes against one are what two busy cores can give this very workload here."""
+    from toolkit.extract import extract
+
+    for article in _read(Path(args.warm)):
+        extract(article)
+    files = sorted(p for p in Path(args.corpus).iterdir() if p.suffix == ".txt")[args.part::args.workers]
+    articles = _read_paths(files)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    started, cpu = time.perf_counter(), time.process_time()
+    for article in articles:
+        extract(article)
+    return {"articles": len(articles), "seconds": time.perf_counter() - started,
+            "cpu_s": time.process_time() - cpu}
+
+
+def independent(folder: Path, warm: Path, workers: int) -> float:
+    """Wall time for ``workers`` independent processes (:func:`phase_independent`) to extract the
+    corpus between them, all started at once once every one of them is warm."""
+    procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--phase", "independent",
+                               "--corpus", str(folder), "--warm", str(warm), "--workers", str(workers),
+                               "--part", str(k)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              cwd=ROOT, env=_env(), stderr=subprocess.DEVNULL) for k in range(workers)]
+    try:
+        for proc in procs:
+            if proc.stdout.readline().strip() != "ready":  # type: ignore[union-attr]
+                raise SystemExit("phase independent failed before it was ready")
+        started = time.perf_counter()
+        for proc in procs:
+            proc.stdin.write("go\n")  # type: ignore[union-attr]
+            proc.stdin.flush()  # type: ignore[union-attr]
+        for proc in procs:
+            proc.communicate()
+            if proc.returncode != 0:
+                raise SystemExit("phase independent failed")
+        return time.perf_counter() - started
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+
+
 def scaling(folder: Path, warm: Path, runs: int) -> dict:
     """Medians over ``runs`` rounds of :func:`phase_scaling` for 1, 2 and all cores (each measure in
     a new process; the worker counts alternate within a round, so a slow spell of the machine
@@ -184,14 +230,17 @@ def scaling(folder: Path, warm: Path, runs: int) -> dict:
         for w in counts:
             timed = _run_phase("scaling", corpus=folder, warm=warm, workers=w)
             timed.update(_run_phase("scaling", corpus=folder, warm=warm, workers=w, out=BUILD / f"scaling-out-{w}"))
+            timed["independent_s"] = independent(folder, warm, w)
             each[w].append(timed)
     out: dict = {"articles": each[1][0]["articles"], "runs": runs, "extract_s": {}, "extract_cpu_s": {},
-                 "build_s": {}, "extract_runs": {}}
+                 "build_s": {}, "extract_runs": {}, "independent_s": {}, "independent_runs": {}}
     for w, timed in each.items():
         out["extract_s"][str(w)] = statistics.median(t["extract_s"] for t in timed)
         out["extract_cpu_s"][str(w)] = statistics.median(t["extract_cpu_s"] for t in timed)
         out["build_s"][str(w)] = statistics.median(t["build_s"] for t in timed)
         out["extract_runs"][str(w)] = [t["extract_s"] for t in timed]
+        out["independent_s"][str(w)] = statistics.median(t["independent_s"] for t in timed)
+        out["independent_runs"][str(w)] = [t["independent_s"] for t in timed]
     out["peak_mb"] = max(t["peak_mb"] for timed in each.values() for t in timed)
     return out
 
@@ -428,6 +477,15 @@ def _also_python_rows(results: dict) -> list[str]:
     return rows
 
 
+def _ceiling_rows(s: dict) -> list[str]:
+    """What two busy cores give this workload here: two plain processes, sharing nothing."""
+    ind = s.get("independent_s", {})
+    if "2" not in ind:
+        return []
+    return [f"| ceiling: the same extraction split over 2 independent processes (no pool, no pickling) vs 1 | "
+            f"{ind['1'] / ind['2']:.2f}x ({ind['1']:.1f} s -> {ind['2']:.1f} s) | | |"]
+
+
 def render(results: dict, command: str) -> str:
     """RESULTS.md text from the measured results."""
     t, s, inc = results["throughput"], results["scaling"], results["incremental"]
@@ -472,6 +530,7 @@ def render(results: dict, command: str) -> str:
         f"| `build_dataset` end to end, 2 workers vs 1 | {speed_build:.2f}x ({b1:.1f} s -> {b2:.1f} s) | | |",
         f"| CPU time of the extraction, 2 workers vs 1 (parallel overhead) | "
         f"{s['extract_cpu_s'].get('2', float('nan')):.1f} s vs {s['extract_cpu_s']['1']:.1f} s | | |",
+        *_ceiling_rows(s),
         f"| incremental rerun: {results['incremental_n']:,} + 10 new articles (load + parse + save) | "
         f"{inc['seconds']:.2f} s ({inc['parsed']} parsed, {inc['reused']:,} reused) | "
         f"< {TARGETS['incremental_s']:.0f} s | {_status(inc['seconds'], TARGETS['incremental_s'], False)} |",
@@ -521,6 +580,7 @@ def main() -> None:
     parser.add_argument("--warm", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--part", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=500, help="articles in the throughput corpus (default 500)")
     parser.add_argument("--size", type=int, default=5_000, help="characters per article (default 5000)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per measure (median; default 3)")
