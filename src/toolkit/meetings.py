@@ -353,6 +353,24 @@ def _starts_any(low: str, starts: list[int], index: int, words: tuple[str, ...])
     return any(w in window and low.find(w, begin, stop + len(w) - 1) >= 0 for w in words)
 
 
+def _starting_in(low: str, starts: list[int], first: int, last: int, words: tuple[str, ...]) -> set[int]:
+    """The indices ``k`` from ``first`` to ``last`` for which ``_starts_any(low, starts, k, words)`` holds,
+    read with one scan per word over those sentences (and the gap after the last), not one per sentence:
+    the sentences a meeting reaches are read together."""
+    found: set[int] = set()
+    begin = starts[first]
+    for word in words:
+        stop = len(low) if last + 1 >= len(starts) else starts[last + 1] + len(word) - 1  # (starts before it)
+        pos = low.find(word, begin, stop)
+        while pos >= 0:
+            index = bisect_right(starts, pos) - 1
+            found.add(index)
+            if index >= last:
+                break
+            pos = low.find(word, starts[index + 1], stop)  # (more hits in this sentence add nothing)
+    return found
+
+
 def _may_have_places(text: str, start: int, stop: int, towns: bool = True) -> bool:
     """False when :func:`find_places` surely finds nothing in ``text[start:stop]`` (no venue alias,
     no "city of X"): a cheap test before costlier ones. ``towns`` as in :func:`find_places`."""
@@ -410,6 +428,10 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     # there. A sentence's mentions, and those of the last sentence before it that has any, are read
     # only for the few sentences that get past the gates.
     towns = _may_name_town(text, 0, len(text))  # ("city of X" words anywhere: else none is looked for)
+    # Continuation cue words are read for all the sentences the current meeting reaches at once, when
+    # the first of them asks (cues: those with one; cues_read: the last sentence read so far).
+    cues: set[int] = set()
+    cues_read = -1
     for index in range(min(with_trigger), len(sentences)):
         sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
@@ -422,7 +444,10 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         s_places = find_places(text, sentence.start, sentence.end, towns) if may_trigger or may_caption else []
         may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
         if not s_places:
-            may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
+            if in_reach and index > cues_read:
+                cues_read = min(len(sentences) - 1, current_index + CONTINUATION_REACH)
+                cues = _starting_in(low, sentence_starts, index, cues_read, cue_words)
+            may_continue = in_reach and index in cues
             if not may_continue:
                 continue
         s_low = low[sentence.start:sentence.end]
@@ -430,7 +455,10 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         caption = may_caption or (has_trigger and _is_caption(text, sentence))
         if not (s_places and (has_trigger or caption)):
             if may_continue is None:
-                may_continue = in_reach and _starts_any(low, sentence_starts, index, cue_words)
+                if in_reach and index > cues_read:
+                    cues_read = min(len(sentences) - 1, current_index + CONTINUATION_REACH)
+                    cues = _starting_in(low, sentence_starts, index, cues_read, cue_words)
+                may_continue = in_reach and index in cues
             if not (may_continue and (rules["cue"].pattern.search(s_low) or rules["cont_trigger"].pattern.search(s_low))):
                 continue
         s_mentions = _mentions_in(mentions, starts, sentence)
