@@ -197,22 +197,24 @@ def phase_independent(args) -> dict:
 def independent(folder: Path, warm: Path, workers: int) -> float:
     """Wall time for ``workers`` independent processes (:func:`phase_independent`) to extract the
     corpus between them, all started at once once every one of them is warm."""
-    procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--phase", "independent",
-                               "--corpus", str(folder), "--warm", str(warm), "--workers", str(workers),
-                               "--part", str(k)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                              cwd=ROOT, env=_env(), stderr=subprocess.DEVNULL) for k in range(workers)]
+    cmds = [[sys.executable, str(Path(__file__).resolve()), "--phase", "independent", "--corpus", str(folder),
+             "--warm", str(warm), "--workers", str(workers), "--part", str(k)] for k in range(workers)]
+    # stderr is dropped (the warm-up logs warnings, and an unread pipe could fill); a failure names the
+    # command, whose error shows when it is run by hand
+    procs = [subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=_env(),
+                              stderr=subprocess.DEVNULL) for cmd in cmds]
     try:
-        for proc in procs:
+        for proc, cmd in zip(procs, cmds):
             if proc.stdout.readline().strip() != "ready":  # type: ignore[union-attr]
-                raise SystemExit("phase independent failed before it was ready")
+                raise SystemExit(f"phase independent failed before it was ready: {' '.join(cmd)}")
         started = time.perf_counter()
         for proc in procs:
             proc.stdin.write("go\n")  # type: ignore[union-attr]
             proc.stdin.flush()  # type: ignore[union-attr]
-        for proc in procs:
+        for proc, cmd in zip(procs, cmds):
             proc.communicate()
             if proc.returncode != 0:
-                raise SystemExit("phase independent failed")
+                raise SystemExit(f"phase independent failed: {' '.join(cmd)}")
         return time.perf_counter() - started
     finally:
         for proc in procs:
