@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from .gazetteer import DataFileError, load_yaml
 from .meeting_rules import _sre_parse  # the regex parser (re._parser, sre_parse before 3.11)
+from .meeting_rules import lowered as lowered_pattern
 
 RULES_FILE = "impact_rules.yaml"
 _WORD_LISTS = ("strike_words", "air_words", "ground_words", "background_words", "foreign_words",
@@ -219,25 +220,15 @@ def rules() -> Rules:
     return found
 
 
-# what a fragment may hold for :func:`ascii_lowered`: no inline flags, only escapes that read no letter's case
-_ASCII_LOWERABLE = re.compile(r"(?:[^\\(]|\\[sSwWdDbB.()\[\]?*+|{}\\' -]|\((?![?][aiLmsux-]))*")
-
-
 def ascii_lowered(fragments: list[str], suffix: str = "") -> re.Pattern[str] | None:
-    """``(?:fragment|...)suffix`` for lower-cased ASCII text, without IGNORECASE; None unless every fragment
-    (and the suffix) is ASCII without inline flags or escapes of letters' case (``\\x41``, ``\\N{...}``).
-
-    On ASCII text a case-insensitive match of such a pattern is a match of the lower-cased pattern in the
-    lower-cased text: an ASCII letter folds only to its other case (the Kelvin sign and the long s are not
-    in the text), and classes of letters are lowered with them; re matches several times faster without
-    IGNORECASE."""
-    source = "|".join(fragments) + suffix
-    if not source.isascii() or not _ASCII_LOWERABLE.fullmatch(source):
+    """``(?:fragment|...)suffix``, meant to run with IGNORECASE, for lower-cased ASCII text without it
+    (several times faster): the fragments' letters lowered (:func:`lower_fragment`), then
+    :func:`meeting_rules.lowered`, which refuses flags, back references and letters it cannot lower. None
+    also for a ``\\N{...}`` escape, whose name lower_fragment would rewrite."""
+    source = f"(?:{'|'.join(fragments)}){suffix}"
+    if "\\N" in source:
         return None
-    try:
-        return re.compile(f"(?:{'|'.join(lower_fragment(f) for f in fragments)}){suffix}")
-    except re.error:  # a range such as [Z-a] lowered out of order: searched as written
-        return None
+    return lowered_pattern(f"(?:{'|'.join(lower_fragment(f) for f in fragments)}){suffix}")
 
 
 def word_search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
