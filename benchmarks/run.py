@@ -71,10 +71,11 @@ def phase_import(args) -> dict:
     return {"import_s": imported, "first_extract_s": time.perf_counter() - started}
 
 
-def _read(folder: Path) -> list:
+def _read(paths: Path | list[Path]) -> list:
+    """The articles of a folder, a collection file or a list of files."""
     from toolkit.ingest import read_articles
 
-    return list(read_articles(folder))
+    return list(read_articles(paths))
 
 
 def phase_throughput(args) -> dict:
@@ -112,23 +113,17 @@ def phase_throughput(args) -> dict:
         best, best_cpu = float("inf"), float("inf")
         for _ in range(3):
             started, cpu = time.perf_counter(), time.process_time()
-            for article in _read_paths(paths):
+            for article in _read(paths):
                 split_sentences(article.text)
             best = min(best, time.perf_counter() - started)
             best_cpu = min(best_cpu, time.process_time() - cpu)
         floor, floor_cpu = floor + best, floor_cpu + best_cpu
         started, cpu = time.perf_counter(), time.process_time()
-        for article in _read_paths(paths):
+        for article in _read(paths):
             extract(article)
         parse, parse_cpu = parse + time.perf_counter() - started, parse_cpu + time.process_time() - cpu
     return {"articles": count, "mb": mb, "floor_s": floor, "floor_cpu_s": floor_cpu, "parse_s": parse,
             "parse_cpu_s": parse_cpu, "peak_mb": _peak_mb()}
-
-
-def _read_paths(paths: list[Path]) -> list:
-    from toolkit.ingest import read_articles
-
-    return list(read_articles(paths))
 
 
 def throughput(folder: Path, warm: Path, runs: int, python: str | None = None) -> dict:
@@ -184,7 +179,7 @@ def phase_independent(args) -> dict:
     for article in _read(Path(args.warm)):
         extract(article)
     files = sorted(p for p in Path(args.corpus).iterdir() if p.suffix == ".txt")[args.part::args.workers]
-    articles = _read_paths(files)
+    articles = _read(files)
     print("ready", flush=True)
     sys.stdin.readline()
     started, cpu = time.perf_counter(), time.process_time()
