@@ -432,6 +432,15 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
     # the first of them asks (cues: those with one; cues_read: the last sentence read so far).
     cues: set[int] = set()
     cues_read = -1
+
+    def opens_with_cue(index: int) -> bool:
+        """Does sentence ``index`` (in reach of the current meeting) hold a continuation cue word?"""
+        nonlocal cues, cues_read
+        if index > cues_read:
+            cues_read = min(len(sentences) - 1, current_index + CONTINUATION_REACH)
+            cues = _starting_in(low, sentence_starts, index, cues_read, cue_words)
+        return index in cues
+
     for index in range(min(with_trigger), len(sentences)):
         sentence = sentences[index]
         # cheap gates first (substrings, then the venue pattern): most sentences are not about meetings.
@@ -444,10 +453,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         s_places = find_places(text, sentence.start, sentence.end, towns) if may_trigger or may_caption else []
         may_continue: bool | None = None  # a continuation cue word in the sentence (read when needed)
         if not s_places:
-            if in_reach and index > cues_read:
-                cues_read = min(len(sentences) - 1, current_index + CONTINUATION_REACH)
-                cues = _starting_in(low, sentence_starts, index, cues_read, cue_words)
-            may_continue = in_reach and index in cues
+            may_continue = in_reach and opens_with_cue(index)
             if not may_continue:
                 continue
         s_low = low[sentence.start:sentence.end]
@@ -455,10 +461,7 @@ def extract_meetings(text: str, sentences: list[Sentence], mentions: list[Mentio
         caption = may_caption or (has_trigger and _is_caption(text, sentence))
         if not (s_places and (has_trigger or caption)):
             if may_continue is None:
-                if in_reach and index > cues_read:
-                    cues_read = min(len(sentences) - 1, current_index + CONTINUATION_REACH)
-                    cues = _starting_in(low, sentence_starts, index, cues_read, cue_words)
-                may_continue = in_reach and index in cues
+                may_continue = in_reach and opens_with_cue(index)
             if not (may_continue and (rules["cue"].pattern.search(s_low) or rules["cont_trigger"].pattern.search(s_low))):
                 continue
         s_mentions = _mentions_in(mentions, starts, sentence)
