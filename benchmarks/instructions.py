@@ -56,14 +56,17 @@ if family != "all":  # the other families' input, made for every article in both
     split = {id(a): text.split_sentences(a.text) for a in chosen}
     rows = {id(a): counts.extract_counts(a, split[id(a)]) for a in chosen}
 if workers:  # extract_all in that many processes; a run without the timed part forks idle children
-    from concurrent.futures import ProcessPoolExecutor
-    from toolkit.corpus import extract_all
+    import multiprocessing
+    from toolkit.corpus import _start_method, extract_all
     extract_all(warm, workers=1, progress=False)
     if timed_too:
         extract_all(timed, workers=workers, progress=False)
     elif workers > 1:
-        with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-            list(pool.map(int, range(workers - 1)))
+        idle = [multiprocessing.get_context(_start_method()).Process(target=int) for _ in range(workers - 1)]
+        for child in idle:
+            child.start()
+        for child in idle:
+            child.join()
     print("timed", len(timed))
     sys.exit(0)
 for group in ([warm, timed] if timed_too else [warm]):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -108,14 +109,64 @@ def test_parallel_benchmark_runner_quick_mode(tmp_path):
 
 @pytest.mark.parametrize("total,processes", [(1, 2), (7, 2), (500, 2), (10_000, 3), (33, 8)])
 def test_parallel_chunks_cover_everything_once_and_shrink(total, processes):
-    from toolkit.corpus import _chunk_sizes
+    import multiprocessing
 
-    sizes = list(_chunk_sizes(total, processes))
+    from toolkit.corpus import _Chunks
+
+    chunks = _Chunks(multiprocessing.get_context(), total, processes)
+    claimed = list(iter(chunks.claim, None))
+    assert [start for start, _ in claimed] == [0] + [stop for _, stop in claimed[:-1]]  # in order, no gap
+    sizes = [stop - start for start, stop in claimed]
     assert sum(sizes) == total and all(0 < s <= 50 for s in sizes)
     assert sizes == sorted(sizes, reverse=True)  # big chunks first, small ones at the end for balance
+    assert chunks.claim() is None
 
 
 def test_parallel_results_keep_the_callers_articles(corpus):
     articles = list(read_articles(corpus))
     parallel = extract_all(articles, workers=2, progress=False)
     assert all(e.article is a for e, a in zip(parallel, articles))  # only the tables travel back
+
+
+def test_parallel_spawned_workers_give_the_serial_result(corpus, monkeypatch):
+    """Where ``fork`` is not used (macOS, Windows) workers are spawned and get the articles pickled."""
+    import toolkit.corpus
+
+    articles = list(read_articles(corpus))[:10]
+    serial = extract_all(articles, workers=1, progress=False)
+    monkeypatch.setattr(toolkit.corpus, "_start_method", lambda: "spawn")
+    parallel = extract_all(articles, workers=2, progress=False)
+    assert [e.tables for e in parallel] == [e.tables for e in serial]
+
+
+def _fail_in_worker(how: str):
+    """An ``extract`` that works in the calling process and fails in a worker process (the caller
+    dawdles, so that the worker surely gets a chunk)."""
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    from toolkit.extract import extract
+
+    def failing(article):
+        if multiprocessing.parent_process() is not None:
+            if how == "raise":
+                raise MemoryError(f"no memory left for {article.article_id}")
+            os.kill(os.getpid(), signal.SIGKILL)
+        time.sleep(0.2)
+        return extract(article)
+    return failing
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the test kills a forked worker")
+@pytest.mark.parametrize("how,message", [("raise", r"worker process failed(.|\n)*MemoryError: no memory left for"),
+                                         ("kill", r"toolkit-extract-1 ended \(exit code -9\)")])
+def test_parallel_a_failing_worker_is_an_error_not_a_hang(corpus, monkeypatch, how, message):
+    import toolkit.corpus
+
+    monkeypatch.setattr(toolkit.corpus, "extract", _fail_in_worker(how))
+    monkeypatch.setattr(toolkit.corpus, "_start_method", lambda: "fork")  # the worker must see the patch
+    articles = list(read_articles(corpus))[:12]
+    with pytest.raises(RuntimeError, match=message):
+        extract_all(articles, workers=2, progress=False)

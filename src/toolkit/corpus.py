@@ -32,14 +32,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
+import queue
 import shutil
+import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -300,28 +304,64 @@ def _article_row(record: Article | _Cached) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- parsing
 
-def _extract_tables(articles: list[Article]) -> list[dict[str, list[dict[str, Any]]]]:
-    """A worker's job: the fact tables of each article (the parent keeps the articles, so
-    their text does not travel back)."""
-    return [extract(a).tables for a in articles]
+def _chunk_size(left: int, processes: int, smallest: int = 4, largest: int = 50) -> int:
+    """Guided scheduling: the next chunk is a quarter of the remainder per process, within
+    [smallest, largest], so chunks shrink as the work runs out and every process finishes at
+    about the same time."""
+    return min(left, max(smallest, min(largest, left // (processes * 4))))
 
 
-def _chunk_sizes(total: int, processes: int, smallest: int = 4, largest: int = 50) -> Iterator[int]:
-    """Guided scheduling: chunks shrink as the work runs out, so every process finishes at
-    about the same time (a quarter of the remainder per process, within [smallest, largest])."""
-    left = total
-    while left > 0:
-        size = min(left, max(smallest, min(largest, left // (processes * 4))))
-        yield size
-        left -= size
+class _Chunks:
+    """Chunks of ``range(total)`` handed out to whichever process asks first, through a counter
+    in shared memory: a process that runs slower (a busy core, long articles) simply takes fewer."""
+
+    def __init__(self, context: BaseContext, total: int, processes: int) -> None:
+        self.total, self.processes = total, processes
+        self.lock = context.Lock()
+        self.next = context.RawValue("q", 0)
+
+    def claim(self) -> tuple[int, int] | None:
+        """The next chunk as ``(start, stop)``, or None when every article is taken."""
+        with self.lock:
+            start = self.next.value
+            if start >= self.total:
+                return None
+            stop = start + _chunk_size(self.total - start, self.processes)
+            self.next.value = stop
+        return start, stop
+
+
+def _extract_worker(articles: list[Article], chunks: _Chunks, results: Any) -> None:
+    """A worker process: extract the chunks it claims and send back only their tables (the
+    parent keeps the articles); then None. An error is sent as text, for the parent to raise."""
+    try:
+        while (claimed := chunks.claim()) is not None:
+            start, stop = claimed
+            results.put((start, [extract(a).tables for a in articles[start:stop]]))
+    except BaseException:  # noqa: BLE001  (sent to the parent, which raises it with the traceback)
+        results.put(traceback.format_exc())
+    finally:
+        results.put(None)
+        results.close()
+        results.join_thread()
+
+
+def _start_method() -> str:
+    """``fork`` where it is safe (Linux and other Unix, not macOS): workers then share the parent's
+    compiled rules and articles without copying them. ``spawn`` elsewhere, which pickles the
+    articles once to each worker."""
+    return "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
 
 
 def extract_all(articles: list[Article], workers: int = 1, progress: bool = True) -> list[Extraction]:
     """Extract facts from many articles, in ``workers`` processes, with a progress bar.
 
-    With ``workers=N`` the calling process is one of the N: it extracts chunks itself
-    while N - 1 forked processes take the others, so only their results are pickled.
-    The result is in the order of ``articles`` whatever the number of workers.
+    With ``workers=N`` the calling process is one of the N: it extracts chunks itself while
+    N - 1 worker processes take others, each claiming the next chunk when it is free, and
+    only their tables are sent back. No thread runs beside the caller's own extraction: it
+    collects the workers' results between its chunks. The result is in the order of
+    ``articles`` whatever the number of workers. A worker that fails or dies raises
+    :class:`RuntimeError` naming it.
     """
     from tqdm.auto import tqdm
 
@@ -331,39 +371,57 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
         for i, article in enumerate(articles):
             results[i] = extract(article)
             bar.update(1)
-    else:
+        bar.close()
+        return cast("list[Extraction]", results)
+    method = _start_method()
+    if method == "fork":
         warm_up()  # forked workers inherit the compiled rules instead of each compiling them
-        chunks: list[tuple[int, int]] = []
-        start = 0
-        for size in _chunk_sizes(len(articles), workers):
-            chunks.append((start, start + size))
-            start += size
-        chunks.reverse()  # pop() takes them in order
-        children = workers - 1
-        pending: dict[Future[list[dict[str, list[dict[str, Any]]]]], tuple[int, int]] = {}
+    context = multiprocessing.get_context(method)
+    chunks = _Chunks(context, len(articles), workers)
+    sent = context.Queue()
+    processes = [context.Process(target=_extract_worker, args=(articles, chunks, sent), daemon=True,
+                                 name=f"toolkit-extract-{k + 1}") for k in range(workers - 1)]
+    running = len(processes)
 
-        def collect(done: Iterable[Future[list[dict[str, list[dict[str, Any]]]]]]) -> None:
-            for future in done:
-                lo, hi = pending.pop(future)
-                for i, tables in zip(range(lo, hi), future.result()):
-                    results[i] = Extraction(article=articles[i], tables=tables)
-                bar.update(hi - lo)
+    def take(item: Any) -> None:
+        nonlocal running
+        if item is None:
+            running -= 1
+        elif isinstance(item, str):
+            raise RuntimeError(f"a worker process failed while extracting:\n{item}")
+        else:
+            start, tables = item
+            for i, article_tables in enumerate(tables, start):
+                results[i] = Extraction(article=articles[i], tables=article_tables)
+            bar.update(len(tables))
 
-        with ProcessPoolExecutor(max_workers=children) as pool:
-            while chunks or pending:
-                # keep each child busy with one chunk running and one queued
-                while chunks and len(pending) < 2 * children:
-                    lo, hi = chunks.pop()
-                    pending[pool.submit(_extract_tables, articles[lo:hi])] = (lo, hi)
-                if chunks:  # the parent works too
-                    lo, hi = chunks.pop()
-                    for i in range(lo, hi):
-                        results[i] = extract(articles[i])
-                    bar.update(hi - lo)
-                    collect([f for f in list(pending) if f.done()])
-                else:
-                    collect(wait(pending, return_when=FIRST_COMPLETED).done)
-    bar.close()
+    try:
+        for process in processes:
+            process.start()
+        while (claimed := chunks.claim()) is not None:  # the caller works too
+            start, stop = claimed
+            for i in range(start, stop):
+                results[i] = extract(articles[i])
+            bar.update(stop - start)
+            while not sent.empty():
+                take(sent.get())
+        while running:
+            try:
+                take(sent.get(timeout=1.0))
+            except queue.Empty:
+                dead = [p for p in processes if p.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(f"worker process {dead[0].name} ended (exit code {dead[0].exitcode}) "
+                                       "before sending its articles' facts; try fewer workers") from None
+        for process in processes:
+            process.join()
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        sent.close()
+        bar.close()
     return cast("list[Extraction]", results)
 
 
