@@ -5,6 +5,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 
 from toolkit import corpus, schema
 from toolkit.records import Article, Extraction
+from toolkit.tables import sort_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "articles"
@@ -94,18 +96,49 @@ def test_corpus_write_refuses_off_schema_frames_and_keeps_the_old_dataset(tmp_pa
     _assert_same(before, corpus.load_dataset(tmp_path / "ds"))
 
 
+def _plain_load(path: Path) -> dict[str, pd.DataFrame]:
+    """What load_dataset reads, written the plain way: pandas' own reader, each segment without
+    its dropped articles, joined, typed, then sorted by sort_table."""
+    snapshot = corpus.current_snapshot(path)
+    manifest = corpus._manifest(snapshot)
+    out = {}
+    for table in schema.TABLES:
+        frames = []
+        for file, dropped in corpus._table_files(snapshot, manifest, table):
+            frame = pd.read_parquet(file)
+            frames.append(frame[~frame["article_id"].isin(dropped)] if dropped else frame)
+        out[table] = sort_table(table, schema.conform(table, pd.concat(frames, ignore_index=True)))
+    return out
+
+
 def test_corpus_load_dataset_reads_what_pandas_read_parquet_reads(tmp_path, monkeypatch):
-    """Arrow's conversion (one Python string per distinct value) gives the frames pandas' own reader
-    gives, nulls included (text, Int64, boolean and Float64 columns with missing values)."""
-    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    """Arrow's reading, joining and sorting of the segments gives the frames pandas' own reader and
+    sort give, nulls included (text, Int64, boolean and Float64 columns with missing values): for
+    segments in order (the batches of one parse), overlapping ones and ones with dropped articles."""
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLES, src)
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 7)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    segments = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert len(segments) == 7
     fast = corpus.load_dataset(tmp_path / "ds")
     nulls = {table: frame.isna().any().sum() for table, frame in fast.items()}
     assert sum(nulls.values()) >= 10 and fast["strike_counts"]["weapon_model"].isna().any()
-    monkeypatch.setattr(corpus, "_read_parquet", pd.read_parquet)
-    plain = corpus.load_dataset(tmp_path / "ds")
+    plain = _plain_load(tmp_path / "ds")
     for table in schema.TABLES:
         schema.check(table, fast[table])
         pd.testing.assert_frame_equal(fast[table], plain[table], check_exact=True, obj=table)
+    # a new article whose id falls amid the others (its segment overlaps theirs) and a deleted one
+    shutil.copy(min(src.glob("syn-s-02*.txt")), src / "news-2025-11-30-copy.txt")
+    min(src.glob("syn-d-*.txt")).unlink()
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    segments = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert any(s.get("dropped") for s in segments)
+    fast, plain = corpus.load_dataset(tmp_path / "ds"), _plain_load(tmp_path / "ds")
+    for table in schema.TABLES:
+        pd.testing.assert_frame_equal(fast[table], plain[table], check_exact=True, obj=table)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(fast, corpus.load_dataset(tmp_path / "full"))
 
 
 def test_corpus_load_dataset_of_an_empty_folder_gives_empty_typed_tables(tmp_path):
@@ -568,3 +601,73 @@ def test_corpus_dropping_from_a_segment_with_a_missing_file_warns_and_goes_on(tm
     assert summary.removed == 1 and "places.parquet: missing" in caplog.text
     tables = corpus.load_dataset(tmp_path / "ds")
     assert "a04" not in set(tables["strike_counts"]["article_id"]) and len(tables["places"]) == 0
+
+
+# --------------------------------------------------------------------------- parsing in batches
+
+def test_corpus_batches_are_stored_as_segments_and_give_the_same_tables(tmp_path, fake_extractor, monkeypatch):
+    """A big parse stores every batch but the last as a segment of its own (memory holds one batch)."""
+    src = tmp_path / "in"
+    for i in range(11):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+    corpus.build_dataset(src, tmp_path / "whole", progress=False)
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 4)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (summary.articles, summary.parsed, summary.reused) == (11, 11, 0)
+    segments = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert sorted(len(s["articles"]) for s in segments) == [3, 4, 4]
+    assert sorted(a for s in segments for a in s["articles"]) == [f"a{i:02d}" for i in range(11)]
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "whole"))
+    assert summary.rows == json.loads((corpus.current_snapshot(tmp_path / "whole") / "manifest.json")
+                                      .read_text())["rows"]
+    # a rerun with a change and a deletion still equals a full rebuild
+    _write(src, "a05", TEXTS[0] + " Changed.")
+    (src / "a09.txt").unlink()
+    for name in ("new1", "new2", "new3", "new4", "new5"):
+        _write(src, name, TEXTS[3] + f" {name}.")
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (summary.parsed, summary.reused, summary.removed) == (6, 9, 1)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+    on_disk = {p.name for p in (tmp_path / "ds" / "segments").iterdir()}
+    live = {s["name"] for s in json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json")
+                                          .read_text())["segments"]}
+    assert live <= on_disk
+
+
+def test_corpus_batches_in_parallel_equal_a_serial_parse(tmp_path, monkeypatch):
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 5)
+    corpus.build_dataset(SAMPLES, tmp_path / "parallel", progress=False, workers=2)
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 10_000)
+    corpus.build_dataset(SAMPLES, tmp_path / "serial", progress=False)
+    _assert_same(corpus.load_dataset(tmp_path / "parallel"), corpus.load_dataset(tmp_path / "serial"))
+
+
+def test_corpus_a_failure_after_stored_batches_keeps_the_old_dataset(tmp_path, fake_extractor, monkeypatch):
+    """Batches stored before a failure are not live: the dataset is the old one, and the next run
+    removes them."""
+    src = tmp_path / "in"
+    for i in range(6):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)])
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    before = corpus.load_dataset(tmp_path / "ds")
+    old_segments = {p.name for p in (tmp_path / "ds" / "segments").iterdir()}
+    for i in range(6, 14):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)])
+
+    def failing(article):
+        if article.article_id == "a12":
+            raise MemoryError("out of memory")
+        return fake_extract(article)
+
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 3)
+    monkeypatch.setattr(corpus, "extract", failing)
+    with pytest.raises(MemoryError):
+        corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert len({p.name for p in (tmp_path / "ds" / "segments").iterdir()} - old_segments) == 2  # stored, not live
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), before)
+    monkeypatch.setattr(corpus, "extract", fake_extract)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    live = {s["name"] for s in json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json")
+                                          .read_text())["segments"]}
+    assert {p.name for p in (tmp_path / "ds" / "segments").iterdir()} == live | old_segments

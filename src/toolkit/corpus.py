@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.context import BaseContext
@@ -58,7 +58,7 @@ from .extract import extract, warm_up
 from .ingest import MAX_ARTICLE_BYTES, iter_paths, read_file
 from .lock import DatasetLockedError, dataset_lock
 from .records import Article, Extraction, Problem
-from .tables import FACT_TABLES, article_row, build_tables, problem_row, sort_table
+from .tables import FACT_TABLES, article_row, build_tables, problem_row, sort_keys, sort_table
 
 log = logging.getLogger(__name__)
 
@@ -149,40 +149,63 @@ def _table_files(snapshot: Path, manifest: dict[str, Any], table: str) -> list[t
     return [(snapshot / f"{table}.parquet", frozenset())]
 
 
-#: Arrow types read straight into the schema's nullable pandas types (see :func:`_read_parquet`)
+#: Arrow types read straight into the schema's nullable pandas types (see :func:`_read_table`)
 _NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}
 
 
-def _read_parquet(file: Path) -> pd.DataFrame:
-    """A table file as a frame, text columns as Python strings (``object``), which
-    :func:`toolkit.schema.conform` then types.
-
-    ``pd.read_parquet`` rebuilds the ``string`` columns from the pandas metadata in the file, making
-    one Python string per row; Arrow's own conversion makes one per distinct value (the evidence
-    sentence of many rows, the same event or class words), and typing those strings is a check, not
-    a copy: about half the time of loading a 10,000-article dataset."""
-    return pq.read_table(file).to_pandas(ignore_metadata=True, types_mapper=_NULLABLE.get)
-
-
 def _read_table(table: str, files: list[tuple[Path, frozenset[str]]]) -> pd.DataFrame:
+    """One table of a snapshot: its files (segments) read and joined in Arrow, without the rows of
+    the articles each lists as dropped, in canonical row order, as a typed frame.
+
+    Files are joined and sorted in Arrow, then converted once: ``pd.read_parquet`` would rebuild
+    the ``string`` columns from the pandas metadata in the file, making one Python string per row;
+    Arrow's own conversion makes one per distinct value (the evidence sentence of many rows, the
+    same event or class words), and typing those strings is a check, not a copy. Sorting the
+    joined rows in Arrow takes a fraction of what pandas takes on string columns."""
     parts = []
     for file, dropped in files:
         if not file.exists():
             log.warning("%s: missing; its rows are left out (rerun the parse with --full)", file)
             continue
-        frame = _read_parquet(file)
-        extra = [c for c in frame.columns if c not in schema.TABLES[table]]
+        part = pq.read_table(file)
+        extra = [c for c in part.column_names if c not in schema.TABLES[table]]
         if extra:
             log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)", file, extra)
-            frame = frame.drop(columns=extra)
+            part = part.drop_columns(extra)
         if dropped:
-            frame = frame[~frame["article_id"].isin(dropped)].reset_index(drop=True)
-        parts.append(frame)
+            gone = pc.is_in(part["article_id"], value_set=pa.array(sorted(dropped), pa.string()))
+            part = part.filter(pc.invert(pc.fill_null(gone, False)))
+        parts.append(part)
     if not parts:
         return schema.empty_frame(table)
-    if len(parts) == 1:  # every file is written in canonical order
-        return schema.conform(table, parts[0])
-    return sort_table(table, schema.conform(table, pd.concat(parts, ignore_index=True)))
+    joined = parts[0]
+    if len(parts) > 1:  # every file is written in canonical order, but not their rows together
+        parts, in_order = _by_first_article(parts)
+        # columns a schema added since an older file was written are null there (as schema.conform makes them)
+        joined = pa.concat_tables(parts, promote_options="default")
+        keys = sort_keys(joined.column_names)
+        if keys and not in_order:  # Arrow's sort is stable, nulls first, as sort_table's
+            joined = joined.sort_by([(key, "ascending", "at_start") for key in keys])
+    return schema.conform(table, joined.to_pandas(ignore_metadata=True, types_mapper=_NULLABLE.get))
+
+
+def _by_first_article(parts: list[pa.Table]) -> tuple[list[pa.Table], bool]:
+    """The non-empty ``parts`` (files of one table, each in canonical order, each holding other
+    articles) ordered by their first ``article_id``, and whether their rows are then in canonical
+    order together: so when the articles of each part come after those of the part before (the
+    batches of one parse), which spares sorting them all again."""
+    parts = [p for p in parts if p.num_rows] or parts[:1]
+    if len(parts) == 1:
+        return parts, True
+    if sort_keys(parts[0].column_names)[:1] != ["article_id"]:
+        return parts, False
+    ids = [p["article_id"] for p in parts]
+    if any(i.null_count for i in ids):
+        return parts, False
+    bounds = [(i[0].as_py(), i[-1].as_py()) for i in ids]
+    order = sorted(range(len(parts)), key=lambda k: bounds[k])
+    in_order = all(bounds[a][1] < bounds[b][0] for a, b in zip(order, order[1:]))
+    return [parts[k] for k in order], in_order
 
 
 def load_dataset(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -363,15 +386,26 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
     ``articles`` whatever the number of workers. A worker that fails or dies raises
     :class:`RuntimeError` naming it.
     """
+    bar = _parse_bar(len(articles), progress)
+    try:
+        return _extract(articles, workers, bar)
+    finally:
+        bar.close()
+
+
+def _parse_bar(total: int, progress: bool) -> Any:
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(articles), desc="parsing", unit="article", disable=not progress or not articles)
+    return tqdm(total=total, desc="parsing", unit="article", disable=not progress or not total)
+
+
+def _extract(articles: list[Article], workers: int, bar: Any) -> list[Extraction]:
+    """:func:`extract_all`, advancing the progress bar ``bar`` (which it leaves open)."""
     results: list[Extraction | None] = [None] * len(articles)
     if workers <= 1 or len(articles) < 2 * workers:
         for i, article in enumerate(articles):
             results[i] = extract(article)
             bar.update(1)
-        bar.close()
         return cast("list[Extraction]", results)
     method = _start_method()
     if method == "fork":
@@ -421,7 +455,6 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
                 process.terminate()
                 process.join()
         sent.close()
-        bar.close()
     return cast("list[Extraction]", results)
 
 
@@ -463,8 +496,18 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
             records, sources = _read_sources(paths, summary.problems, max_bytes,
                                              {k: v for k, v in cache.items() if k not in again})
         to_parse = [r for r in records if isinstance(r, Article) and r.article_id not in unchanged]
-        extractions = extract_all(to_parse, workers=workers, progress=progress)
-        store_parse(out_dir, manifest, records, extractions, unchanged, summary, sources, max_bytes, csv_export)
+        bar = _parse_bar(len(to_parse), progress)
+        try:
+            # all batches but the last are stored as segments of their own as soon as they are parsed,
+            # so that memory holds one batch's facts; the last goes through store_parse with the rest
+            last = (len(to_parse) - 1) // PARSE_BATCH * PARSE_BATCH if to_parse else 0
+            batches = [_store_batch(out_dir, _extract(to_parse[i:i + PARSE_BATCH], workers, bar))
+                       for i in range(0, last, PARSE_BATCH)]
+            extractions = _extract(to_parse[last:], workers, bar)
+        finally:
+            bar.close()
+        store_parse(out_dir, manifest, records, extractions, unchanged, summary, sources, max_bytes, csv_export,
+                    batches=batches)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -476,19 +519,21 @@ def stored_articles(manifest: dict[str, Any]) -> set[str]:
 
 def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[Article | _Cached],
                 extractions: list[Extraction], unchanged: set[str], summary: ParseSummary,
-                sources: dict[str, Any] | None = None, max_bytes: int | None = None, csv_export: bool = False) -> None:
+                sources: dict[str, Any] | None = None, max_bytes: int | None = None, csv_export: bool = False,
+                batches: Sequence[dict[str, Any]] = ()) -> None:
     """Write the result of a parse (under the dataset lock): the extractions as a new segment,
     the segments of ``manifest`` (the live snapshot's, or ``{}``) for the ``unchanged`` articles,
-    every record's ``articles`` row and ``summary.problems``; fills in ``summary``."""
+    the segments of ``batches`` (parsed articles already stored by :func:`_store_batch`), every
+    record's ``articles`` row and ``summary.problems``; fills in ``summary``."""
     fresh = build_tables(extractions)
     segments = _update_segments(out_dir, manifest.get("segments", []), unchanged, fresh,
-                                [e.article.article_id for e in extractions])
+                                [e.article.article_id for e in extractions]) + list(batches)
     articles = sort_table("articles", schema.conform("articles", [_article_row(r) for r in records]))
     problems = sort_table("problems", schema.conform("problems", [problem_row(p) for p in summary.problems]))
     hashes = {r.article_id: _content_hash(r) for r in records}
     summary.rows = _commit(out_dir, segments, articles, problems, hashes, sources or {}, max_bytes)
     summary.articles = len(records)
-    summary.parsed = len(extractions)
+    summary.parsed = len(extractions) + sum(len(b["articles"]) for b in batches)
     summary.reused = len(unchanged)
     summary.removed = len(set(manifest.get("articles", {})) - set(hashes))
     if csv_export:
@@ -496,6 +541,21 @@ def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[Article |
 
 
 # --------------------------------------------------------------------------- segments
+
+#: :func:`build_dataset` parses this many articles at a time and stores each batch as a segment
+#: before parsing the next: facts as Python rows take about 50 KB per article, so memory holds
+#: about 100 MB of them whatever the size of the corpus.
+PARSE_BATCH = 2_000
+
+
+def _store_batch(out_dir: Path, extractions: list[Extraction]) -> dict[str, Any]:
+    """Store the facts of a batch of parsed articles as a segment of its own; returns its manifest
+    entry. The segment is live only once a snapshot names it (a run killed before its commit leaves
+    it to :func:`_prune`)."""
+    frames = build_tables(extractions)
+    facts = {table: frames[table] for table in FACT_TABLES}
+    return {"name": _write_segment(out_dir, facts), "articles": sorted(e.article.article_id for e in extractions),
+            "rows": {t: len(f) for t, f in facts.items()}}
 
 #: A new segment is merged with the one before it while that one holds at most this many
 #: times its articles: the segment sizes grow geometrically, so there are O(log n) of them.

@@ -53,10 +53,20 @@ def build_tables(extractions: Iterable[Extraction], problems: Iterable[Problem] 
     return {table: sort_table(table, frame) for table, frame in frames.items()}
 
 
+#: The columns that order a table's rows, in order of precedence (those of them it has).
+SORT_KEYS = ("article_id", "start_char", "meeting_id", "fact_id", "person_name", "source_path", "source_row")
+
+
+def sort_keys(columns: Iterable[str]) -> list[str]:
+    """The columns of :data:`SORT_KEYS` among ``columns``, in order of precedence."""
+    have = set(columns)
+    return [c for c in SORT_KEYS if c in have]
+
+
 def sort_table(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A table in its canonical row order (so reruns and parallel runs give identical files)."""
-    keys = [c for c in ("article_id", "start_char", "meeting_id", "fact_id", "person_name", "source_path",
-                        "source_row") if c in frame.columns]
+    """A table in its canonical row order (so reruns and parallel runs give identical files):
+    by :func:`sort_keys`, stable, missing values first."""
+    keys = sort_keys(frame.columns)
     if frame.empty or not keys:
         return frame.reset_index(drop=True)
     return frame.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
