@@ -546,8 +546,11 @@ def render(results: dict, command: str) -> str:
     ]
     if "base_dataset" in results:
         bd = results["base_dataset"]
-        lines.append(f"| initial parse of the {bd['articles']:,}-article dataset ({bd['workers']} workers) | "
-                     f"{bd['seconds']:.0f} s | | |")
+        small_s = s["build_s"].get(str(bd["workers"]))  # the same workers on the small corpus: scaling with size
+        versus = f"; {s['articles']} articles: {s['articles'] / small_s:.0f} articles/s" if small_s else ""
+        lines.append(f"| initial parse of the {bd['articles']:,}-article dataset ({bd['workers']} workers, "
+                     f"`build_dataset` end to end) | {bd['seconds']:.0f} s, {bd['articles'] / bd['seconds']:.0f} "
+                     f"articles/s{versus}; peak memory {bd['peak_mb']:.0f} MB | | |")
     for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
         if name == "toolkit imported from":
             continue
