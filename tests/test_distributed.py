@@ -66,6 +66,23 @@ def test_distributed_equals_serial_and_reruns_incrementally(corpus, tmp_path, cl
     _equal(load_dataset(tmp_path / "serial3"), load_dataset(tmp_path / "dask"))
 
 
+def test_distributed_stores_batches_as_it_goes_and_equals_serial(corpus, tmp_path, client, monkeypatch):
+    """The driver stores the facts a batch at a time (its memory does not hold the whole corpus's)."""
+    import json
+
+    import toolkit.corpus
+
+    serial = build_dataset(corpus, tmp_path / "serial", progress=False)
+    monkeypatch.setattr(toolkit.corpus, "PARSE_BATCH", 3)
+    summary = build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=4)
+    assert (summary.articles, summary.parsed, summary.skipped) == (serial.articles, serial.articles, serial.skipped)
+    segments = json.loads((toolkit.corpus.current_snapshot(tmp_path / "dask") / "manifest.json")
+                          .read_text())["segments"]
+    assert len(segments) >= 3 and sum(len(s["articles"]) for s in segments) == serial.articles
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+    assert "syn-s-16-odessa-izmail-port-2" in set(load_dataset(tmp_path / "dask")["articles"]["article_id"])
+
+
 @pytest.mark.slow
 def test_distributed_on_worker_processes_and_command_line(corpus, tmp_path):
     """A LocalCluster of worker processes (pickling for real), started by the call itself."""

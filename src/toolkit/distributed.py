@@ -2,9 +2,9 @@
 
 The same functions as :func:`toolkit.corpus.build_dataset` -- :func:`toolkit.ingest.read_file`
 and :func:`toolkit.extract.extract` -- are mapped over partitions of the corpus's files on
-the cluster's workers; the driver gathers the rows, makes article ids unique exactly as a
-serial run does, and stores them as a serial run does (:func:`toolkit.corpus.store_parse`:
-a new segment with the new rows; unchanged articles keep theirs).
+the cluster's workers; the driver takes the rows partition by partition, makes article ids
+unique exactly as a serial run does, and stores them as a serial run does (in batches of
+segments, then :func:`toolkit.corpus.store_parse`; unchanged articles keep their rows).
 Reruns are incremental (content hashes), as with ``toolkit parse``.
 
 Workers must see the input files under the same paths (a shared or network file system)
@@ -57,13 +57,6 @@ def parse_partition(paths: list[str], old_hashes: dict[str, str], max_bytes: int
     return out
 
 
-def _previous_hashes(out_dir: Path) -> dict[str, str]:
-    """Hashes whose cached rows may be reused: none after a change of the toolkit (its fingerprint)."""
-    from .corpus import reusable_hashes
-
-    return reusable_hashes(out_dir)
-
-
 def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, client: Any = None,
                               scheduler: str | None = None, partition_files: int = PARTITION_FILES,
                               max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False, csv_export: bool = False):
@@ -72,78 +65,96 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     ``client`` is a ``dask.distributed.Client``; else ``scheduler`` is the address of an
     existing scheduler (``tcp://host:8786``); else a LocalCluster runs for this call. The
     tables written equal those of :func:`toolkit.corpus.build_dataset` on the same input.
-    Returns a :class:`toolkit.corpus.ParseSummary`.
+    The driver takes the partitions' results in file order as they are done and stores the
+    facts :data:`toolkit.corpus.PARSE_BATCH` articles at a time, keeping only the articles'
+    table rows, so its memory does not grow with the facts of the whole corpus. The dataset's
+    write lock is held for the whole run. Returns a :class:`toolkit.corpus.ParseSummary`.
     """
     from distributed import Client, LocalCluster
 
-    from .corpus import ParseSummary, _manifest, current_snapshot, dataset_lock, store_parse, stored_articles
+    from .corpus import (PARSE_BATCH, ParseSummary, _manifest, _store_batch, current_snapshot, dataset_lock,
+                         reusable_hashes, store_parse, stored_articles)
 
     started = time.perf_counter()
     if isinstance(paths, (str, Path)):
         paths = [paths]
     out_dir = Path(out_dir)
     files = [str(p) for p in iter_paths(paths)]
-    old_hashes = {} if full else _previous_hashes(out_dir)
-    own_cluster = None
-    own_client = client is None
-    if client is None:
-        if scheduler:
-            client = Client(scheduler)
-        else:
-            own_cluster = LocalCluster(threads_per_worker=1, dashboard_address=None, worker_dashboard_address=None)
-            client = Client(own_cluster)
-    try:
-        [hashes_future] = client.scatter([old_hashes], broadcast=True)  # a dict alone would be split by key
-        partitions = [files[i:i + partition_files] for i in range(0, len(files), partition_files)]
-        futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes, pure=False)
-        results = client.gather(futures)
-    finally:
-        if own_client:
-            client.close()
-        if own_cluster is not None:
-            own_cluster.close()
     summary = ParseSummary(out_dir=out_dir)
-    with dataset_lock(out_dir):  # another parse may have written since the hashes were read: check again
-        if not full and _previous_hashes(out_dir) != old_hashes:
-            raise RuntimeError(f"{out_dir} changed during the distributed parse; run it again")
+    # held from reading the old hashes to the commit: no other writer changes the dataset meanwhile,
+    # nor removes the batches stored on the way (they are live only once the snapshot names them)
+    with dataset_lock(out_dir):
+        old_hashes = {} if full else reusable_hashes(out_dir)
         manifest = {} if full or not old_hashes else _manifest(current_snapshot(out_dir))
-        records, extractions, unchanged = _assemble([row for part in results for row in part], old_hashes,
-                                                    stored_articles(manifest), summary)
-        store_parse(out_dir, manifest, records, extractions, unchanged, summary, max_bytes=None,
-                    csv_export=csv_export)
+        assembly = _Assembly(old_hashes, stored_articles(manifest), summary)
+        batches = []
+        own_cluster = None
+        own_client = client is None
+        if client is None:
+            if scheduler:
+                client = Client(scheduler)
+            else:
+                own_cluster = LocalCluster(threads_per_worker=1, dashboard_address=None,
+                                           worker_dashboard_address=None)
+                client = Client(own_cluster)
+        try:
+            [hashes_future] = client.scatter([old_hashes], broadcast=True)  # a dict alone would be split by key
+            partitions = [files[i:i + partition_files] for i in range(0, len(files), partition_files)]
+            futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes,
+                                 pure=False)
+            for future in futures:  # in file order (ids are made unique in that order), each when done
+                assembly.add(future.result())
+                future.release()
+                if len(assembly.extractions) >= PARSE_BATCH:
+                    batches.append(_store_batch(out_dir, assembly.extractions))
+                    assembly.extractions = []
+        finally:
+            if own_client:
+                client.close()
+            if own_cluster is not None:
+                own_cluster.close()
+        store_parse(out_dir, manifest, assembly.records, assembly.extractions, assembly.unchanged, summary,
+                    max_bytes=None, csv_export=csv_export, batches=batches)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _assemble(rows: list[tuple[str, Article | Problem, dict | None]], old_hashes: dict[str, str], stored: set[str],
-              summary: Any) -> tuple[list[Article], list[Extraction], set[str]]:
-    """Unique ids in file order (as :func:`toolkit.ingest.read_articles`); returns the
-    articles, the extractions of the new or changed ones and the ids of the unchanged ones."""
-    from .extract import extract
+class _Assembly:
+    """The partitions' results put together in file order: unique ids (as
+    :func:`toolkit.ingest.read_articles` makes them), the articles' table rows (not their text),
+    the extractions of the new or changed articles and the ids of the unchanged ones."""
 
-    seen: dict[str, int] = {}
-    records: list[Article] = []
-    extractions: list[Extraction] = []
-    unchanged: set[str] = set()
-    for _path, item, tables in rows:
-        if isinstance(item, Problem):
-            (log.warning if item.severity == "warning" else log.error)("%s", item)
-            summary.problems.append(item)
-            continue
-        n = seen.get(item.article_id, 0) + 1
-        seen[item.article_id] = n
-        renamed = n > 1
-        if renamed:
-            item.article_id = f"{item.article_id}-{n}"
-        records.append(item)
-        if old_hashes.get(item.article_id) == item.content_hash and item.article_id in stored \
-                and (tables is None or renamed):
-            unchanged.add(item.article_id)
-        elif tables is None or renamed:  # the worker's rows carry the id before renaming, or none
-            extractions.append(extract(item))
-        else:
-            extractions.append(Extraction(article=item, tables=tables))
-    return records, extractions, unchanged
+    def __init__(self, old_hashes: dict[str, str], stored: set[str], summary: Any) -> None:
+        self.old_hashes, self.stored, self.summary = old_hashes, stored, summary
+        self.seen: dict[str, int] = {}
+        self.records: list[Any] = []
+        self.extractions: list[Extraction] = []
+        self.unchanged: set[str] = set()
+
+    def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
+        """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
+        from .corpus import _Cached
+        from .extract import extract
+        from .tables import article_row
+
+        for _path, item, tables in rows:
+            if isinstance(item, Problem):
+                (log.warning if item.severity == "warning" else log.error)("%s", item)
+                self.summary.problems.append(item)
+                continue
+            n = self.seen.get(item.article_id, 0) + 1
+            self.seen[item.article_id] = n
+            renamed = n > 1
+            if renamed:
+                item.article_id = f"{item.article_id}-{n}"
+            self.records.append(_Cached(article_row(item)))
+            if self.old_hashes.get(item.article_id) == item.content_hash and item.article_id in self.stored \
+                    and (tables is None or renamed):
+                self.unchanged.add(item.article_id)
+            elif tables is None or renamed:  # the worker's rows carry the id before renaming, or none
+                self.extractions.append(extract(item))
+            else:
+                self.extractions.append(Extraction(article=item, tables=tables))
 
 
 def main(argv: list[str] | None = None) -> int:
