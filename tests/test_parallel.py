@@ -148,11 +148,14 @@ def _fail_in_worker(how: str):
     import time
 
     from toolkit.extract import extract
+    from toolkit.records import Extraction
 
     def failing(article):
         if multiprocessing.parent_process() is not None:
             if how == "raise":
                 raise MemoryError(f"no memory left for {article.article_id}")
+            if how == "unpicklable":  # lost by the worker's queue, which only prints the error
+                return Extraction(article=article, tables={"strike_counts": [{"count": lambda: 1}]})
             os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(0.2)
         return extract(article)
@@ -161,7 +164,8 @@ def _fail_in_worker(how: str):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the test kills a forked worker")
 @pytest.mark.parametrize("how,message", [("raise", r"worker process failed(.|\n)*MemoryError: no memory left for"),
-                                         ("kill", r"toolkit-extract-1 ended \(exit code -9\)")])
+                                         ("kill", r"toolkit-extract-1 ended \(exit code -9\)"),
+                                         ("unpicklable", r"without sending the facts of every article")])
 def test_parallel_a_failing_worker_is_an_error_not_a_hang(corpus, monkeypatch, how, message):
     import toolkit.corpus
 

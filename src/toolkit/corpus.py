@@ -449,6 +449,8 @@ def _extract(articles: list[Article], workers: int, bar: Any) -> list[Extraction
                                        "before sending its articles' facts; try fewer workers") from None
         for process in processes:
             process.join()
+        if any(r is None for r in results):  # e.g. a result a worker's queue could not send
+            raise RuntimeError("the worker processes ended without sending the facts of every article")
     finally:
         for process in processes:
             if process.is_alive():
