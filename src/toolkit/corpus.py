@@ -362,7 +362,7 @@ def _extract_worker(articles: list[Article], chunks: _Chunks, results: Any) -> N
             start, stop = claimed
             results.put((start, [extract(a).tables for a in articles[start:stop]]))
     except BaseException:  # noqa: BLE001  (sent to the parent, which raises it with the traceback)
-        results.put(traceback.format_exc())
+        results.put(f"({multiprocessing.current_process().name}):\n{traceback.format_exc()}")
     finally:
         results.put(None)
         results.close()
@@ -422,7 +422,7 @@ def _extract(articles: list[Article], workers: int, bar: Any) -> list[Extraction
         if item is None:
             running -= 1
         elif isinstance(item, str):
-            raise RuntimeError(f"a worker process failed while extracting:\n{item}")
+            raise RuntimeError(f"a worker process failed while extracting {item}")
         else:
             start, tables = item
             for i, article_tables in enumerate(tables, start):

@@ -127,7 +127,7 @@ class _Assembly:
     def __init__(self, old_hashes: dict[str, str], stored: set[str], summary: Any) -> None:
         self.old_hashes, self.stored, self.summary = old_hashes, stored, summary
         self.seen: dict[str, int] = {}
-        self.records: list[Any] = []
+        self.records: list[Any] = []  # toolkit.corpus._Cached: the articles rows, without the text
         self.extractions: list[Extraction] = []
         self.unchanged: set[str] = set()
 
