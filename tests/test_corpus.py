@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -371,6 +372,25 @@ def test_corpus_cached_file_whose_article_id_is_taken_by_a_new_file_is_read_agai
     assert sorted(corpus.load_dataset(tmp_path / "ds")["articles"]["article_id"]) == ["wire", "wire-2"]
 
 
+def test_corpus_renamed_ids_stay_out_of_the_source_index(tmp_path, fake_extractor, counted_reads):
+    """The index caches each file's own ids: a third run reuses both files without reading them."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for step, name in enumerate(("a", "b"), start=1):
+        (src / f"{name}.jsonl").write_text(json.dumps({"id": "wire", "text": TEXTS[step]}) + "\n", encoding="utf-8")
+        _age(src / f"{name}.jsonl", step)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    counted_reads.clear()
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert (summary.parsed, summary.reused, counted_reads) == (0, 2, [])
+    assert sorted(corpus.load_dataset(tmp_path / "ds")["articles"]["article_id"]) == ["wire", "wire-2"]
+    (src / "a.jsonl").unlink()  # b.jsonl's article is "wire" again
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert list(corpus.load_dataset(tmp_path / "ds")["articles"]["article_id"]) == ["wire"]
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
 def test_corpus_rerun_writes_only_a_small_segment_and_keeps_the_big_one(tmp_path, fake_extractor):
     src = tmp_path / "in"
     for i in range(12):
@@ -671,3 +691,66 @@ def test_corpus_a_failure_after_stored_batches_keeps_the_old_dataset(tmp_path, f
     live = {s["name"] for s in json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json")
                                           .read_text())["segments"]}
     assert {p.name for p in (tmp_path / "ds" / "segments").iterdir()} == live | old_segments
+
+
+def test_corpus_parse_holds_the_text_of_one_batch_at_a_time(tmp_path, monkeypatch):
+    """Articles are read as the parse goes: when a batch is extracted, the articles of the batches
+    before it are gone (only their table rows are kept), so memory does not grow with the corpus's text."""
+    src = tmp_path / "in"
+    for i in range(14):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+    refs: list[weakref.ref] = []
+    most = 0
+
+    def tracking(article):
+        nonlocal most
+        refs.append(weakref.ref(article))
+        most = max(most, sum(r() is not None for r in refs))
+        return fake_extract(article)
+
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 3)
+    monkeypatch.setattr(corpus, "extract", tracking)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert summary.parsed == 14 and len(refs) == 14
+    assert most <= 3 + 1  # the batch being extracted and the article that closed it
+    monkeypatch.setattr(corpus, "extract", fake_extract)
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 10_000)
+    corpus.build_dataset(src, tmp_path / "whole", progress=False)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "whole"))
+
+
+class _Bar:
+    """A stand-in progress bar that records what it is given."""
+
+    def __init__(self, total, progress, unit="article"):
+        self.total, self.unit, self.done = total, unit, 0
+
+    def update(self, n):
+        self.done += n
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_corpus_progress_counts_every_byte_of_the_input_once(tmp_path, fake_extractor, monkeypatch, workers):
+    """The parse's bar counts the files' bytes: each file's bytes once, whether its articles are
+    parsed, reused or skipped, and a collection's bytes shared among its articles."""
+    src = tmp_path / "in"
+    for i in range(9):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)])
+    (src / "wire.jsonl").write_text("".join(json.dumps({"id": f"w{i}", "text": TEXTS[i % 5] + "x" * i}) + "\n"
+                                            for i in range(7)), encoding="utf-8")
+    (src / "empty.txt").write_text("", encoding="utf-8")
+    bars: list[_Bar] = []
+    monkeypatch.setattr(corpus, "_parse_bar", lambda *a, **k: bars.append(_Bar(*a, **k)) or bars[-1])
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 4)
+    size = sum(p.stat().st_size for p in src.iterdir())
+    corpus.build_dataset(src, tmp_path / "ds", progress=True, workers=workers)
+    _write(src, "a03", "Changed: 5 drones.")
+    (src / "a04.txt").unlink()
+    size = sum(p.stat().st_size for p in src.iterdir())
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=True, workers=workers)
+    assert summary.parsed == 1
+    assert [(b.unit, b.total, b.done) for b in bars[-1:]] == [("B", size, size)]
+    assert bars[0].total == bars[0].done

@@ -40,7 +40,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.context import BaseContext
@@ -241,10 +241,13 @@ def reusable_hashes(out_dir: str | Path) -> dict[str, str]:
 
 
 @dataclass
-class _Cached:
-    """An article of a file unchanged since the last run: its ``articles`` row, not its text."""
+class _Record:
+    """An article as a parse keeps it: its ``articles`` row, and the article itself (its text)
+    only from the reading of its file until it is parsed; a file unchanged since the last run
+    gives rows alone."""
 
     row: dict[str, Any]
+    article: Article | None = None
 
     @property
     def article_id(self) -> str:
@@ -270,18 +273,20 @@ def _file_key(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
-def _read_sources(paths: Iterable[str | Path] | str | Path, problems: list[Problem], max_bytes: int,
-                  cache: dict[str, Any]) -> tuple[list[Article | _Cached], dict[str, Any]]:
-    """Every article under ``paths``, as :func:`toolkit.ingest.read_articles` gives them (same
-    order, same unique ids), but taken from ``cache`` for files whose size, modification time,
-    status-change time and inode are unchanged (:func:`_file_key`). Returns the records and the
-    index to cache for the next run."""
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    records: list[Article | _Cached] = []
-    index: dict[str, Any] = {}
+def _read_sources(files: list[Path], problems: list[Problem], max_bytes: int, cache: dict[str, Any],
+                  index: dict[str, Any], reusable: Callable[[str, str | None], bool],
+                  ) -> Iterator[list[_Record]]:
+    """The articles of each of ``files`` in turn (one list per file), as
+    :func:`toolkit.ingest.read_file` gives them, with ids made unique over the whole run as
+    :func:`toolkit.ingest.read_articles` makes them. A file whose size, modification time,
+    status-change time and inode are unchanged (:func:`_file_key`) is taken from ``cache``, as
+    rows without text, unless one of its articles is not ``reusable(article_id, content_hash)``
+    (its facts are not stored): then it is read again for its text. Problems are logged and
+    appended to ``problems``; ``index`` is filled with the entries to cache for the next run
+    (they hold each file's own ids, and share their rows with the records of the articles whose
+    ids are unchanged)."""
     seen: dict[str, int] = {}
-    for path in iter_paths(paths):
+    for path in files:
         key = str(path)
         try:
             stat = path.stat()
@@ -289,40 +294,41 @@ def _read_sources(paths: Iterable[str | Path] | str | Path, problems: list[Probl
             stat = None
         now = time.time_ns()
         hit = cache.get(key)
-        items: list[Article | Problem | _Cached]
+        items: list[_Record | Problem] | None = None
         if stat is not None and hit and hit.get("key") == _file_key(stat):
-            items = [_Cached(dict(item["article"])) if "article" in item else Problem(**item["problem"])
+            items = [_Record(item["article"]) if "article" in item else Problem(**item["problem"])
                      for item in hit["items"]]
-        else:
-            items = list(read_file(path, max_bytes))
+            if not all(reusable(article_id, record.row["content_hash"]) for article_id, record
+                       in _unique_ids(items, dict(seen))):
+                items = None  # e.g. an id now taken by another file: its facts must be parsed
+        if items is None:
+            items = [_Record(article_row(i), i) if isinstance(i, Article) else i for i in read_file(path, max_bytes)]
         if stat is not None and stat.st_mtime_ns < now - RACY_NS:
             index[key] = {"key": _file_key(stat), "items": [
-                {"problem": problem_row(i)} if isinstance(i, Problem)
-                else {"article": i.row if isinstance(i, _Cached) else article_row(i)} for i in items]}
+                {"problem": problem_row(i)} if isinstance(i, Problem) else {"article": i.row} for i in items]}
         for item in items:
             if isinstance(item, Problem):
                 (log.warning if item.severity == "warning" else log.error)("%s", item)
                 problems.append(item)
-                continue
-            if isinstance(item, _Cached):
-                item = _Cached(dict(item.row))
-            n = seen.get(item.article_id, 0) + 1
-            seen[item.article_id] = n
-            if n > 1:
-                if isinstance(item, _Cached):
-                    item.row["article_id"] = f"{item.article_id}-{n}"
-                else:
-                    item.article_id = f"{item.article_id}-{n}"
-            records.append(item)
-    return records, index
+        records: list[_Record] = []
+        for article_id, record in _unique_ids(items, seen):
+            if article_id != record.article_id:  # a new row: the index keeps the file's own id
+                record = _Record(dict(record.row, article_id=article_id), record.article)
+                if record.article is not None:
+                    record.article.article_id = article_id
+            records.append(record)
+        yield records
 
 
-def _content_hash(record: Article | _Cached) -> str | None:
-    return record.row["content_hash"] if isinstance(record, _Cached) else record.content_hash
-
-
-def _article_row(record: Article | _Cached) -> dict[str, Any]:
-    return record.row if isinstance(record, _Cached) else article_row(record)
+def _unique_ids(items: list[_Record | Problem], seen: dict[str, int]) -> Iterator[tuple[str, _Record]]:
+    """``(unique id, record)`` for the articles among ``items``: the second article with an id
+    gets "-2", and so on (``seen`` counts the ids so far, and is updated)."""
+    for item in items:
+        if isinstance(item, Problem):
+            continue
+        n = seen.get(item.article_id, 0) + 1
+        seen[item.article_id] = n
+        yield (f"{item.article_id}-{n}" if n > 1 else item.article_id), item
 
 
 # --------------------------------------------------------------------------- parsing
@@ -393,19 +399,26 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
         bar.close()
 
 
-def _parse_bar(total: int, progress: bool) -> Any:
+def _parse_bar(total: int, progress: bool, unit: str = "article") -> Any:
+    """A progress bar over ``total`` articles, or bytes (``unit="B"``)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="parsing", unit="article", disable=not progress or not total)
+    return tqdm(total=total, desc="parsing", unit=unit, disable=not progress or not total,
+                **({"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}))
 
 
-def _extract(articles: list[Article], workers: int, bar: Any) -> list[Extraction]:
-    """:func:`extract_all`, advancing the progress bar ``bar`` (which it leaves open)."""
+def _extract(articles: list[Article], workers: int, bar: Any, weights: list[int] | None = None) -> list[Extraction]:
+    """:func:`extract_all`, advancing the progress bar ``bar`` (which it leaves open) by one per
+    article, or by ``weights[i]`` for article ``i``."""
     results: list[Extraction | None] = [None] * len(articles)
+
+    def advance(start: int, stop: int) -> None:
+        bar.update(stop - start if weights is None else sum(weights[start:stop]))
+
     if workers <= 1 or len(articles) < 2 * workers:
         for i, article in enumerate(articles):
             results[i] = extract(article)
-            bar.update(1)
+            advance(i, i + 1)
         return cast("list[Extraction]", results)
     method = _start_method()
     if method == "fork":
@@ -427,7 +440,7 @@ def _extract(articles: list[Article], workers: int, bar: Any) -> list[Extraction
             start, tables = item
             for i, article_tables in enumerate(tables, start):
                 results[i] = Extraction(article=articles[i], tables=article_tables)
-            bar.update(len(tables))
+            advance(start, start + len(tables))
 
     try:
         for process in processes:
@@ -436,7 +449,7 @@ def _extract(articles: list[Article], workers: int, bar: Any) -> list[Extraction
             start, stop = claimed
             for i in range(start, stop):
                 results[i] = extract(articles[i])
-            bar.update(stop - start)
+            advance(start, stop)
             while not sent.empty():
                 take(sent.get())
         while running:
@@ -486,32 +499,78 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
             log.info("%s: toolkit or schema changed since the last parse; reparsing everything", out_dir)
             previous, manifest = None, {}
         cache = _sources_index(previous) if previous is not None and manifest.get("max_bytes") == max_bytes else {}
-        records, sources = _read_sources(paths, summary.problems, max_bytes, cache)
-        old_hashes: dict[str, str] = manifest.get("articles", {})
-        stored = stored_articles(manifest)
-        unchanged = {r.article_id for r in records if r.article_id in stored
-                     and old_hashes.get(r.article_id) == _content_hash(r)}
-        if any(isinstance(r, _Cached) and r.article_id not in unchanged for r in records):
-            # rare: an id taken by another file, or facts missing; read those files again for their text
-            again = {r.row["source_path"] for r in records if isinstance(r, _Cached) and r.article_id not in unchanged}
-            summary.problems.clear()
-            records, sources = _read_sources(paths, summary.problems, max_bytes,
-                                             {k: v for k, v in cache.items() if k not in again})
-        to_parse = [r for r in records if isinstance(r, Article) and r.article_id not in unchanged]
-        bar = _parse_bar(len(to_parse), progress)
+        files = list(iter_paths([paths] if isinstance(paths, (str, Path)) else paths))
+        sizes = _sizes(files)
+        stored, old_hashes = stored_articles(manifest), manifest.get("articles", {})
+        parse = _Parse(out_dir, workers, _parse_bar(sum(sizes.values()), progress, unit="B"),
+                       reusable=lambda article_id, content_hash: article_id in stored
+                       and old_hashes.get(article_id) == content_hash)
+        sources: dict[str, Any] = {}
         try:
-            # all batches but the last are stored as segments of their own as soon as they are parsed,
-            # so that memory holds one batch's facts; the last goes through store_parse with the rest
-            last = (len(to_parse) - 1) // PARSE_BATCH * PARSE_BATCH if to_parse else 0
-            batches = [_store_batch(out_dir, _extract(to_parse[i:i + PARSE_BATCH], workers, bar))
-                       for i in range(0, last, PARSE_BATCH)]
-            extractions = _extract(to_parse[last:], workers, bar)
+            for path, records in zip(files, _read_sources(files, summary.problems, max_bytes, cache, sources,
+                                                          parse.reusable)):
+                parse.add(records, sizes[path])
+            extractions = parse.extract_last()
         finally:
-            bar.close()
-        store_parse(out_dir, manifest, records, extractions, unchanged, summary, sources, max_bytes, csv_export,
-                    batches=batches)
+            parse.bar.close()
+        store_parse(out_dir, manifest, parse.records, extractions, parse.unchanged, summary, sources, max_bytes,
+                    csv_export, batches=parse.batches)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _sizes(files: list[Path]) -> dict[Path, int]:
+    """Bytes of each file (0 for one that cannot be read): what the parse's progress bar counts."""
+    sizes = {}
+    for path in files:
+        try:
+            sizes[path] = path.stat().st_size
+        except OSError:
+            sizes[path] = 0
+    return sizes
+
+
+class _Parse:
+    """A parse as the articles are read: the articles to parse wait in ``pending`` and are
+    parsed and stored :data:`PARSE_BATCH` at a time (all batches but the last, which goes
+    through :func:`store_parse` with the rest), so memory holds the text and facts of one batch
+    whatever the size of the corpus; ``records`` keeps every article's table row, not its text.
+    The progress bar counts the bytes of the files, each file's bytes shared among the articles
+    it holds that are parsed (at once when none is)."""
+
+    def __init__(self, out_dir: Path, workers: int, bar: Any, reusable: Callable[[str, str | None], bool]) -> None:
+        self.out_dir, self.workers, self.bar, self.reusable = out_dir, workers, bar, reusable
+        self.records: list[_Record] = []
+        self.unchanged: set[str] = set()  # ids of the articles whose stored facts are kept
+        self.pending: list[Article] = []
+        self.weights: list[int] = []  # the progress of each pending article, in bytes
+        self.batches: list[dict[str, Any]] = []  # the manifest entries of the batches stored so far
+
+    def add(self, records: list[_Record], size: int) -> None:
+        """Take the articles of one file of ``size`` bytes (in file order)."""
+        fresh: list[Article] = []
+        for record in records:
+            article, record.article = record.article, None  # the text goes with the article, if parsed
+            self.records.append(record)
+            if article is None or self.reusable(record.article_id, record.row["content_hash"]):
+                self.unchanged.add(record.article_id)  # (a file from the cache holds reusable articles only)
+            else:
+                fresh.append(article)
+        if not fresh:
+            self.bar.update(size)
+            return
+        share, rest = divmod(size, len(fresh))
+        for n, article in enumerate(fresh):
+            if len(self.pending) == PARSE_BATCH:  # more follow: this batch is not the last
+                self.batches.append(_store_batch(self.out_dir, _extract(self.pending, self.workers, self.bar,
+                                                                        self.weights)))
+                self.pending, self.weights = [], []
+            self.pending.append(article)
+            self.weights.append(share + (rest if n == 0 else 0))
+
+    def extract_last(self) -> list[Extraction]:
+        """The extractions of the last batch (for :func:`store_parse`)."""
+        return _extract(self.pending, self.workers, self.bar, self.weights)
 
 
 def stored_articles(manifest: dict[str, Any]) -> set[str]:
@@ -519,7 +578,7 @@ def stored_articles(manifest: dict[str, Any]) -> set[str]:
     return {a for segment in manifest.get("segments", []) for a in segment["articles"]}
 
 
-def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[Article | _Cached],
+def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[_Record],
                 extractions: list[Extraction], unchanged: set[str], summary: ParseSummary,
                 sources: dict[str, Any] | None = None, max_bytes: int | None = None, csv_export: bool = False,
                 batches: Sequence[dict[str, Any]] = ()) -> None:
@@ -530,9 +589,9 @@ def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[Article |
     fresh = build_tables(extractions)
     segments = _update_segments(out_dir, manifest.get("segments", []), unchanged, fresh,
                                 [e.article.article_id for e in extractions]) + list(batches)
-    articles = sort_table("articles", schema.conform("articles", [_article_row(r) for r in records]))
+    articles = sort_table("articles", schema.conform("articles", [r.row for r in records]))
     problems = sort_table("problems", schema.conform("problems", [problem_row(p) for p in summary.problems]))
-    hashes = {r.article_id: _content_hash(r) for r in records}
+    hashes = {r.article_id: r.row["content_hash"] for r in records}
     summary.rows = _commit(out_dir, segments, articles, problems, hashes, sources or {}, max_bytes)
     summary.articles = len(records)
     summary.parsed = len(extractions) + sum(len(b["articles"]) for b in batches)

@@ -127,13 +127,13 @@ class _Assembly:
     def __init__(self, old_hashes: dict[str, str], stored: set[str], summary: Any) -> None:
         self.old_hashes, self.stored, self.summary = old_hashes, stored, summary
         self.seen: dict[str, int] = {}
-        self.records: list[Any] = []  # toolkit.corpus._Cached: the articles rows, without the text
+        self.records: list[Any] = []  # toolkit.corpus._Record: the articles rows, without the text
         self.extractions: list[Extraction] = []
         self.unchanged: set[str] = set()
 
     def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
         """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
-        from .corpus import _Cached
+        from .corpus import _Record
         from .extract import extract
         from .tables import article_row
 
@@ -147,7 +147,7 @@ class _Assembly:
             renamed = n > 1
             if renamed:
                 item.article_id = f"{item.article_id}-{n}"
-            self.records.append(_Cached(article_row(item)))
+            self.records.append(_Record(article_row(item)))
             if self.old_hashes.get(item.article_id) == item.content_hash and item.article_id in self.stored \
                     and (tables is None or renamed):
                 self.unchanged.add(item.article_id)
