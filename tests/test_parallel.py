@@ -174,3 +174,24 @@ def test_parallel_a_failing_worker_is_an_error_not_a_hang(corpus, monkeypatch, h
     articles = list(read_articles(corpus))[:12]
     with pytest.raises(RuntimeError, match=message):
         extract_all(articles, workers=2, progress=False)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="fork only")
+def test_parallel_forked_workers_inherit_frozen_objects_and_the_caller_gets_them_back(corpus, monkeypatch):
+    """The caller's objects are frozen (out of the collector's reach) only while the workers are
+    forked, so that the workers' collections leave their pages shared; the caller's stay collectable."""
+    import gc
+    import multiprocessing
+
+    import toolkit.corpus
+    from toolkit.extract import extract
+
+    def frozen_in_worker(article):
+        if multiprocessing.parent_process() is not None and gc.get_freeze_count() == 0:
+            raise AssertionError("the worker inherited nothing frozen")
+        return extract(article)
+
+    monkeypatch.setattr(toolkit.corpus, "extract", frozen_in_worker)
+    monkeypatch.setattr(toolkit.corpus, "_start_method", lambda: "fork")
+    extract_all(list(read_articles(corpus))[:12], workers=2, progress=False)
+    assert gc.get_freeze_count() == 0
