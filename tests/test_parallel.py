@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -105,6 +106,8 @@ def test_parallel_benchmark_runner_quick_mode(tmp_path):
                     "ceiling: the same extraction", "incremental rerun", "import toolkit", "peak memory", "Profile",
                     f"same code on `{sys.executable}`"):
         assert measure in text
+    if sys.platform.startswith("linux"):  # the initial parse's memory, all processes together
+        assert re.search(r"peak memory [1-9]\d* MB for all processes \(PSS\)", text)
 
 
 @pytest.mark.parametrize("total,processes", [(1, 2), (7, 2), (500, 2), (10_000, 3), (33, 8)])
