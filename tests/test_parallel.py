@@ -198,3 +198,9 @@ def test_parallel_forked_workers_inherit_frozen_objects_and_the_caller_gets_them
     monkeypatch.setattr(toolkit.corpus, "_start_method", lambda: "fork")
     extract_all(list(read_articles(corpus))[:12], workers=2, progress=False)
     assert gc.get_freeze_count() == 0
+    gc.freeze()  # the caller's own frozen objects stay frozen
+    try:
+        extract_all(list(read_articles(corpus))[:12], workers=2, progress=False)
+        assert gc.get_freeze_count() > 0  # (objects freed meanwhile leave the count)
+    finally:
+        gc.unfreeze()

@@ -444,13 +444,17 @@ def _extract(articles: list[Article], workers: int, bar: Any, weights: list[int]
             advance(start, start + len(tables))
 
     try:
-        if method == "fork":
-            gc.freeze()  # the workers' garbage collections then leave the objects they inherit (and their pages) alone
+        # frozen, the objects the workers inherit are left alone by their garbage collections (so
+        # their pages stay shared); not when the caller froze objects of its own (they stay frozen)
+        freeze = method == "fork" and not gc.get_freeze_count()
+        if freeze:
+            gc.freeze()
         try:
             for process in processes:
                 process.start()
         finally:
-            gc.unfreeze()
+            if freeze:
+                gc.unfreeze()
         while (claimed := chunks.claim()) is not None:  # the caller works too
             start, stop = claimed
             for i in range(start, stop):
