@@ -745,7 +745,7 @@ def test_corpus_progress_counts_every_byte_of_the_input_once(tmp_path, fake_extr
     bars: list[_Bar] = []
     monkeypatch.setattr(corpus, "_parse_bar", lambda *a, **k: bars.append(_Bar(*a, **k)) or bars[-1])
     monkeypatch.setattr(corpus, "PARSE_BATCH", 4)
-    size = sum(p.stat().st_size for p in src.iterdir())
+    first = sum(p.stat().st_size for p in src.iterdir())
     corpus.build_dataset(src, tmp_path / "ds", progress=True, workers=workers)
     _write(src, "a03", "Changed: 5 drones.")
     (src / "a04.txt").unlink()
@@ -753,4 +753,4 @@ def test_corpus_progress_counts_every_byte_of_the_input_once(tmp_path, fake_extr
     summary = corpus.build_dataset(src, tmp_path / "ds", progress=True, workers=workers)
     assert summary.parsed == 1
     assert [(b.unit, b.total, b.done) for b in bars[-1:]] == [("B", size, size)]
-    assert bars[0].total == bars[0].done
+    assert bars[0].total == bars[0].done == first  # the first run: every file parsed
