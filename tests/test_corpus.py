@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -663,9 +664,11 @@ def test_corpus_batches_in_parallel_equal_a_serial_parse(tmp_path, monkeypatch):
     _assert_same(corpus.load_dataset(tmp_path / "parallel"), corpus.load_dataset(tmp_path / "serial"))
 
 
-def test_corpus_a_failure_after_stored_batches_keeps_the_old_dataset(tmp_path, fake_extractor, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_corpus_a_failure_after_stored_batches_keeps_the_old_dataset(tmp_path, fake_extractor, monkeypatch,
+                                                                     workers):
     """Batches stored before a failure are not live: the dataset is the old one, and the next run
-    removes them."""
+    removes them. With workers, the failure comes from a worker process, and none is left running."""
     src = tmp_path / "in"
     for i in range(6):
         _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)])
@@ -682,9 +685,12 @@ def test_corpus_a_failure_after_stored_batches_keeps_the_old_dataset(tmp_path, f
 
     monkeypatch.setattr(corpus, "PARSE_BATCH", 3)
     monkeypatch.setattr(corpus, "extract", failing)
-    with pytest.raises(MemoryError):
-        corpus.build_dataset(src, tmp_path / "ds", progress=False)
-    assert len({p.name for p in (tmp_path / "ds" / "segments").iterdir()} - old_segments) == 2  # stored, not live
+    monkeypatch.setattr(corpus, "_start_method", lambda: "fork")  # the workers must see the patch
+    with pytest.raises(MemoryError if workers == 1 else RuntimeError, match="out of memory"):
+        corpus.build_dataset(src, tmp_path / "ds", progress=False, workers=workers)
+    assert not multiprocessing.active_children()
+    stored = {p.name for p in (tmp_path / "ds" / "segments").iterdir()} - old_segments
+    assert len(stored) == 2 if workers == 1 else len(stored) <= 2  # stored, not live
     _assert_same(corpus.load_dataset(tmp_path / "ds"), before)
     monkeypatch.setattr(corpus, "extract", fake_extract)
     corpus.build_dataset(src, tmp_path / "ds", progress=False)
@@ -714,6 +720,36 @@ def test_corpus_parse_holds_the_text_of_one_batch_at_a_time(tmp_path, monkeypatc
     assert summary.parsed == 14 and len(refs) == 14
     assert most <= 3 + 1  # the batch being extracted and the article that closed it
     monkeypatch.setattr(corpus, "extract", fake_extract)
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 10_000)
+    corpus.build_dataset(src, tmp_path / "whole", progress=False)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "whole"))
+
+
+def test_corpus_parse_with_workers_holds_the_text_of_two_batches_at_most(tmp_path, monkeypatch):
+    """With worker processes the caller reads the next batch while the workers extract one: when
+    a batch is stored, the caller holds the articles of that batch and of the one being read
+    (and the article in hand), not those of the batches stored before."""
+    import gc
+
+    from toolkit.records import Article
+
+    src = tmp_path / "in"
+    for i in range(30):
+        _write(src, f"a{i:02d}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+    alive: list[int] = []
+    store_batch = corpus._store_batch
+
+    def counting(out_dir, extractions):
+        gc.collect()
+        alive.append(sum(isinstance(o, Article) for o in gc.get_objects()))
+        return store_batch(out_dir, extractions)
+
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 4)
+    monkeypatch.setattr(corpus, "_store_batch", counting)
+    before = sum(isinstance(o, Article) for o in gc.get_objects())
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False, workers=2)
+    assert summary.parsed == 30 and len(alive) == 7  # 8 batches, the last stored with the snapshot
+    assert max(alive) - before <= 2 * 4 + 1
     monkeypatch.setattr(corpus, "PARSE_BATCH", 10_000)
     corpus.build_dataset(src, tmp_path / "whole", progress=False)
     _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "whole"))

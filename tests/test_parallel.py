@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing
 import re
 import shutil
 import sys
@@ -177,6 +178,38 @@ def test_parallel_a_failing_worker_is_an_error_not_a_hang(corpus, monkeypatch, h
     articles = list(read_articles(corpus))[:12]
     with pytest.raises(RuntimeError, match=message):
         extract_all(articles, workers=2, progress=False)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the test kills a forked worker")
+@pytest.mark.parametrize("how,message", [("raise", r"worker process failed(.|\n)*MemoryError: no memory left for"),
+                                         ("kill", r"toolkit-extract-\d ended \(exit code -9\)"),
+                                         ("unpicklable", r"worker process failed(.|\n)*pickle")])
+def test_parallel_a_failing_worker_of_a_parse_is_an_error_not_a_hang(corpus, monkeypatch, tmp_path, how, message):
+    """The same for the workers of ``build_dataset``, which live for the whole parse: the parse
+    fails with the worker's error, stops every worker and leaves the dataset as it was."""
+    import toolkit.corpus
+
+    build_dataset(corpus / "bundled", tmp_path / "ds", progress=False)
+    before = load_dataset(tmp_path / "ds")
+    monkeypatch.setattr(toolkit.corpus, "extract", _fail_in_worker(how))
+    monkeypatch.setattr(toolkit.corpus, "_start_method", lambda: "fork")
+    monkeypatch.setattr(toolkit.corpus, "PARSE_BATCH", 5)
+    with pytest.raises(RuntimeError, match=message):
+        build_dataset(corpus, tmp_path / "ds", workers=2, progress=False)
+    assert not multiprocessing.active_children()
+    _tables_equal(load_dataset(tmp_path / "ds"), before)
+
+
+def test_parallel_spawned_workers_of_a_parse_give_the_serial_result(corpus, monkeypatch, tmp_path):
+    """Where workers cannot be forked (macOS, Windows), the parse's workers are spawned: each
+    article is sent to them pickled, with the same result."""
+    import toolkit.corpus
+
+    monkeypatch.setattr(toolkit.corpus, "_start_method", lambda: "spawn")
+    monkeypatch.setattr(toolkit.corpus, "PARSE_BATCH", 9)
+    build_dataset(corpus, tmp_path / "spawned", workers=3, progress=False)
+    build_dataset(corpus, tmp_path / "serial", workers=1, progress=False)
+    _tables_equal(load_dataset(tmp_path / "spawned"), load_dataset(tmp_path / "serial"))
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="fork only")

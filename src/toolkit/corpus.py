@@ -35,6 +35,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import queue
 import shutil
 import sys
@@ -522,6 +523,7 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
                 parse.add(records, sizes[path])
             extractions = parse.extract_last()
         finally:
+            parse.close()
             parse.bar.close()
         store_parse(out_dir, manifest, parse.records, extractions, parse.unchanged, summary, sources, max_bytes,
                     csv_export, batches=parse.batches)
@@ -543,10 +545,15 @@ def _sizes(files: list[Path]) -> dict[Path, int]:
 class _Parse:
     """A parse as the articles are read: the articles to parse wait in ``pending`` and are
     parsed and stored :data:`PARSE_BATCH` at a time (all batches but the last, which goes
-    through :func:`store_parse` with the rest), so memory holds the text and facts of one batch
-    whatever the size of the corpus; ``records`` keeps every article's table row, not its text.
-    The progress bar counts the bytes of the files, each file's bytes shared among the articles
-    it holds that are parsed (at once when none is)."""
+    through :func:`store_parse` with the rest), so memory holds the text and facts of a batch
+    or two whatever the size of the corpus; ``records`` keeps every article's table row, not
+    its text. The progress bar counts the bytes of the files, each file's bytes shared among
+    the articles it holds that are parsed (at once when none is).
+
+    With one worker the caller extracts each batch when it is full. With more, worker
+    processes that live for the whole parse (:class:`_Workers`) extract the articles in chunks
+    as they are read, while the caller goes on reading files and stores each batch once its
+    facts are all back: reading and storing then overlap the extraction."""
 
     def __init__(self, out_dir: Path, workers: int, bar: Any, reusable: Callable[[str, str | None], bool]) -> None:
         self.out_dir, self.workers, self.bar, self.reusable = out_dir, workers, bar, reusable
@@ -555,6 +562,9 @@ class _Parse:
         self.pending: list[Article] = []
         self.weights: list[int] = []  # the progress of each pending article, in bytes
         self.batches: list[dict[str, Any]] = []  # the manifest entries of the batches stored so far
+        self.pool: _Workers | None = None  # started with the first chunk to send (workers > 1)
+        self.sent = 0  # articles of ``pending`` sent to the pool
+        self.waiting: list[_Batch] = []  # batches sent to the pool, not stored yet; the last one is being read
 
     def add(self, records: list[_Record], size: int) -> None:
         """Take the articles of one file of ``size`` bytes (in file order)."""
@@ -572,15 +582,193 @@ class _Parse:
         share, rest = divmod(size, len(fresh))
         for n, article in enumerate(fresh):
             if len(self.pending) == PARSE_BATCH:  # more follow: this batch is not the last
-                self.batches.append(_store_batch(self.out_dir, _extract(self.pending, self.workers, self.bar,
-                                                                        self.weights)))
-                self.pending, self.weights = [], []
+                self._close_batch()
             self.pending.append(article)
             self.weights.append(share + (rest if n == 0 else 0))
+            if self.workers > 1 and len(self.pending) - self.sent == _Workers.CHUNK:
+                self._send()
+        if self.pool is not None:
+            self._store_done(self.pool.collect(block=False))
+
+    def _send(self) -> None:
+        """Send the pending articles not sent yet to the pool (started now if need be)."""
+        if self.pool is None:
+            self.pool = _Workers(self.workers)
+            self.waiting.append(_Batch(self.pending, self.weights))  # the batch being read
+        self.pool.send(self.waiting[-1], self.sent, self.pending[self.sent:])
+        self.sent = len(self.pending)
+
+    def _close_batch(self) -> None:
+        """The pending batch is full: extract and store it (one worker), or send its last articles
+        to the pool and store the batch before it once its facts are back (so the workers extract
+        this batch while the next one is read, and the text of two batches at most is held)."""
+        if self.pool is None and self.workers <= 1:
+            self.batches.append(_store_batch(self.out_dir, _extract(self.pending, self.workers, self.bar,
+                                                                    self.weights)))
+        else:
+            if self.sent < len(self.pending) or self.pool is None:
+                self._send()
+            while len(self.waiting) > 1:  # the batch before: stored before this one's articles are read
+                self._store_done(self.pool.collect(block=True))
+            self.waiting.append(_Batch([], []))
+        self.pending, self.weights, self.sent = ([], [], 0) if self.pool is None else (
+            self.waiting[-1].articles, self.waiting[-1].weights, 0)
+
+    def _store_done(self, done: list[tuple[_Batch, int, int]]) -> None:
+        """Advance the bar by the chunks ``done``, then store the oldest full batches whose facts are all back."""
+        for batch, start, stop in done:
+            self.bar.update(sum(batch.weights[start:stop]))
+        while len(self.waiting) > 1 and self.waiting[0].complete():
+            self.batches.append(_store_batch(self.out_dir, self.waiting.pop(0).extractions()))
 
     def extract_last(self) -> list[Extraction]:
-        """The extractions of the last batch (for :func:`store_parse`)."""
-        return _extract(self.pending, self.workers, self.bar, self.weights)
+        """The extractions of the last batch (for :func:`store_parse`); the batches before it are stored."""
+        if self.pool is None:
+            return _extract(self.pending, self.workers, self.bar, self.weights)
+        try:
+            if self.sent < len(self.pending):
+                self._send()
+            while not all(batch.complete() for batch in self.waiting):
+                self._store_done(self.pool.collect(block=True))
+            self._store_done([])
+            last = self.waiting.pop().extractions()
+        except BaseException:
+            self.close()
+            raise
+        self.pool.close(graceful=True)
+        self.pool = None
+        return last
+
+    def close(self) -> None:
+        """Stop the worker processes at once, if any are left (after an error)."""
+        if self.pool is not None:
+            self.pool.close(graceful=False)
+            self.pool = None
+
+
+class _Batch:
+    """A batch of articles sent to the pool in chunks, and the facts of each as they come back."""
+
+    def __init__(self, articles: list[Article], weights: list[int]) -> None:
+        self.articles, self.weights = articles, weights
+        self.tables: list[dict[str, list[dict[str, Any]]] | None] = []
+        self.missing = 0  # articles sent whose facts are not back
+
+    def complete(self) -> bool:
+        return self.missing == 0 and len(self.tables) == len(self.articles)
+
+    def extractions(self) -> list[Extraction]:
+        return [Extraction(article=a, tables=cast("dict[str, list[dict[str, Any]]]", t))
+                for a, t in zip(self.articles, self.tables)]
+
+
+def _pool_worker(tasks: Any, results: Any) -> None:
+    """A worker process of :class:`_Workers`: extract each chunk it is sent and send back its
+    tables, until it is sent None; then None. An error is sent as text, for the parent to raise."""
+    try:
+        while (task := tasks.get()) is not None:
+            key, articles = task
+            # pickled here, not by the queue's thread, which would only print an error and drop it
+            results.put(pickle.dumps((key, [extract(a).tables for a in articles]), pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # noqa: BLE001  (sent to the parent, which raises it with the traceback)
+        results.put(f"({multiprocessing.current_process().name}):\n{traceback.format_exc()}")
+    finally:
+        results.put(None)
+        results.close()
+        results.join_thread()
+
+
+class _Workers:
+    """Worker processes that live for a whole :func:`build_dataset` run: chunks of articles
+    are sent to them as the files are read, and their tables come back in any order (each
+    chunk is keyed by its batch and position). They are started (forked from a caller that
+    holds little, its objects frozen) before most of the corpus is read, so no page they share
+    with the caller is copied when the caller later frees its batches' rows. A worker that
+    fails or dies raises :class:`RuntimeError` naming it."""
+
+    #: articles per chunk sent: small enough that the workers finish together (a chunk of
+    #: generated articles takes about 50 ms), large enough that sending costs little
+    CHUNK = 16
+
+    def __init__(self, workers: int) -> None:
+        method = _start_method()
+        if method == "fork":
+            warm_up()  # forked workers inherit the compiled rules instead of each compiling them
+        context = multiprocessing.get_context(method)
+        self.tasks, self.results = context.Queue(), context.Queue()
+        self.chunks: dict[int, tuple[_Batch, int, int]] = {}
+        self.next_key = 0
+        self.processes = [context.Process(target=_pool_worker, args=(self.tasks, self.results), daemon=True,
+                                          name=f"toolkit-extract-{k + 1}") for k in range(workers)]
+        freeze = method == "fork" and not gc.get_freeze_count()  # see _extract
+        if freeze:
+            gc.freeze()
+        try:
+            for process in self.processes:
+                process.start()
+        except BaseException:
+            self.close(graceful=False)
+            raise
+        finally:
+            if freeze:
+                gc.unfreeze()
+        self.running = len(self.processes)
+
+    def send(self, batch: _Batch, start: int, articles: list[Article]) -> None:
+        """Send ``articles``, which begin at ``start`` in ``batch``, to be extracted."""
+        self.chunks[self.next_key] = (batch, start, start + len(articles))
+        batch.tables.extend([None] * (start + len(articles) - len(batch.tables)))
+        batch.missing += len(articles)
+        self.tasks.put((self.next_key, articles))
+        self.next_key += 1
+
+    def collect(self, block: bool) -> list[tuple[_Batch, int, int]]:
+        """The chunks whose tables came back (filled into their batch): those already here, or
+        (``block``) at least one, waiting for it."""
+        done = []
+        while self.chunks:
+            try:
+                item = self.results.get(timeout=1.0) if block and not done else self.results.get_nowait()
+            except queue.Empty:
+                if not (block and not done):
+                    break
+                dead = [p for p in self.processes if p.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(f"worker process {dead[0].name} ended (exit code {dead[0].exitcode}) "
+                                       "before sending its articles' facts; try fewer workers") from None
+                if not self.running or not any(p.is_alive() for p in self.processes):
+                    raise RuntimeError("the worker processes ended without sending the facts of every article")
+                continue
+            if item is None:
+                self.running -= 1
+                continue
+            if isinstance(item, str):
+                raise RuntimeError(f"a worker process failed while extracting {item}")
+            key, tables = pickle.loads(item)
+            batch, start, stop = self.chunks.pop(key)
+            batch.tables[start:stop] = tables
+            batch.missing -= stop - start
+            done.append((batch, start, stop))
+        return done
+
+    def close(self, graceful: bool) -> None:
+        """Stop the workers: when ``graceful`` (all work done), each is sent None and joined; else,
+        or if one is still alive after that, they are terminated."""
+        if graceful:
+            for process in self.processes:
+                if process.is_alive():
+                    self.tasks.put(None)
+            for process in self.processes:
+                if process.pid is not None:
+                    process.join(timeout=5.0)
+        else:
+            self.tasks.cancel_join_thread()  # chunks nobody will read must not hold the caller at exit
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        self.tasks.close()
+        self.results.close()
 
 
 def stored_articles(manifest: dict[str, Any]) -> set[str]:
