@@ -583,11 +583,21 @@ def test_corpus_killed_lock_holder_does_not_block_the_next_parse(tmp_path):
     assert summary.articles == 1
 
 
-def test_corpus_progress_bar_is_shown_on_long_runs(tmp_path, fake_extractor, capsys):
+def test_corpus_progress_bar_is_shown_on_long_runs_only(tmp_path, monkeypatch, capsys):
+    """A parse that takes more than half a second shows its bar; a rerun that parses nothing does not."""
+    import time
+
+    def slow(article):
+        time.sleep(0.2)
+        return fake_extract(article)
+
+    monkeypatch.setattr(corpus, "extract", slow)
     for i, text in enumerate(TEXTS):
         _write(tmp_path / "in", f"a{i}", text)
     corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=True)
     assert "parsing" in capsys.readouterr().err
+    summary = corpus.build_dataset(tmp_path / "in", tmp_path / "ds", progress=True)
+    assert summary.parsed == 0 and "parsing" not in capsys.readouterr().err
 
 
 def test_corpus_module_doc_mentions_every_guarantee():

@@ -402,10 +402,11 @@ def extract_all(articles: list[Article], workers: int = 1, progress: bool = True
 
 
 def _parse_bar(total: int, progress: bool, unit: str = "article") -> Any:
-    """A progress bar over ``total`` articles, or bytes (``unit="B"``)."""
+    """A progress bar over ``total`` articles, or bytes (``unit="B"``), shown once the work has
+    taken half a second (a rerun that parses nothing shows none)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="parsing", unit=unit, disable=not progress or not total,
+    return tqdm(total=total, desc="parsing", unit=unit, disable=not progress or not total, delay=0.5,
                 **({"unit_scale": True, "unit_divisor": 1024} if unit == "B" else {}))
 
 
