@@ -96,3 +96,25 @@ def test_cli_schema_prints_every_table():
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0
     assert "### `strike_counts`" in result.output and "### `people`" in result.output
+
+
+def test_cli_parse_workers_zero_means_every_usable_core_and_negative_is_refused(tmp_path, monkeypatch):
+    import toolkit.cli
+    import toolkit.corpus
+
+    given = []
+    build = toolkit.corpus.build_dataset
+    monkeypatch.setattr(toolkit.corpus, "build_dataset", lambda *a, **k: given.append(k["workers"]) or build(*a, **k))
+    monkeypatch.setattr(toolkit.cli, "usable_cores", lambda: 3)
+    src = _write_articles(tmp_path / "in")
+    result = CliRunner().invoke(main, ["parse", str(src), "-o", str(tmp_path / "ds"), "--workers", "0", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert given == [3] and len(load_dataset(tmp_path / "ds")["articles"]) == 2
+    refused = CliRunner().invoke(main, ["parse", str(src), "-o", str(tmp_path / "ds"), "--workers", "-1"])
+    assert refused.exit_code == 2 and "-1 is not in the range x>=0" in refused.output
+
+
+def test_cli_usable_cores_is_at_least_one():
+    from toolkit.cli import usable_cores
+
+    assert 1 <= usable_cores() <= (__import__("os").cpu_count() or 1)

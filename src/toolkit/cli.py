@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,11 +40,20 @@ _strict = click.option("--strict", is_flag=True, help="Exit with status 3 if any
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Log every warning.")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it, else all)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on macOS or Windows
+        return os.cpu_count() or 1
+
+
 @main.command()
 @_paths
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), required=True,
               help="Dataset folder to create or update.")
-@click.option("-w", "--workers", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option("-w", "--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per core this process may use).")
 @click.option("--full", is_flag=True, help="Reparse every article, not only new or changed ones.")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 @click.option("--csv", "csv_export", is_flag=True, help="Also write OUT/csv/<table>.csv (copies of every table).")
@@ -61,7 +71,8 @@ def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_pro
 
     _setup_logging(verbose)
     try:
-        summary = build_dataset(paths, out_dir, workers=workers, progress=not no_progress, max_bytes=max_bytes,
+        summary = build_dataset(paths, out_dir, workers=workers or usable_cores(), progress=not no_progress,
+                                max_bytes=max_bytes,
                                 full=full, csv_export=csv_export)
     except (FileNotFoundError, DatasetLockedError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -138,14 +149,15 @@ def report(notebooks_dir: str, reports_dir: str, articles_dir: str | None) -> No
 @click.option("--out", "out_dir", default="data/processed", show_default=True, type=click.Path())
 @click.option("--notebooks", "notebooks_dir", default="notebooks", show_default=True, type=click.Path(exists=True))
 @click.option("--reports", "reports_dir", default="reports", show_default=True, type=click.Path())
-@click.option("-w", "--workers", type=int, default=1, show_default=True)
+@click.option("-w", "--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per core this process may use).")
 def demo(articles_dir: str, out_dir: str, notebooks_dir: str, reports_dir: str, workers: int) -> None:
     """The main job: parse the bundled articles, build the tables, execute the notebooks."""
     from .corpus import build_dataset
     from .report import execute_notebooks
 
     _setup_logging(False)
-    summary = build_dataset([articles_dir], out_dir, workers=workers, csv_export=True)
+    summary = build_dataset([articles_dir], out_dir, workers=workers or usable_cores(), csv_export=True)
     reports = execute_notebooks(notebooks_dir, reports_dir)
     click.echo("")
     click.echo(str(summary))
