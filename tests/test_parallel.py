@@ -237,3 +237,50 @@ def test_parallel_forked_workers_inherit_frozen_objects_and_the_caller_gets_them
         assert gc.get_freeze_count() > 0  # (objects freed meanwhile leave the count)
     finally:
         gc.unfreeze()
+
+
+def _running(pid: int) -> bool:
+    """Is the process alive (a zombie, ended but not reaped by whoever adopted it, is not)?"""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return not any(line.startswith("State:") and "Z" in line.split()[1] for line in status.splitlines())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; kills the parse with SIGKILL")
+def test_parallel_workers_of_a_killed_parse_end_too(corpus, tmp_path):
+    """A parse killed outright (out of memory, SIGKILL) cannot stop its workers: they notice that
+    their parent is gone and end, instead of waiting for work forever."""
+    import subprocess
+    import textwrap
+    import time
+
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    script = tmp_path / "parse.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, pathlib, time
+        import toolkit.corpus as c
+        extract = c.extract
+        def slow(article):
+            (pathlib.Path({str(pids)!r}) / str(os.getpid())).touch()
+            time.sleep(0.2)
+            return extract(article)
+        c.extract, c._start_method = slow, lambda: "fork"
+        c.build_dataset({str(corpus)!r}, {str(tmp_path / "ds")!r}, workers=2, progress=False)
+    """), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)])
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        workers = [int(p.name) for p in pids.iterdir()]
+        assert len(workers) == 2 and proc.poll() is None
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 20
+    while any(map(_running, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_running, workers))

@@ -665,18 +665,32 @@ class _Batch:
 
 def _pool_worker(tasks: Any, results: Any) -> None:
     """A worker process of :class:`_Workers`: extract each chunk it is sent and send back its
-    tables, until it is sent None; then None. An error is sent as text, for the parent to raise."""
+    tables, until it is sent None; then None. An error is sent as text, for the parent to raise.
+    A worker whose parent has died (killed, out of memory) ends within a second or so instead of
+    waiting for work forever."""
+    parent = multiprocessing.parent_process()
+    orphan = False
     try:
-        while (task := tasks.get()) is not None:
+        while not (orphan := parent is not None and not parent.is_alive()):
+            try:
+                task = tasks.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            if task is None:
+                break
             key, articles = task
             # pickled here, not by the queue's thread, which would only print an error and drop it
             results.put(pickle.dumps((key, [extract(a).tables for a in articles]), pickle.HIGHEST_PROTOCOL))
     except BaseException:  # noqa: BLE001  (sent to the parent, which raises it with the traceback)
         results.put(f"({multiprocessing.current_process().name}):\n{traceback.format_exc()}")
     finally:
-        results.put(None)
+        if orphan:  # nobody reads what is left in the queue: do not wait to flush it
+            results.cancel_join_thread()
+        else:
+            results.put(None)
         results.close()
-        results.join_thread()
+        if not orphan:
+            results.join_thread()
 
 
 class _Workers:
