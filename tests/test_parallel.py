@@ -249,9 +249,12 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; kills the parse with SIGKILL")
-def test_parallel_workers_of_a_killed_parse_end_too(corpus, tmp_path):
+@pytest.mark.parametrize("call", [
+    "c.build_dataset({corpus!r}, {out!r}, workers=2, progress=False)",
+    "c.extract_all(list(read_articles({corpus!r})) * 3, workers=3, progress=False)"])
+def test_parallel_workers_of_a_killed_parse_end_too(corpus, tmp_path, call):
     """A parse killed outright (out of memory, SIGKILL) cannot stop its workers: they notice that
-    their parent is gone and end, instead of waiting for work forever."""
+    their parent is gone and end, instead of waiting for work (or to send their facts) forever."""
     import subprocess
     import textwrap
     import time
@@ -268,14 +271,15 @@ def test_parallel_workers_of_a_killed_parse_end_too(corpus, tmp_path):
             time.sleep(0.2)
             return extract(article)
         c.extract, c._start_method = slow, lambda: "fork"
-        c.build_dataset({str(corpus)!r}, {str(tmp_path / "ds")!r}, workers=2, progress=False)
-    """), encoding="utf-8")
+        from toolkit.ingest import read_articles
+    """) + call.format(corpus=str(corpus), out=str(tmp_path / "ds")) + "\n", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, str(script)])
     try:
         deadline = time.monotonic() + 60
-        while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        workers = [int(p.name) for p in pids.iterdir()]
+            workers = [int(p.name) for p in pids.iterdir() if int(p.name) != proc.pid]  # (extract_all's caller works too)
         assert len(workers) == 2 and proc.poll() is None
     finally:
         proc.kill()

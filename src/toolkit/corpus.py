@@ -364,16 +364,29 @@ class _Chunks:
 
 def _extract_worker(articles: list[Article], chunks: _Chunks, results: Any) -> None:
     """A worker process: extract the chunks it claims and send back only their tables (the
-    parent keeps the articles); then None. An error is sent as text, for the parent to raise."""
+    parent keeps the articles); then None. An error is sent as text, for the parent to raise.
+    A worker whose parent has died stops after its chunk (see :func:`_pool_worker`)."""
+    parent = multiprocessing.parent_process()
+    orphan = False
     try:
-        while (claimed := chunks.claim()) is not None:
+        while not (orphan := parent is not None and not parent.is_alive()) and (claimed := chunks.claim()):
             start, stop = claimed
             results.put((start, [extract(a).tables for a in articles[start:stop]]))
     except BaseException:  # noqa: BLE001  (sent to the parent, which raises it with the traceback)
         results.put(f"({multiprocessing.current_process().name}):\n{traceback.format_exc()}")
     finally:
+        _end_worker(results, orphan)
+
+
+def _end_worker(results: Any, orphan: bool) -> None:
+    """A worker's last word: None on its queue, flushed; nothing, and no wait, when its parent
+    is gone (nobody reads the queue, and a full pipe would hold the worker forever)."""
+    if orphan:
+        results.cancel_join_thread()
+    else:
         results.put(None)
-        results.close()
+    results.close()
+    if not orphan:
         results.join_thread()
 
 
@@ -684,13 +697,7 @@ def _pool_worker(tasks: Any, results: Any) -> None:
     except BaseException:  # noqa: BLE001  (sent to the parent, which raises it with the traceback)
         results.put(f"({multiprocessing.current_process().name}):\n{traceback.format_exc()}")
     finally:
-        if orphan:  # nobody reads what is left in the queue: do not wait to flush it
-            results.cancel_join_thread()
-        else:
-            results.put(None)
-        results.close()
-        if not orphan:
-            results.join_thread()
+        _end_worker(results, orphan)
 
 
 class _Workers:
