@@ -824,10 +824,12 @@ def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[_Record],
 # --------------------------------------------------------------------------- segments
 
 #: :func:`build_dataset` parses this many articles at a time and stores each batch as a segment
-#: before parsing the next: facts as Python rows take about 50 KB per article, so memory holds
-#: about 50 MB of them whatever the size of the corpus (20,000 generated articles, 2 workers:
-#: 442 MB at the peak for both processes, by PSS, against 613 MB with batches of 2,000, in the
-#: same time; a 10,000-article dataset of 10 segments loads as fast as one of 5).
+#: (with workers, while they extract the next): facts as Python rows take about 50 KB per
+#: article, so memory holds about 50-100 MB of them whatever the size of the corpus (20,000
+#: generated articles, 2 workers: 442 MB at the peak for both processes, by PSS, against 613 MB
+#: with batches of 2,000, in the same time, when workers were forked for each batch; 419-421 MB
+#: with workers that live for the whole parse; a 10,000-article dataset of 10 segments loads as
+#: fast as one of 5).
 PARSE_BATCH = 1_000
 
 
