@@ -107,7 +107,8 @@ def test_cli_parse_workers_zero_means_every_usable_core_and_negative_is_refused(
     monkeypatch.setattr(toolkit.corpus, "build_dataset", lambda *a, **k: given.append(k["workers"]) or build(*a, **k))
     monkeypatch.setattr(toolkit.cli, "usable_cores", lambda: 3)
     src = _write_articles(tmp_path / "in")
-    result = CliRunner().invoke(main, ["parse", str(src), "-o", str(tmp_path / "ds"), "--workers", "0", "--no-progress"])
+    result = CliRunner().invoke(main, ["parse", str(src), "-o", str(tmp_path / "ds"), "--workers", "0",
+                                       "--no-progress"])
     assert result.exit_code == 0, result.output
     assert given == [3] and len(load_dataset(tmp_path / "ds")["articles"]) == 2
     refused = CliRunner().invoke(main, ["parse", str(src), "-o", str(tmp_path / "ds"), "--workers", "-1"])

@@ -279,7 +279,8 @@ def test_parallel_workers_of_a_killed_parse_end_too(corpus, tmp_path, call):
         workers: list[int] = []
         while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-            workers = [int(p.name) for p in pids.iterdir() if int(p.name) != proc.pid]  # (extract_all's caller works too)
+            # (extract_all's caller extracts too)
+            workers = [int(p.name) for p in pids.iterdir() if int(p.name) != proc.pid]
         assert len(workers) == 2 and proc.poll() is None
     finally:
         proc.kill()
