@@ -436,10 +436,7 @@ def _extract(articles: list[Article], workers: int, bar: Any, weights: list[int]
             results[i] = extract(article)
             advance(i, i + 1)
         return cast("list[Extraction]", results)
-    method = _start_method()
-    if method == "fork":
-        warm_up()  # forked workers inherit the compiled rules instead of each compiling them
-    context = multiprocessing.get_context(method)
+    method, context = _worker_context()
     chunks = _Chunks(context, len(articles), workers)
     sent = context.Queue()
     processes = [context.Process(target=_extract_worker, args=(articles, chunks, sent), daemon=True,
@@ -459,17 +456,7 @@ def _extract(articles: list[Article], workers: int, bar: Any, weights: list[int]
             advance(start, start + len(tables))
 
     try:
-        # frozen, the objects the workers inherit are left alone by their garbage collections (so
-        # their pages stay shared); not when the caller froze objects of its own (they stay frozen)
-        freeze = method == "fork" and not gc.get_freeze_count()
-        if freeze:
-            gc.freeze()
-        try:
-            for process in processes:
-                process.start()
-        finally:
-            if freeze:
-                gc.unfreeze()
+        _start_processes(processes, method)
         while (claimed := chunks.claim()) is not None:  # the caller works too
             start, stop = claimed
             for i in range(start, stop):
@@ -481,21 +468,59 @@ def _extract(articles: list[Article], workers: int, bar: Any, weights: list[int]
             try:
                 take(sent.get(timeout=1.0))
             except queue.Empty:
-                dead = [p for p in processes if p.exitcode not in (None, 0)]
-                if dead:
-                    raise RuntimeError(f"worker process {dead[0].name} ended (exit code {dead[0].exitcode}) "
-                                       "before sending its articles' facts; try fewer workers") from None
+                _raise_if_dead(processes)
         for process in processes:
             process.join()
         if any(r is None for r in results):  # e.g. a result a worker's queue could not send
-            raise RuntimeError("the worker processes ended without sending the facts of every article")
+            raise RuntimeError(_NOT_ALL_SENT)
     finally:
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        _terminate(processes)
         sent.close()
     return cast("list[Extraction]", results)
+
+
+#: the error of a parse whose workers ended while facts were still to come
+_NOT_ALL_SENT = "the worker processes ended without sending the facts of every article"
+
+
+def _worker_context() -> tuple[str, BaseContext]:
+    """The start method of worker processes and its context; before forking, the rules are
+    compiled, so that forked workers inherit them instead of each compiling them."""
+    method = _start_method()
+    if method == "fork":
+        warm_up()
+    return method, multiprocessing.get_context(method)
+
+
+def _start_processes(processes: list[Any], method: str) -> None:
+    """Start worker processes. Forked ones inherit the caller's objects frozen: the workers'
+    garbage collections then leave them alone, so their pages stay shared. Not when the caller
+    froze objects of its own (they stay frozen); the caller's are unfrozen afterwards."""
+    freeze = method == "fork" and not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
+    try:
+        for process in processes:
+            process.start()
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def _raise_if_dead(processes: list[Any]) -> None:
+    """Raise :class:`RuntimeError` naming a worker process that ended with an error or a signal."""
+    dead = [p for p in processes if p.exitcode not in (None, 0)]
+    if dead:
+        raise RuntimeError(f"worker process {dead[0].name} ended (exit code {dead[0].exitcode}) "
+                           "before sending its articles' facts; try fewer workers") from None
+
+
+def _terminate(processes: list[Any]) -> None:
+    """Terminate the worker processes still alive, and reap them."""
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+            process.join()
 
 
 def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, workers: int = 1,
@@ -713,27 +738,17 @@ class _Workers:
     CHUNK = 16
 
     def __init__(self, workers: int) -> None:
-        method = _start_method()
-        if method == "fork":
-            warm_up()  # forked workers inherit the compiled rules instead of each compiling them
-        context = multiprocessing.get_context(method)
+        method, context = _worker_context()
         self.tasks, self.results = context.Queue(), context.Queue()
         self.chunks: dict[int, tuple[_Batch, int, int]] = {}
         self.next_key = 0
         self.processes = [context.Process(target=_pool_worker, args=(self.tasks, self.results), daemon=True,
                                           name=f"toolkit-extract-{k + 1}") for k in range(workers)]
-        freeze = method == "fork" and not gc.get_freeze_count()  # see _extract
-        if freeze:
-            gc.freeze()
         try:
-            for process in self.processes:
-                process.start()
+            _start_processes(self.processes, method)
         except BaseException:
             self.close(graceful=False)
             raise
-        finally:
-            if freeze:
-                gc.unfreeze()
         self.running = len(self.processes)
 
     def send(self, batch: _Batch, start: int, articles: list[Article]) -> None:
@@ -754,12 +769,9 @@ class _Workers:
             except queue.Empty:
                 if not (block and not done):
                     break
-                dead = [p for p in self.processes if p.exitcode not in (None, 0)]
-                if dead:
-                    raise RuntimeError(f"worker process {dead[0].name} ended (exit code {dead[0].exitcode}) "
-                                       "before sending its articles' facts; try fewer workers") from None
+                _raise_if_dead(self.processes)
                 if not self.running or not any(p.is_alive() for p in self.processes):
-                    raise RuntimeError("the worker processes ended without sending the facts of every article")
+                    raise RuntimeError(_NOT_ALL_SENT)
                 continue
             if item is None:
                 self.running -= 1
@@ -785,10 +797,7 @@ class _Workers:
                     process.join(timeout=5.0)
         else:
             self.tasks.cancel_join_thread()  # chunks nobody will read must not hold the caller at exit
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-                process.join()
+        _terminate(self.processes)
         self.tasks.close()
         self.results.close()
 
