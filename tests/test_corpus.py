@@ -143,6 +143,41 @@ def test_corpus_load_dataset_reads_what_pandas_read_parquet_reads(tmp_path, monk
     _assert_same(fast, corpus.load_dataset(tmp_path / "full"))
 
 
+def test_corpus_load_dataset_reads_segments_in_threads_as_in_one(tmp_path, monkeypatch, caplog):
+    """Files read side by side in threads give the same frames as one by one, in the same order; a
+    missing file is left out with a warning naming it, and a damaged one stops the load with an
+    error naming it (not a bare Arrow message)."""
+    monkeypatch.setattr(corpus, "PARSE_BATCH", 5)
+    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    segments = json.loads((corpus.current_snapshot(tmp_path / "ds") / "manifest.json").read_text())["segments"]
+    assert len(segments) >= 8
+    threads = []
+    real_pool = corpus.ThreadPoolExecutor
+
+    def pool(workers, **kwargs):
+        threads.append(workers)
+        return real_pool(workers, **kwargs)
+
+    monkeypatch.setattr(corpus, "ThreadPoolExecutor", pool)
+    monkeypatch.setattr(corpus, "usable_cores", lambda: 1)
+    serial = corpus.load_dataset(tmp_path / "ds")
+    monkeypatch.setattr(corpus, "usable_cores", lambda: 16)
+    _assert_same(serial, corpus.load_dataset(tmp_path / "ds"))
+    assert threads == [corpus.READ_THREADS]
+    middle = tmp_path / "ds" / "segments" / segments[3]["name"]
+    lost = set(pd.read_parquet(middle / "places.parquet")["article_id"])
+    (middle / "places.parquet").unlink()
+    with caplog.at_level("WARNING"):
+        tables = corpus.load_dataset(tmp_path / "ds")
+    assert f"{middle / 'places.parquet'}: missing" in caplog.text
+    expected = serial["places"][~serial["places"]["article_id"].isin(lost)].reset_index(drop=True)
+    assert lost and len(expected) < len(serial["places"])
+    pd.testing.assert_frame_equal(tables["places"], expected)
+    (middle / "strike_counts.parquet").write_bytes(b"PAR1 not really")
+    with pytest.raises(ValueError, match=r"strike_counts\.parquet: not a readable Parquet file.*--full"):
+        corpus.load_dataset(tmp_path / "ds")
+
+
 def test_corpus_load_dataset_of_an_empty_folder_gives_empty_typed_tables(tmp_path):
     tables = corpus.load_dataset(tmp_path)
     for table, frame in tables.items():

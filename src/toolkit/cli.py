@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from .ingest import MAX_ARTICLE_BYTES
+from .machine import usable_cores
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -38,14 +38,6 @@ _max_bytes = click.option("--max-bytes", type=int, default=MAX_ARTICLE_BYTES, sh
                           help="Skip articles whose text is larger than this many bytes.")
 _strict = click.option("--strict", is_flag=True, help="Exit with status 3 if any file or row was skipped.")
 _verbose = click.option("-v", "--verbose", is_flag=True, help="Log every warning.")
-
-
-def usable_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system tells it, else all)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):  # not on macOS or Windows
-        return os.cpu_count() or 1
 
 
 @main.command()

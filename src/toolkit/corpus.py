@@ -43,6 +43,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing.context import BaseContext
@@ -59,6 +60,7 @@ from . import schema
 from .extract import extract, warm_up
 from .ingest import MAX_ARTICLE_BYTES, iter_paths, read_file
 from .lock import DatasetLockedError, dataset_lock
+from .machine import usable_cores
 from .records import Article, Extraction, Problem
 from .tables import FACT_TABLES, article_row, build_tables, problem_row, sort_keys, sort_table
 
@@ -155,9 +157,33 @@ def _table_files(snapshot: Path, manifest: dict[str, Any], table: str) -> list[t
 _NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.float64(): pd.Float64Dtype()}
 
 
-def _read_table(table: str, files: list[tuple[Path, frozenset[str]]]) -> pd.DataFrame:
+def _read_parquet(file: Path) -> pa.Table | None:
+    """One Parquet file as an Arrow table, or None when it does not exist.
+
+    ``ParquetFile.read`` takes half the time of ``pq.read_table``, which goes through the dataset
+    machinery even for one file: about 0.3 ms against 0.6 ms per file of a segment, and a dataset
+    has ten per segment. Arrow releases the GIL while it reads, so files read in threads overlap."""
+    try:
+        with pq.ParquetFile(file) as handle:
+            return handle.read(use_threads=False)
+    except FileNotFoundError:
+        return None
+    except (pa.ArrowException, OSError) as exc:
+        raise ValueError(f"{file}: not a readable Parquet file ({exc}); "
+                         "rerun the parse with --full to rebuild the dataset") from exc
+
+
+#: ``load_dataset`` reads the files of a table in at most this many threads (and no more than the
+#: cores it may use): 200 segments of a 10,000-article dataset, 2,000 files, took 0.77 s in one
+#: thread and 0.41-0.50 s in 2; 4 and 8 threads were no faster on 2 cores.
+READ_THREADS = 4
+
+
+def _read_table(table: str, files: list[tuple[Path, frozenset[str]]],
+                read_all: Callable[..., Iterable[pa.Table | None]] = map) -> pd.DataFrame:
     """One table of a snapshot: its files (segments) read and joined in Arrow, without the rows of
-    the articles each lists as dropped, in canonical row order, as a typed frame.
+    the articles each lists as dropped, in canonical row order, as a typed frame. ``read_all`` maps
+    :func:`_read_parquet` over the files (a thread pool's ``map`` reads them side by side).
 
     Files are joined and sorted in Arrow, then converted once: ``pd.read_parquet`` would rebuild
     the ``string`` columns from the pandas metadata in the file, making one Python string per row;
@@ -165,11 +191,10 @@ def _read_table(table: str, files: list[tuple[Path, frozenset[str]]]) -> pd.Data
     same event or class words), and typing those strings is a check, not a copy. Sorting the
     joined rows in Arrow takes a fraction of what pandas takes on string columns."""
     parts = []
-    for file, dropped in files:
-        if not file.exists():
+    for (file, dropped), part in zip(files, read_all(_read_parquet, [file for file, _ in files])):
+        if part is None:
             log.warning("%s: missing; its rows are left out (rerun the parse with --full)", file)
             continue
-        part = pq.read_table(file)
         extra = [c for c in part.column_names if c not in schema.TABLES[table]]
         if extra:
             log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)", file, extra)
@@ -225,7 +250,12 @@ def load_dataset(path: str | Path) -> dict[str, pd.DataFrame]:
     if snapshot is None:
         return {table: schema.empty_frame(table) for table in schema.TABLES}
     manifest = _manifest(snapshot)
-    return {table: _read_table(table, _table_files(snapshot, manifest, table)) for table in schema.TABLES}
+    files = {table: _table_files(snapshot, manifest, table) for table in schema.TABLES}
+    threads = min(READ_THREADS, usable_cores(), max(len(f) for f in files.values()))
+    if threads < 2:
+        return {table: _read_table(table, files[table]) for table in schema.TABLES}
+    with ThreadPoolExecutor(threads, thread_name_prefix="toolkit-read") as pool:
+        return {table: _read_table(table, files[table], pool.map) for table in schema.TABLES}
 
 
 def _compatible(manifest: dict[str, Any]) -> bool:
