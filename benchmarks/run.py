@@ -310,6 +310,12 @@ def phase_incremental(args) -> dict:
     summary = build_dataset(args.corpus, args.out, workers=1, progress=False)
     seconds = time.perf_counter() - began
     peak = _peak_mb()
+    from toolkit.corpus import _manifest, current_snapshot, load_dataset
+
+    began = time.perf_counter()
+    loaded = load_dataset(args.out)
+    load_s = time.perf_counter() - began
+    segments = len(_manifest(current_snapshot(args.out)).get("segments", []))
     began = time.perf_counter()
     export_csv(args.out)
     csv_s = time.perf_counter() - began
@@ -318,6 +324,7 @@ def phase_incremental(args) -> dict:
     deleted = build_dataset(args.corpus, args.out, workers=1, progress=False)
     return {"articles": summary.articles, "parsed": summary.parsed, "reused": summary.reused,
             "seconds": seconds, "with_import_s": seconds + imported, "peak_mb": peak, "csv_s": csv_s,
+            "load_s": load_s, "load_rows": sum(map(len, loaded.values())), "segments": segments,
             "after_delete_s": time.perf_counter() - began, "removed": deleted.removed}
 
 
@@ -585,6 +592,8 @@ def render(results: dict, command: str) -> str:
         f"< {TARGETS['incremental_s']:.0f} s | {_status(inc['seconds'], TARGETS['incremental_s'], False)} |",
         f"| same, as a `toolkit parse` process with nothing new | {results['incremental_cli_noop_s']:.2f} s "
         "(interpreter start and imports included) | | |",
+        *([f"| `load_dataset` of that dataset ({inc['segments']} segments, {inc['load_rows']:,} rows in all "
+           f"tables) | {inc['load_s']:.2f} s | | |"] if "load_s" in inc else []),
         f"| CSV copies of every table of that dataset (`--csv`, optional) | {inc.get('csv_s', float('nan')):.1f} s "
         "| | |",
         f"| rerun after deleting 1 old article (listed as dropped in its segment) | "
