@@ -273,3 +273,92 @@ def test_ingest_reads_every_dev_article(shared):
     articles = list(read_articles(shared / "eval" / "dev" / "articles"))
     gold = {p.stem for p in (shared / "eval" / "dev" / "gold").glob("*.json")}
     assert {a.article_id for a in articles} == gold
+
+
+# --------------------------------------------------------------------------- JSON Lines, read line by line
+
+def _whole(path: Path) -> list:
+    """What the whole-file reading gives for a JSON Lines file (decoded at once, split into lines)."""
+    from toolkit import ingest
+
+    text, warning = decode_bytes(path.read_bytes())
+    items = list(ingest._iter_collection(text, path, ingest.MAX_ARTICLE_BYTES))
+    return ([Problem(str(path), warning, severity="warning")] if warning else []) + items
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"id": "a", "text": "50 drones."}\n\n{"text": "Caf\xc3\xa9 hit."}\n',
+    b'\xef\xbb\xbf{"id": "a", "text": "50 drones."}\r\n{"id": "b", "title": "T", "text": "x"}\r\n',
+    b'{"id": "a", "text": "50 drones."}\n{broken\n[1, 2]\n{"title": "no text"}\n{"text": "last, no newline"}',
+    b'   \n\t\n{"id": "a", "text": "after blank lines"}\n',
+], ids=["blank-line", "bom-crlf", "broken-rows", "leading-blanks"])
+def test_ingest_jsonl_read_line_by_line_gives_what_the_whole_file_gives(tmp_path, raw):
+    from toolkit.ingest import read_file
+
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(raw)
+    assert list(read_file(path)) == _whole(path)
+
+
+def test_ingest_jsonl_is_read_lazily_and_has_no_size_cap(tmp_path, monkeypatch):
+    """A JSON Lines file is read as its articles are taken (a line appended after the first one was
+    taken is read too), and the cap on a collection's size does not apply to it (it does to .json)."""
+    from toolkit import ingest
+    from toolkit.ingest import read_file
+
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 10_000)
+    rows = [json.dumps({"id": f"r{i}", "text": f"{BODY} Row {i}."}) for i in range(300)]
+    (tmp_path / "big.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "big.json").write_text("[" + ",".join(rows) + "]", encoding="utf-8")
+    assert (tmp_path / "big.jsonl").stat().st_size > 3 * 10_000
+    items = read_file(tmp_path / "big.jsonl")
+    assert next(items).article_id == "r0"
+    with (tmp_path / "big.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"id": "late", "text": BODY}) + "\n")
+    rest = list(items)
+    assert [a.article_id for a in rest] == [f"r{i}" for i in range(1, 300)] + ["late"]
+    [problem] = read_file(tmp_path / "big.json")
+    assert "over the limit of 10,000" in problem.reason
+
+
+def test_ingest_jsonl_lines_are_decoded_and_bounded_one_by_one(tmp_path):
+    """A line that is not UTF-8 is read as cp1252 with one warning naming it, the lines around it
+    stay UTF-8; a line far over the article limit is skipped unread; a line separator inside a
+    JSON string (U+2028, legal in JSON) does not split its record."""
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps({"id": "utf8", "text": "Caf\u00e9 hit by 3 drones."}, ensure_ascii=False).encode(),
+             json.dumps({"id": "legacy", "text": "Caf\u00e9 \u2013 4 drones."}, ensure_ascii=False).encode("cp1252"),
+             json.dumps({"id": "huge", "text": "x" * 1_100_000}).encode(),
+             json.dumps({"id": "sep", "text": "One\u2028two: 5 drones."}, ensure_ascii=False).encode(),
+             json.dumps({"id": "legacy2", "text": "\u00e9t\u00e9"}, ensure_ascii=False).encode("cp1252")]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    articles, problems = _read_with_limit(path, 1000)
+    assert [a.article_id for a in articles] == ["utf8", "legacy", "sep", "legacy2"]
+    assert "Caf\u00e9 hit" in articles[0].text and "Caf\u00e9 \u2013 4" in articles[1].text
+    assert "\u00e9t\u00e9" in articles[3].text
+    [warning] = [p for p in problems if p.severity == "warning"]
+    assert warning.source_row == 2 and "cp1252" in warning.reason
+    [skipped] = [p for p in problems if p.severity == "skipped"]
+    assert skipped.source_row == 3 and "over 1,048,576 bytes" in skipped.reason and "mixed.jsonl:3" in str(skipped)
+
+
+def _read_with_limit(path: Path, max_bytes: int) -> tuple[list, list]:
+    problems: list[Problem] = []
+    return list(read_articles([path], problems, max_bytes=max_bytes)), problems
+
+
+@pytest.mark.parametrize("raw,reason", [
+    (b"", "empty file"), (b" \n" * 5000, "file holds only whitespace"), (b"%PDF-1.7\n{}\n", "binary file (PDF"),
+    (b"\x01\x02\x03\x04" * 100, "mostly control characters"),
+])
+def test_ingest_jsonl_bad_files_are_named_as_whole_files_are(tmp_path, raw, reason):
+    (tmp_path / "bad.jsonl").write_bytes(raw)
+    articles, problems = _read(tmp_path / "bad.jsonl")
+    assert articles == [] and len(problems) == 1 and reason in problems[0].reason
+
+
+def test_ingest_jsonl_in_utf16_is_read_whole(tmp_path):
+    (tmp_path / "wide.jsonl").write_bytes(codecs.BOM_UTF16_LE + (json.dumps({"id": "w", "text": BODY}) + "\n")
+                                          .encode("utf-16-le"))
+    articles, problems = _read(tmp_path / "wide.jsonl")
+    assert [a.article_id for a in articles] == ["w"] and problems == []

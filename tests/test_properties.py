@@ -150,3 +150,29 @@ def test_properties_facts_invariant_to_whitespace_and_quote_style(index, picks, 
 def test_properties_doubled_space_gives_same_facts(sentence):
     single = re.sub(r" {2,}", " ", sentence)
     assert _facts("Headline\n\n" + sentence) == _facts("Headline\n\n" + single)
+
+
+@SETTINGS
+@given(rows=st.lists(st.one_of(st.fixed_dictionaries({"text": war_text}, optional={"id": st.text(max_size=8),
+                                                                                   "title": st.text(max_size=20)}),
+                               st.text(max_size=30)), max_size=8),
+       ending=st.sampled_from(["\n", "\r\n"]), ascii_only=st.booleans())
+def test_properties_jsonl_read_line_by_line_is_the_whole_file_reading(scratch, rows, ending, ascii_only):
+    """Any UTF-8 JSON Lines file (records, junk lines, blank lines, \\n or \\r\\n) gives the same items
+    read line by line as decoded whole and split into lines."""
+    import json
+
+    from toolkit import ingest
+
+    lines = [json.dumps(r, ensure_ascii=ascii_only) if isinstance(r, dict) else r for r in rows]
+    assume(not any(ch in line for line in lines for ch in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"))
+    path = scratch / "feed.jsonl"
+    path.write_bytes(ending.join(lines).encode("utf-8", "surrogatepass") + ending.encode())
+    try:
+        text, warning = decode_bytes(path.read_bytes())
+    except IngestError as exc:
+        whole = [Problem(str(path), str(exc))]
+    else:
+        whole = list(ingest._iter_collection(text, path, ingest.MAX_ARTICLE_BYTES))
+        assume(warning is None)
+    assert list(read_file(path)) == whole

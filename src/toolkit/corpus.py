@@ -305,18 +305,24 @@ def _file_key(stat: os.stat_result) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
 
 
-def _read_sources(files: list[Path], problems: list[Problem], max_bytes: int, cache: dict[str, Any],
-                  index: dict[str, Any], reusable: Callable[[str, str | None], bool],
-                  ) -> Iterator[list[_Record]]:
-    """The articles of each of ``files`` in turn (one list per file), as
-    :func:`toolkit.ingest.read_file` gives them, with ids made unique over the whole run as
-    :func:`toolkit.ingest.read_articles` makes them. A file whose size, modification time,
-    status-change time and inode are unchanged (:func:`_file_key`) is taken from ``cache``, as
-    rows without text, unless one of its articles is not ``reusable(article_id, content_hash)``
-    (its facts are not stored): then it is read again for its text. Problems are logged and
-    appended to ``problems``; ``index`` is filled with the entries to cache for the next run
-    (they hold each file's own ids, and share their rows with the records of the articles whose
-    ids are unchanged)."""
+#: A file's articles go to the parse this many at a time as they are read (a JSON Lines collection
+#: is read line by line: memory holds its rows, not its text).
+READ_PIECE = 64
+
+
+def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Problem], max_bytes: int,
+                  cache: dict[str, Any], index: dict[str, Any], reusable: Callable[[str, str | None], bool],
+                  ) -> Iterator[tuple[list[_Record], int]]:
+    """The articles of each of ``files`` in turn, as :func:`toolkit.ingest.read_file` gives them,
+    with ids made unique over the whole run as :func:`toolkit.ingest.read_articles` makes them:
+    pieces of up to :data:`READ_PIECE` articles, each with its share of the file's bytes of
+    ``sizes`` (what the progress bar counts; all of them are shared out by the file's last piece).
+    A file whose size, modification time, status-change time and inode are unchanged
+    (:func:`_file_key`) is taken from ``cache``, as rows without text, unless one of its articles is
+    not ``reusable(article_id, content_hash)`` (its facts are not stored): then it is read again for
+    its text. Problems are logged and appended to ``problems``; ``index`` is filled with the entries
+    to cache for the next run (they hold each file's own ids, and share their rows with the records
+    of the articles whose ids are unchanged)."""
     seen: dict[str, int] = {}
     for path in files:
         key = str(path)
@@ -326,41 +332,54 @@ def _read_sources(files: list[Path], problems: list[Problem], max_bytes: int, ca
             stat = None
         now = time.time_ns()
         hit = cache.get(key)
-        items: list[_Record | Problem] | None = None
+        cached: list[_Record | Problem] | None = None
         if stat is not None and hit and hit.get("key") == _file_key(stat):
-            items = [_Record(item["article"]) if "article" in item else Problem(**item["problem"])
-                     for item in hit["items"]]
+            cached = [_Record(item["article"]) if "article" in item else Problem(**item["problem"])
+                      for item in hit["items"]]
             if not all(reusable(article_id, record.row["content_hash"]) for article_id, record
-                       in _unique_ids(items, dict(seen))):
-                items = None  # e.g. an id now taken by another file: its facts must be parsed
-        if items is None:
-            items = [_Record(article_row(i), i) if isinstance(i, Article) else i for i in read_file(path, max_bytes)]
-        if stat is not None and stat.st_mtime_ns < now - RACY_NS:
-            index[key] = {"key": _file_key(stat), "items": [
-                {"problem": problem_row(i)} if isinstance(i, Problem) else {"article": i.row} for i in items]}
+                       in _unique_ids(cached, dict(seen))):
+                cached = None  # e.g. an id now taken by another file: its facts must be parsed
+        items = iter(cached) if cached is not None else (
+            _Record(article_row(i), i) if isinstance(i, Article) else i for i in read_file(path, max_bytes))
+        entries: list[dict[str, Any]] = []  # the file's entry in the index
+        left = sizes.get(path, 0)
+        piece: list[_Record] = []
         for item in items:
             if isinstance(item, Problem):
                 (log.warning if item.severity == "warning" else log.error)("%s", item)
                 problems.append(item)
-        records: list[_Record] = []
-        for article_id, record in _unique_ids(items, seen):
-            if article_id != record.article_id:  # a new row: the index keeps the file's own id
-                record = _Record(dict(record.row, article_id=article_id), record.article)
-                if record.article is not None:
-                    record.article.article_id = article_id
-            records.append(record)
-        yield records
+                entries.append({"problem": problem_row(item)})
+                continue
+            entries.append({"article": item.row})
+            article_id = _unique_id(item.article_id, seen)
+            if article_id != item.article_id:  # a new row: the index keeps the file's own id
+                item = _Record(dict(item.row, article_id=article_id), item.article)
+                if item.article is not None:
+                    item.article.article_id = article_id
+            piece.append(item)
+            if len(piece) == READ_PIECE:
+                share = min(left, sum(len(r.article.text) for r in piece if r.article is not None))
+                left -= share
+                yield piece, share
+                piece = []
+        if stat is not None and stat.st_mtime_ns < now - RACY_NS:
+            index[key] = {"key": _file_key(stat), "items": entries}
+        yield piece, left
+
+
+def _unique_id(article_id: str, seen: dict[str, int]) -> str:
+    """The id an article gets in a run: the second article with an id gets "-2", and so on
+    (``seen`` counts the ids so far, and is updated)."""
+    n = seen.get(article_id, 0) + 1
+    seen[article_id] = n
+    return f"{article_id}-{n}" if n > 1 else article_id
 
 
 def _unique_ids(items: list[_Record | Problem], seen: dict[str, int]) -> Iterator[tuple[str, _Record]]:
-    """``(unique id, record)`` for the articles among ``items``: the second article with an id
-    gets "-2", and so on (``seen`` counts the ids so far, and is updated)."""
+    """``(unique id, record)`` for the articles among ``items`` (see :func:`_unique_id`)."""
     for item in items:
-        if isinstance(item, Problem):
-            continue
-        n = seen.get(item.article_id, 0) + 1
-        seen[item.article_id] = n
-        yield (f"{item.article_id}-{n}" if n > 1 else item.article_id), item
+        if not isinstance(item, Problem):
+            yield _unique_id(item.article_id, seen), item
 
 
 # --------------------------------------------------------------------------- parsing
@@ -587,9 +606,9 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
                        and old_hashes.get(article_id) == content_hash)
         sources: dict[str, Any] = {}
         try:
-            for path, records in zip(files, _read_sources(files, summary.problems, max_bytes, cache, sources,
-                                                          parse.reusable)):
-                parse.add(records, sizes[path])
+            for records, size in _read_sources(files, sizes, summary.problems, max_bytes, cache, sources,
+                                               parse.reusable):
+                parse.add(records, size)
             extractions = parse.extract_last()
         finally:
             parse.close()
@@ -636,7 +655,7 @@ class _Parse:
         self.waiting: list[_Batch] = []  # batches sent to the pool, not stored yet; the last one is being read
 
     def add(self, records: list[_Record], size: int) -> None:
-        """Take the articles of one file of ``size`` bytes (in file order)."""
+        """Take articles read from a file (all of them, or a piece), ``size`` bytes of it, in file order."""
         fresh: list[Article] = []
         for record in records:
             article, record.article = record.article, None  # the text goes with the article, if parsed

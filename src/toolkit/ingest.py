@@ -24,7 +24,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -36,8 +36,11 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".js
 COLLECTION_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
 #: Default cap on one article's text, in bytes (UTF-8). Configurable per call.
 MAX_ARTICLE_BYTES = 5_000_000
-#: Default cap on one input file, in bytes; collections may be larger than one article.
+#: Default cap on one input file, in bytes; collections may be larger than one article. JSON Lines
+#: collections are read line by line (see :func:`read_file`) and have no cap.
 MAX_FILE_BYTES = 500_000_000
+#: Collections read line by line, one record per line, whatever their size.
+JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
 
 _FIELD_ALIASES = {
     "text": ("text", "body", "content", "article", "article_text"),
@@ -108,9 +111,7 @@ def decode_bytes(raw: bytes, source: str = "<bytes>") -> tuple[str, str | None]:
                 return raw.decode(enc), None
             except UnicodeDecodeError as exc:
                 raise IngestError(f"broken {enc} text: {exc.reason} at byte {exc.start}") from exc
-    for magic, kind in _MAGIC.items():
-        if raw.startswith(magic):
-            raise IngestError(f"binary file ({kind}), not text")
+    _refuse_magic(raw)
     sample = raw[:4096]
     nul = sample.count(0)
     if nul:
@@ -130,17 +131,34 @@ def decode_bytes(raw: bytes, source: str = "<bytes>") -> tuple[str, str | None]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
+        text = _legacy_decode(raw)
         warning = f"invalid UTF-8 at byte {exc.start}; decoded as cp1252"
     else:
         warning = None
+    _refuse_control_chars(text)
+    return text, warning
+
+
+def _refuse_magic(raw: bytes) -> None:
+    """Raise :class:`IngestError` when ``raw`` opens like a known binary format."""
+    for magic, kind in _MAGIC.items():
+        if raw.startswith(magic):
+            raise IngestError(f"binary file ({kind}), not text")
+
+
+def _refuse_control_chars(text: str) -> None:
+    """Raise :class:`IngestError` when the first 4,096 characters are mostly control characters."""
     controls = len(_CONTROL_CHARS.findall(text, 0, 4096))  # a regex: a per-character loop costs ~1 ms a file
     if controls > 0.1 * min(len(text), 4096):
         raise IngestError("binary file (mostly control characters), not text")
-    return text, warning
+
+
+def _legacy_decode(raw: bytes) -> str:
+    """Bytes that are not UTF-8, read as cp1252 (latin-1 for the five bytes cp1252 leaves undefined)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def safe_article_id(raw: str) -> str:
@@ -405,17 +423,8 @@ def _record_to_article(record: dict[str, Any], path: Path, row: int, max_bytes: 
 
 def _iter_collection(text: str, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        for lineno, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                yield _record_to_article(record, path, lineno, max_bytes)
-            except json.JSONDecodeError as exc:
-                yield Problem(str(path), f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
-            except IngestError as exc:
-                yield Problem(str(path), str(exc), lineno)
+    if suffix in JSON_LINES_SUFFIXES:
+        yield from _json_lines(enumerate(text.splitlines(), start=1), path, max_bytes)
     elif suffix == ".json":
         try:
             data = json.loads(text)
@@ -434,6 +443,75 @@ def _iter_collection(text: str, path: Path, max_bytes: int) -> Iterator[Article 
                 yield Problem(str(path), f"item {index}: {exc}", index)
     elif suffix == ".csv":
         yield from _iter_csv(text, path, max_bytes)
+
+
+def _json_lines(lines: Iterable[tuple[int, str] | Problem], path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+    """The records of JSON Lines given as ``(line number, line)`` (problems met reading them pass through)."""
+    for item in lines:
+        if isinstance(item, Problem):
+            yield item
+            continue
+        lineno, line = item
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            yield _record_to_article(record, path, lineno, max_bytes)
+        except json.JSONDecodeError as exc:
+            yield Problem(str(path), f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
+        except IngestError as exc:
+            yield Problem(str(path), str(exc), lineno)
+
+
+def _streamable(head: bytes) -> bool:
+    """Whether a JSON Lines file opening with ``head`` can be read line by line: UTF-8 (or legacy
+    single-byte) text with "\n" line ends. Files in UTF-16 or UTF-32 (a byte-order mark or NUL
+    bytes) and files whose lines end with a lone "\r" are read whole, as other collections are."""
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\0" not in head and (b"\r" not in head or b"\n" in head)
+
+
+def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int) -> Iterator[tuple[int, str] | Problem]:
+    """``(line number, text)`` of each line of a JSON Lines file, read one line at a time, so that
+    memory holds one line whatever the size of the file. Each line is decoded as UTF-8 on its own;
+    one that is not is read as cp1252 (one warning per file, at the first). A line longer than
+    eight times ``max_bytes`` (at least 1 MB) is skipped unread with a problem naming it, as the
+    checks :func:`decode_bytes` makes on a whole file are made on its first 4,096 bytes."""
+    head = handle.read(4096)
+    if not head.strip() and len(head) == size:
+        raise IngestError("empty file" if not head else "file holds only whitespace")
+    _refuse_magic(head)
+    _refuse_control_chars(head.decode("utf-8", "replace"))
+    handle.seek(0)
+    limit = max(8 * max_bytes, 1 << 20)
+    lineno = offset = 0
+    warned, blank = False, True
+    while line := handle.readline(limit + 1):
+        lineno += 1
+        start, offset = offset, offset + len(line)
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # the rest of the line, a megabyte at a time
+                line = handle.readline(1 << 20)
+                offset += len(line)
+            yield Problem(str(path), f"line is over {limit:,} bytes, the limit of one line "
+                                     "(8 times --max-bytes, at least 1 MB); skipped", lineno)
+            continue
+        if start == 0 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        line = line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith(b"\n") else line
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            text = _legacy_decode(line)
+            if not warned:
+                warned = True
+                yield Problem(str(path), f"invalid UTF-8 at byte {start + exc.start}; that line and any other "
+                                         "that is not UTF-8 decoded as cp1252", lineno, severity="warning")
+        blank = blank and not text.strip()
+        yield lineno, text
+    if blank:
+        raise IngestError("file holds only whitespace")
 
 
 _DELIMITERS = ",;\t|"
@@ -550,12 +628,21 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 
 def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article | Problem]:
-    """Articles (or Problems) from one file; never raises for bad content."""
+    """Articles (or Problems) from one file; never raises for bad content.
+
+    JSON Lines collections (``.jsonl``, ``.ndjson``) in UTF-8 are read one line at a time, so that
+    memory holds one record whatever the size of the file (no :data:`MAX_FILE_BYTES` cap); other
+    files are read whole."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Problem(str(path), f"unsupported file type {suffix or '(none)'!r}")
         return
+    if suffix in JSON_LINES_SUFFIXES:
+        streamed = _read_json_lines(path, max_bytes)
+        if streamed is not None:
+            yield from streamed
+            return
     try:
         size = path.stat().st_size
         limit = MAX_FILE_BYTES if suffix in COLLECTION_SUFFIXES else max_bytes * 4
@@ -593,6 +680,35 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[
     if note:
         yield Problem(str(path), note, severity="warning")
     yield article
+
+
+def _read_json_lines(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
+    """The items of a JSON Lines file read line by line (see :func:`_lines_of`), or None when it must
+    be read whole (not UTF-8 with "\n" line ends: see :func:`_streamable`, or it cannot be opened: the
+    whole-file reading reports that)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+        head = handle.read(4096)
+    except OSError:
+        return None
+    if not _streamable(head):
+        handle.close()
+        return None
+
+    def items() -> Iterator[Article | Problem]:
+        with handle:
+            try:
+                size = os.fstat(handle.fileno()).st_size
+                handle.seek(0)
+                yield from _json_lines(_lines_of(handle, path, size, max_bytes), path, max_bytes)
+            except IngestError as exc:
+                yield Problem(str(path), str(exc))
+            except OSError as exc:
+                yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+            except Exception as exc:  # as for whole files: a failure on hostile input must not stop the batch
+                yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
+
+    return items()
 
 
 def language_warning(text: str) -> str | None:
