@@ -90,3 +90,29 @@ def test_distributed_on_worker_processes_and_command_line(corpus, tmp_path):
     assert main([str(corpus), "-o", str(tmp_path / "dask"), "--partition-files", "5"]) == 0
     _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
     assert main([str(corpus), "-o", str(tmp_path / "dask"), "--strict"]) == 3  # empty.txt, broken line
+
+
+def test_distributed_cuts_big_json_lines_files_into_ranges_and_equals_serial(tmp_path, client):
+    """A JSON Lines file over ``piece_bytes`` becomes several tasks (ranges cut at line ends); ids
+    made from line numbers, duplicate ids and broken lines come out as in a serial parse."""
+    import json
+
+    from toolkit.distributed import partitions_of
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [f"Russia sent {10 + i} attack drones at Sumy overnight; {i} were downed." for i in range(30)]
+    lines = [json.dumps({"id": "dup" if i % 7 == 0 else None, "text": t}) for i, t in enumerate(texts)]
+    lines[11] = "{broken"
+    (folder / "archive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(ROOT / "data" / "articles" / "syn-s-16-odessa-izmail-port.txt", folder)
+    files = [str(folder / "archive.jsonl"), str(folder / "syn-s-16-odessa-izmail-port.txt")]
+    parts = partitions_of(files, partition_files=5, piece_bytes=500)
+    assert len(parts) > 4 and all(len(p) == 1 and isinstance(p[0], tuple) for p in parts[:-1])
+    assert parts[-1] == [files[1]]
+    serial = build_dataset(folder, tmp_path / "serial", progress=False)
+    summary = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=500)
+    assert (summary.articles, summary.skipped) == (serial.articles, serial.skipped) == (30, 1)
+    dask = load_dataset(tmp_path / "dask")
+    _equal(load_dataset(tmp_path / "serial"), dask)
+    assert {"dup", "dup-2", "archive-2"} <= set(dask["articles"]["article_id"])

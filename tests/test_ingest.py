@@ -362,3 +362,25 @@ def test_ingest_jsonl_in_utf16_is_read_whole(tmp_path):
                                           .encode("utf-16-le"))
     articles, problems = _read(tmp_path / "wide.jsonl")
     assert [a.article_id for a in articles] == ["w"] and problems == []
+
+
+@pytest.mark.parametrize("block", [5, 64, 1 << 24])
+def test_ingest_jsonl_pieces_are_read_apart_as_the_whole_file(tmp_path, monkeypatch, block):
+    """Byte ranges cut at line ends (wherever the scan's blocks end), read one by one with their
+    first line numbers, give the items of the whole file; a line over the limit stays in one range."""
+    from toolkit import ingest
+    from toolkit.ingest import json_lines_pieces, read_file, read_json_lines
+
+    monkeypatch.setattr(ingest, "_SCAN_BLOCK", block)
+    rows = [json.dumps({"text": f"{BODY} Row {i}."}) for i in range(40)]
+    rows[7] = json.dumps({"id": "huge", "text": "x" * 1_100_000})
+    rows[9], rows[12] = "{broken", ""
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    pieces = json_lines_pieces(path, 1_000)
+    assert len(pieces) >= 4 and pieces[1][2] == 9  # lines 1-8 (8 is the huge one), then from line 9
+    apart = [item for start, end, line in pieces
+             for item in read_json_lines(path, max_bytes=1_000, start=start, end=end, first_line=line)]
+    assert apart == list(read_file(path, max_bytes=1_000))
+    assert [p.source_row for p in apart if isinstance(p, Problem)] == [8, 10]
+    assert json_lines_pieces(path, 10**9) == [(0, path.stat().st_size, 1)]

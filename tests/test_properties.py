@@ -176,3 +176,36 @@ def test_properties_jsonl_read_line_by_line_is_the_whole_file_reading(scratch, r
         whole = list(ingest._iter_collection(text, path, ingest.MAX_ARTICLE_BYTES))
         assume(warning is None)
     assert list(read_file(path)) == whole
+
+
+@SETTINGS
+@given(rows=st.lists(st.one_of(st.fixed_dictionaries({"text": war_text}, optional={"id": st.text(max_size=8)}),
+                               st.text(max_size=30), st.just("")), max_size=12),
+       ending=st.sampled_from(["\n", "\r\n"]), bom=st.booleans(), last_newline=st.booleans(),
+       piece_bytes=st.integers(min_value=1, max_value=400))
+def test_properties_jsonl_pieces_read_apart_give_the_whole_file(scratch, rows, ending, bom, last_newline,
+                                                                piece_bytes):
+    """Cut into byte ranges at line ends (:func:`json_lines_pieces`), a JSON Lines file read range by
+    range gives the items of the whole file in order, line numbers included."""
+    import json
+
+    from toolkit.ingest import json_lines_pieces, read_json_lines
+
+    lines = [json.dumps(r, ensure_ascii=False) if isinstance(r, dict) else r for r in rows]
+    assume(not any(ch in line for line in lines for ch in "\r\n\x00"))
+    raw = ending.join(lines).encode("utf-8", "surrogatepass") + (ending.encode() if last_newline else b"")
+    path = scratch / "feed.jsonl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + raw)
+    pieces = json_lines_pieces(path, piece_bytes)
+    size = path.stat().st_size
+    assert pieces[0][:1] == (0,) and pieces[-1][1] == size
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))  # contiguous, in order
+    data = path.read_bytes()
+    assert all(data[end - 1:end] == b"\n" for _, end, _ in pieces[:-1])
+    whole = list(read_file(path))
+    apart = [item for start, end, line in pieces for item in read_json_lines(path, start=start, end=end,
+                                                                               first_line=line)]
+    if any(isinstance(i, Problem) and "whitespace" in i.reason for i in whole):
+        assert not any(isinstance(i, Article) for i in apart)  # (only the whole file can tell it is all blank)
+    else:
+        assert apart == whole

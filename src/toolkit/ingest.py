@@ -472,32 +472,38 @@ def _streamable(head: bytes) -> bool:
     return b"\0" not in head and (b"\r" not in head or b"\n" in head)
 
 
-def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int) -> Iterator[tuple[int, str] | Problem]:
-    """``(line number, text)`` of each line of a JSON Lines file, read one line at a time, so that
-    memory holds one line whatever the size of the file. Each line is decoded as UTF-8 on its own;
-    one that is not is read as cp1252 (one warning per file, at the first). A line longer than
-    eight times ``max_bytes`` (at least 1 MB) is skipped unread with a problem naming it, as the
-    checks :func:`decode_bytes` makes on a whole file are made on its first 4,096 bytes."""
-    head = handle.read(4096)
-    if not head.strip() and len(head) == size:
-        raise IngestError("empty file" if not head else "file holds only whitespace")
-    _refuse_magic(head)
-    _refuse_control_chars(head.decode("utf-8", "replace"))
-    handle.seek(0)
+def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: int = 0, end: int | None = None,
+              first_line: int = 1) -> Iterator[tuple[int, str] | Problem]:
+    """``(line number, text)`` of each line of a JSON Lines file (of its bytes ``start`` to ``end``,
+    which open and close lines, the first numbered ``first_line``), read one line at a time, so
+    that memory holds one line whatever the size of the file. Each line is decoded as UTF-8 on its
+    own; one that is not is read as cp1252 (one warning per file or range, at the first). A line
+    longer than eight times ``max_bytes`` (at least 1 MB) is skipped unread with a problem naming
+    it. The checks :func:`decode_bytes` makes on a whole file are made on its first 4,096 bytes
+    (by the range that opens the file)."""
+    stop = size if end is None else end  # a file read whole is read to its end, as it grows too
+    if start == 0:
+        head = handle.read(4096)
+        if not head.strip() and len(head) == size:
+            raise IngestError("empty file" if not head else "file holds only whitespace")
+        _refuse_magic(head)
+        _refuse_control_chars(head.decode("utf-8", "replace"))
+    handle.seek(start)
     limit = max(8 * max_bytes, 1 << 20)
-    lineno = offset = 0
+    lineno, offset = first_line - 1, start
     warned, blank = False, True
-    while line := handle.readline(limit + 1):
+    while (end is None or offset < stop) and (line := handle.readline(
+            limit + 1 if end is None else min(limit + 1, stop - offset))):
         lineno += 1
-        start, offset = offset, offset + len(line)
+        begin, offset = offset, offset + len(line)
         if len(line) > limit and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # the rest of the line, a megabyte at a time
-                line = handle.readline(1 << 20)
+            while line and not line.endswith(b"\n") and (end is None or offset < stop):  # the rest, 1 MB at a time
+                line = handle.readline(1 << 20 if end is None else min(1 << 20, stop - offset))
                 offset += len(line)
             yield Problem(str(path), f"line is over {limit:,} bytes, the limit of one line "
                                      "(8 times --max-bytes, at least 1 MB); skipped", lineno)
             continue
-        if start == 0 and line.startswith(codecs.BOM_UTF8):
+        if begin == 0 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8):]
         line = line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith(b"\n") else line
         try:
@@ -506,12 +512,70 @@ def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int) -> Iterat
             text = _legacy_decode(line)
             if not warned:
                 warned = True
-                yield Problem(str(path), f"invalid UTF-8 at byte {start + exc.start}; that line and any other "
+                yield Problem(str(path), f"invalid UTF-8 at byte {begin + exc.start}; that line and any other "
                                          "that is not UTF-8 decoded as cp1252", lineno, severity="warning")
         blank = blank and not text.strip()
         yield lineno, text
-    if blank:
+    if blank and start == 0 and end is None:
         raise IngestError("file holds only whitespace")
+
+
+#: :func:`json_lines_pieces` reads a file this many bytes at a time to find its line ends
+_SCAN_BLOCK = 1 << 24
+
+
+def json_lines_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int]]:
+    """``(start, end, first line)`` of consecutive byte ranges of a JSON Lines file of about
+    ``piece_bytes`` each, cut right after a line end, for :func:`read_json_lines` to read apart
+    (on other machines). One range, the whole file, when it is no larger, must be read whole (see
+    :func:`read_file`) or is refused whole (binary). Finding the cuts and the line numbers reads the file once (at the speed
+    of the disk: only its line ends are counted)."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+        try:  # a file refused as a whole is refused by its one range
+            _refuse_magic(head)
+            _refuse_control_chars(head.decode("utf-8", "replace"))
+        except IngestError:
+            return [(0, size, 1)]
+        if size <= piece_bytes or not _streamable(head):
+            return [(0, size, 1)]
+        handle.seek(0)
+        pieces: list[tuple[int, int, int]] = []
+        start, first_line, newlines, pos = 0, 1, 0, 0  # newlines: between start and pos
+        while block := handle.read(_SCAN_BLOCK):
+            at = 0
+            while start + piece_bytes < pos + len(block):
+                cut = block.find(b"\n", max(at, start + piece_bytes - pos))
+                if cut < 0:
+                    break  # the line crossing the mark ends in a later block
+                newlines += block.count(b"\n", at, cut + 1)
+                pieces.append((start, pos + cut + 1, first_line))
+                start, first_line, newlines, at = pos + cut + 1, first_line + newlines, 0, cut + 1
+            newlines += block.count(b"\n", at)
+            pos += len(block)
+    if start < pos or not pieces:
+        pieces.append((start, pos, first_line))
+    return pieces
+
+
+def read_json_lines(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0, end: int | None = None,
+                    first_line: int = 1) -> Iterator[Article | Problem]:
+    """The items (articles or problems, as :func:`read_file` gives them) of the lines of a JSON
+    Lines file from byte ``start`` to ``end`` (a range of :func:`json_lines_pieces`, whose first line
+    is numbered ``first_line``); the whole file by default. Never raises for bad content."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            yield from _json_lines(_lines_of(handle, path, size, max_bytes, start, end, first_line), path, max_bytes)
+    except IngestError as exc:
+        yield Problem(str(path), str(exc))
+    except OSError as exc:
+        yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # as for whole files: a failure on hostile input must not stop the batch
+        yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
 
 
 _DELIMITERS = ",;\t|"
@@ -683,32 +747,15 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[
 
 
 def _read_json_lines(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
-    """The items of a JSON Lines file read line by line (see :func:`_lines_of`), or None when it must
-    be read whole (not UTF-8 with "\n" line ends: see :func:`_streamable`, or it cannot be opened: the
-    whole-file reading reports that)."""
+    """The items of a JSON Lines file read line by line (:func:`read_json_lines`), or None when it
+    must be read whole (not UTF-8 with "\n" line ends, see :func:`_streamable`; or it cannot be
+    opened: the whole-file reading reports that)."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator below
-        head = handle.read(4096)
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
     except OSError:
         return None
-    if not _streamable(head):
-        handle.close()
-        return None
-
-    def items() -> Iterator[Article | Problem]:
-        with handle:
-            try:
-                size = os.fstat(handle.fileno()).st_size
-                handle.seek(0)
-                yield from _json_lines(_lines_of(handle, path, size, max_bytes), path, max_bytes)
-            except IngestError as exc:
-                yield Problem(str(path), str(exc))
-            except OSError as exc:
-                yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
-            except Exception as exc:  # as for whole files: a failure on hostile input must not stop the batch
-                yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
-
-    return items()
+    return read_json_lines(path, max_bytes) if _streamable(head) else None
 
 
 def language_warning(text: str) -> str | None:
