@@ -137,7 +137,13 @@ def test_bad_input_size_limit_per_article_in_collections(tmp_path):
     # a row without text
     ("title,text\nA,\nB,Russia fired 40 drones.\n", [3], {2: "skipped"}),
 ])
-def test_bad_input_csv_variants(tmp_path, content, good_rows, problem_rows):
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+def test_bad_input_csv_variants(tmp_path, monkeypatch, content, good_rows, problem_rows, streamed):
+    """(``streamed``: read as big CSV files are, a row at a time.)"""
+    import toolkit.ingest
+
+    if streamed:
+        monkeypatch.setattr(toolkit.ingest, "CSV_STREAM_BYTES", 0)
     (tmp_path / "feed.csv").write_text(content, encoding="utf-8")
     articles, problems = _read(tmp_path)
     assert [a.source_row for a in articles] == good_rows

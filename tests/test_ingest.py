@@ -384,3 +384,59 @@ def test_ingest_jsonl_pieces_are_read_apart_as_the_whole_file(tmp_path, monkeypa
     assert apart == list(read_file(path, max_bytes=1_000))
     assert [p.source_row for p in apart if isinstance(p, Problem)] == [8, 10]
     assert json_lines_pieces(path, 10**9) == [(0, path.stat().st_size, 1)]
+
+
+@pytest.mark.parametrize("block", [3, 1 << 24])
+def test_ingest_big_csv_is_read_as_a_stream_as_it_is_read_whole(tmp_path, monkeypatch, block):
+    """A CSV over ``CSV_STREAM_BYTES`` in UTF-8 is read row by row with the whole-file reading's
+    rows and warnings (an unclosed quote at the end, blank lines at the end, characters cut across
+    the scan's blocks); one that is not UTF-8 is read whole, as cp1252 with its warning."""
+    from toolkit import ingest
+    from toolkit.ingest import read_file
+
+    monkeypatch.setattr(ingest, "_SCAN_BLOCK", block)
+    content = ('title,text\nKyiv,"Caf\u00e9 hit, 3 drones."\n\nLviv,"Two\nlines"\nSumy,"never closed\n'
+               'more,text\n\n\n')
+    path = tmp_path / "feed.csv"
+    path.write_bytes(content.encode("utf-8"))
+    whole = list(read_file(path))
+    assert any("never closed" in p.reason for p in whole if isinstance(p, Problem))
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+    opened = []
+    real_open = ingest.open if hasattr(ingest, "open") else open
+    monkeypatch.setattr(ingest, "open", lambda *a, **k: opened.append(k.get("encoding")) or real_open(*a, **k),
+                        raising=False)
+    assert list(read_file(path)) == whole
+    assert "utf-8-sig" in opened  # it was streamed, not read whole
+    path.write_bytes(content.encode("cp1252"))
+    opened.clear()
+    legacy = list(read_file(path))
+    assert "utf-8-sig" not in opened and any("cp1252" in p.reason for p in legacy if isinstance(p, Problem))
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_ingest_big_collections_are_read_in_memory_of_a_row(tmp_path, monkeypatch, suffix):
+    """Reading every article of a 4 MB JSON Lines or (big) CSV file never holds the file: the peak
+    of memory allocated while reading stays under a quarter of its size (read whole, the bytes and
+    the text alone take twice its size)."""
+    import tracemalloc
+
+    from toolkit import ingest
+    from toolkit.ingest import read_file
+
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 1_000_000)
+    monkeypatch.setattr(ingest, "_SCAN_BLOCK", 1 << 16)
+    body = BODY.replace("\n", " ")
+    path = tmp_path / f"big{suffix}"
+    rows = (json.dumps({"id": f"r{i}", "text": f"{body} Row {i}."}) if suffix == ".jsonl" else f'r{i},"{body} Row {i}."'
+            for i in range(40_000))
+    path.write_text(("" if suffix == ".jsonl" else "id,text\n") + "\n".join(rows) + "\n", encoding="utf-8")
+    size = path.stat().st_size
+    assert size > 4_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for item in read_file(path) if not isinstance(item, Problem))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 40_000 and peak < size / 4

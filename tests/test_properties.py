@@ -209,3 +209,27 @@ def test_properties_jsonl_pieces_read_apart_give_the_whole_file(scratch, rows, e
         assert not any(isinstance(i, Article) for i in apart)  # (only the whole file can tell it is all blank)
     else:
         assert apart == whole
+
+
+@SETTINGS
+@given(cells=st.lists(st.lists(st.one_of(war_text, st.text(max_size=20), st.sampled_from(['"', '""', "\n", ","])),
+                               min_size=1, max_size=4), max_size=8),
+       header=st.sampled_from(["title,text", "text", "id;title;text", "title\ttext\turl", "title,body,"]),
+       ending=st.sampled_from(["\n", "\r\n"]), bom=st.booleans(), quote=st.booleans())
+def test_properties_big_csv_read_as_a_stream_is_the_whole_file_reading(scratch, monkeypatch, cells, header, ending,
+                                                                       bom, quote):
+    """Any UTF-8 CSV (ragged rows, stray and unclosed quotes, cells with line breaks) gives the same
+    items read as a stream (as files over ``CSV_STREAM_BYTES`` are) as decoded whole."""
+    from toolkit import ingest
+
+    delimiter = ";" if ";" in header else "\t" if "\t" in header else ","
+    rows = [delimiter.join(f'"{c}"' if quote and i % 2 else c for i, c in enumerate(row)) for row in cells]
+    path = scratch / "feed.csv"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + ending.join([header, *rows]).encode("utf-8", "surrogatepass"))
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest, "CSV_STREAM_BYTES", 10**12)
+        whole = list(read_file(path))
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+        streamed = list(read_file(path))
+    assert streamed == whole

@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -37,7 +37,7 @@ COLLECTION_SUFFIXES = {".json", ".jsonl", ".ndjson", ".csv"}
 #: Default cap on one article's text, in bytes (UTF-8). Configurable per call.
 MAX_ARTICLE_BYTES = 5_000_000
 #: Default cap on one input file, in bytes; collections may be larger than one article. JSON Lines
-#: collections are read line by line (see :func:`read_file`) and have no cap.
+#: collections and big UTF-8 CSV ones are read a record at a time (see :func:`read_file`) and have no cap.
 MAX_FILE_BYTES = 500_000_000
 #: Collections read line by line, one record per line, whatever their size.
 JSON_LINES_SUFFIXES = {".jsonl", ".ndjson"}
@@ -599,15 +599,25 @@ def _header_delimiter(sample: str) -> str | None:
 
 
 def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+    """The rows of a CSV collection decoded whole."""
+    yield from _csv_rows(io.StringIO(text, newline=""), text[:8192], text.rstrip("\n").count("\n") + 1,
+                         lambda line: _unclosed_quote(text, line), path, max_bytes)
+
+
+def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Callable[[int], bool], path: Path,
+              max_bytes: int) -> Iterator[Article | Problem]:
+    """The rows of a CSV collection read from ``stream`` (its text, opened with ``newline=""``):
+    ``sample`` is its first 8,192 characters (to find the delimiter), ``last_line`` the number of its
+    last line that is not empty, ``unclosed(line)`` whether the rows from ``line`` to the end hold
+    an odd number of quote marks (asked only of a row that runs to the end)."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    sample = text[:8192]
     delimiter = _header_delimiter(sample)
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(stream, delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -618,7 +628,6 @@ def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Probl
         yield Problem(str(path), f"CSV has no 'text' column (columns: {', '.join(columns) or 'none'}; "
                                  f"delimiter {delimiter!r})", 1)
         return
-    last_line = text.rstrip("\n").count("\n") + 1  # a row running to here may hold an unclosed quote
     while True:
         line = reader.line_num + 1
         try:
@@ -633,7 +642,7 @@ def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Probl
         if len(values) != len(columns):
             yield Problem(str(path), f"row has {len(values)} fields, header has {len(columns)}; "
                                      "read what lines up", line, severity="warning")
-        if reader.line_num > line and reader.line_num >= last_line and _unclosed_quote(text, line):
+        if reader.line_num > line and reader.line_num >= last_line and unclosed(line):
             yield Problem(str(path), f"a quote opened on line {line} is never closed; the rest of the file "
                                      "was read as one cell", line, severity="warning")
         record = dict(zip(columns, values))
@@ -641,6 +650,85 @@ def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Probl
             yield _record_to_article(record, path, line, max_bytes)
         except IngestError as exc:
             yield Problem(str(path), str(exc), line)
+
+
+#: A CSV collection larger than this is read as a stream when it is UTF-8 (checked first, in one
+#: pass over its bytes): memory then holds a row, not the file, and the 500 MB cap does not apply.
+CSV_STREAM_BYTES = 32_000_000
+
+
+def _read_csv_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
+    """The rows of a big UTF-8 CSV collection read as a stream, or None when it is to be read
+    whole (small, not UTF-8, or unreadable: the whole-file reading reports that). The rows are
+    those the whole-file reading gives."""
+    try:
+        if path.stat().st_size <= CSV_STREAM_BYTES:
+            return None
+        last_line = _utf8_last_line(path)
+    except OSError:
+        return None
+    if last_line is None:
+        return None
+
+    def items() -> Iterator[Article | Problem]:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                sample = handle.read(8192)
+                handle.seek(0)
+                yield from _csv_rows(handle, sample, last_line, lambda line: _unclosed_quote_in_file(path, line),
+                                     path, max_bytes)
+        except OSError as exc:
+            yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
+        except Exception as exc:  # as for whole files: a failure on hostile input must not stop the batch
+            yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
+
+    return items()
+
+
+def _utf8_last_line(path: Path) -> int | None:
+    """The number of the last line of a file that is not empty (its text's ``rstrip("\n")`` counted
+    in lines), when the file is UTF-8 text that :func:`decode_bytes` would take as it is (no NUL,
+    byte-order mark of UTF-16 or UTF-32, binary magic or control characters at its start); else
+    None. Reads the file once, a block at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newlines = trailing = 0
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+        if b"\0" in head or not _streamable(head):
+            return None
+        try:
+            _refuse_magic(head)
+            _refuse_control_chars(head.decode("utf-8", "replace"))
+        except IngestError:
+            return None
+        handle.seek(0)
+        try:
+            while block := handle.read(_SCAN_BLOCK):
+                decoder.decode(block)
+                newlines += block.count(b"\n")
+                kept = len(block.rstrip(b"\n"))
+                trailing = trailing + len(block) if kept == 0 else len(block) - kept
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return None
+    return newlines - trailing + 1
+
+
+def _unclosed_quote_in_file(path: Path, line: int) -> bool:
+    """:func:`_unclosed_quote` on a file's bytes, a block at a time: the quote marks after its
+    ``line - 1``-th line feed (after its last one when it has fewer, as ``str.split`` gives)."""
+    skip, start, pos = line - 1, 0, 0
+    with open(path, "rb") as handle:
+        while skip and (block := handle.read(_SCAN_BLOCK)):
+            at = 0
+            while skip and (found := block.find(b"\n", at)) >= 0:
+                at, skip, start = found + 1, skip - 1, pos + found + 1
+            pos += len(block)
+        handle.seek(start)
+        quotes = 0
+        while block := handle.read(_SCAN_BLOCK):
+            quotes += block.count(b'"')
+    return quotes % 2 == 1
 
 
 def _unclosed_quote(text: str, line: int) -> bool:
@@ -694,16 +782,16 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article | Problem]:
     """Articles (or Problems) from one file; never raises for bad content.
 
-    JSON Lines collections (``.jsonl``, ``.ndjson``) in UTF-8 are read one line at a time, so that
-    memory holds one record whatever the size of the file (no :data:`MAX_FILE_BYTES` cap); other
-    files are read whole."""
+    JSON Lines collections (``.jsonl``, ``.ndjson``) in UTF-8 are read one line at a time, and CSV
+    collections over :data:`CSV_STREAM_BYTES` in UTF-8 one row at a time, so that memory holds one
+    record whatever the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Problem(str(path), f"unsupported file type {suffix or '(none)'!r}")
         return
-    if suffix in JSON_LINES_SUFFIXES:
-        streamed = _read_json_lines(path, max_bytes)
+    if suffix in JSON_LINES_SUFFIXES or suffix == ".csv":
+        streamed = _read_json_lines(path, max_bytes) if suffix != ".csv" else _read_csv_stream(path, max_bytes)
         if streamed is not None:
             yield from streamed
             return
