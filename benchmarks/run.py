@@ -100,6 +100,23 @@ def corpus(name: str, n: int, size: int, seed: int = 7) -> Path:
     return folder
 
 
+def collection(folder: Path) -> Path:
+    """The articles of a generated corpus as one JSON Lines file (``id``, ``title``, ``published``,
+    ``text``), reused when it exists: how news-archive dumps come."""
+    target = folder.with_suffix(".jsonl")
+    if not target.exists():
+        from toolkit.ingest import read_articles
+
+        staging = target.with_suffix(".jsonl.tmp")
+        with staging.open("w", encoding="utf-8") as out:
+            for a in read_articles(folder):
+                body = a.text[len(a.title):].lstrip("\n") if a.title and a.text.startswith(a.title) else a.text
+                out.write(json.dumps({"id": a.article_id, "title": a.title, "published": a.published,
+                                      "text": body}) + "\n")
+        staging.replace(target)
+    return target
+
+
 # --------------------------------------------------------------------------- phases (child processes)
 
 def phase_import(args) -> dict:
@@ -484,6 +501,12 @@ def measure(args) -> dict:
         results["base_dataset"] = _run_phase("base_dataset", corpus=work_corpus, out=base,
                                              workers=os.cpu_count() or 1)
     shutil.copytree(base, work_out)
+    one_file = collection(big)
+    shutil.rmtree(BUILD / "collection-out", ignore_errors=True)
+    results["collection"] = _run_phase("base_dataset", corpus=one_file, out=BUILD / "collection-out",
+                                       workers=os.cpu_count() or 1)
+    results["collection"]["mb"] = one_file.stat().st_size / 1e6
+    shutil.rmtree(BUILD / "collection-out", ignore_errors=True)
     generate_corpus(work_corpus, 10, seed=7, size=size, start=args.incremental_n)  # 10 new articles
     results["incremental"] = _run_phase("incremental", corpus=work_corpus, out=work_out)
     cli = time.perf_counter()
@@ -612,6 +635,11 @@ def render(results: dict, command: str) -> str:
         lines.append(f"| initial parse of the {bd['articles']:,}-article dataset ({bd['workers']} workers, "
                      f"`build_dataset` end to end) | {bd['seconds']:.0f} s, {bd['articles'] / bd['seconds']:.0f} "
                      f"articles/s{versus}; peak memory {_tree_memory(bd)} | | |")
+    if "collection" in results:
+        c = results["collection"]
+        lines.append(f"| the same articles as one JSON Lines file ({c['mb']:.0f} MB, read line by line), "
+                     f"{c['workers']} workers | {c['seconds']:.0f} s, {c['articles'] / c['seconds']:.0f} articles/s; "
+                     f"peak memory {_tree_memory(c)} | | |")
     for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
         if name == "toolkit imported from":
             continue

@@ -104,7 +104,8 @@ def test_parallel_benchmark_runner_quick_mode(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = results.read_text(encoding="utf-8")
     for measure in ("parse throughput", "floor", "same ratio by CPU time", "2 workers vs 1",
-                    "ceiling: the same extraction", "incremental rerun", "`load_dataset` of that dataset", "import toolkit", "peak memory", "Profile",
+                    "ceiling: the same extraction", "incremental rerun", "`load_dataset` of that dataset",
+                    "one JSON Lines file", "import toolkit", "peak memory", "Profile",
                     f"same code on `{sys.executable}`"):
         assert measure in text
     if sys.platform.startswith("linux"):  # the initial parse's memory, all processes together
