@@ -3,9 +3,10 @@
 The same functions as :func:`toolkit.corpus.build_dataset` -- :func:`toolkit.ingest.read_file`
 and :func:`toolkit.extract.extract` -- are mapped over partitions of the corpus's files on
 the cluster's workers (a big JSON Lines file is cut at line ends into ranges of its own, so that
-an archive dump of a few huge files spreads over the workers too); the driver takes the rows partition by partition, makes article ids
-unique exactly as a serial run does, and stores them as a serial run does (in batches of
-segments, then :func:`toolkit.corpus.store_parse`; unchanged articles keep their rows).
+an archive dump of a few huge files spreads over the workers too); the driver takes the rows
+partition by partition, makes article ids unique exactly as a serial run does, and stores them
+as a serial run does (in batches of segments, then :func:`toolkit.corpus.store_parse`; unchanged
+articles keep their rows).
 Reruns are incremental (content hashes), as with ``toolkit parse``.
 
 Workers must see the input files under the same paths (a shared or network file system)

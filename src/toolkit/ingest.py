@@ -528,8 +528,8 @@ def json_lines_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int
     """``(start, end, first line)`` of consecutive byte ranges of a JSON Lines file of about
     ``piece_bytes`` each, cut right after a line end, for :func:`read_json_lines` to read apart
     (on other machines). One range, the whole file, when it is no larger, must be read whole (see
-    :func:`read_file`) or is refused whole (binary). Finding the cuts and the line numbers reads the file once (at the speed
-    of the disk: only its line ends are counted)."""
+    :func:`read_file`) or is refused whole (binary). Finding the cuts and the line numbers reads the
+    file once (at the speed of the disk: only its line ends are counted)."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as handle:
