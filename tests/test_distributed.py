@@ -116,3 +116,23 @@ def test_distributed_cuts_big_json_lines_files_into_ranges_and_equals_serial(tmp
     dask = load_dataset(tmp_path / "dask")
     _equal(load_dataset(tmp_path / "serial"), dask)
     assert {"dup", "dup-2", "archive-2"} <= set(dask["articles"]["article_id"])
+
+
+def test_distributed_progress_bar_counts_every_byte_once(corpus, tmp_path, client, monkeypatch):
+    """The bar counts the bytes of each partition as its task finishes, all of them once; with
+    ``progress=False`` it is not shown."""
+    import toolkit.corpus
+
+    bars = []
+    make_bar = toolkit.corpus._parse_bar
+
+    def recording(total, progress, unit="article"):
+        bars.append(make_bar(total, progress, unit))
+        return bars[-1]
+
+    monkeypatch.setattr(toolkit.corpus, "_parse_bar", recording)
+    build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=3, piece_bytes=50)
+    total = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file())
+    assert bars[-1].total == total and bars[-1].n == total
+    build_dataset_distributed(corpus, tmp_path / "quiet", client=client, progress=False)
+    assert bars[-1].total == total and bars[-1].n == 0  # a disabled bar counts nothing

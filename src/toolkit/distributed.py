@@ -25,6 +25,8 @@ or from a shell: ``python -m toolkit.distributed /mnt/archive/articles -o /mnt/a
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -101,7 +103,7 @@ def parse_partition(paths: list[Unit], old_hashes: dict[str, str], max_bytes: in
 def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir: str | Path, client: Any = None,
                               scheduler: str | None = None, partition_files: int = PARTITION_FILES,
                               max_bytes: int = MAX_ARTICLE_BYTES, full: bool = False, csv_export: bool = False,
-                              piece_bytes: int = PIECE_BYTES):
+                              piece_bytes: int = PIECE_BYTES, progress: bool = True):
     """Parse every article under ``paths`` on a Dask cluster into the dataset at ``out_dir``.
 
     ``client`` is a ``dask.distributed.Client``; else ``scheduler`` is the address of an
@@ -110,12 +112,14 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     The driver takes the partitions' results in file order as they are done and stores the
     facts :data:`toolkit.corpus.PARSE_BATCH` articles at a time, keeping only the articles'
     table rows, so its memory does not grow with the facts of the whole corpus. The dataset's
-    write lock is held for the whole run. Returns a :class:`toolkit.corpus.ParseSummary`.
+    write lock is held for the whole run. A progress bar (``progress``) counts the bytes of the
+    partitions the workers have done, in whatever order they finish. Returns a
+    :class:`toolkit.corpus.ParseSummary`.
     """
     from distributed import Client, LocalCluster
 
-    from .corpus import (PARSE_BATCH, ParseSummary, _manifest, _store_batch, current_snapshot, dataset_lock,
-                         reusable_hashes, store_parse, stored_articles)
+    from .corpus import (PARSE_BATCH, ParseSummary, _manifest, _parse_bar, _store_batch, current_snapshot,
+                         dataset_lock, reusable_hashes, store_parse, stored_articles)
 
     started = time.perf_counter()
     if isinstance(paths, (str, Path)):
@@ -130,6 +134,7 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
         manifest = {} if full or not old_hashes else _manifest(current_snapshot(out_dir))
         assembly = _Assembly(old_hashes, stored_articles(manifest), summary)
         batches = []
+        bar, lock = None, threading.Lock()
         own_cluster = None
         own_client = client is None
         if client is None:
@@ -142,8 +147,17 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
         try:
             [hashes_future] = client.scatter([old_hashes], broadcast=True)  # a dict alone would be split by key
             partitions = partitions_of(files, partition_files, piece_bytes)
+            sizes = [sum(map(_unit_bytes, partition)) for partition in partitions]
+            bar = _parse_bar(sum(sizes), progress, unit="B")
+
+            def advance(size: int) -> None:
+                with lock:  # the callbacks run in the client's threads
+                    bar.update(size)
+
             futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes,
                                  pure=False)
+            for future, size in zip(futures, sizes):
+                future.add_done_callback(lambda _done, size=size: advance(size))
             for future in futures:  # in file order (ids are made unique in that order), each when done
                 assembly.add(future.result())
                 future.release()
@@ -151,6 +165,9 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
                     batches.append(_store_batch(out_dir, assembly.extractions))
                     assembly.extractions = []
         finally:
+            if bar is not None:
+                with lock:
+                    bar.close()
             if own_client:
                 client.close()
             if own_cluster is not None:
@@ -159,6 +176,16 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
                     max_bytes=None, csv_export=csv_export, batches=batches)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unit_bytes(unit: Unit) -> int:
+    """Bytes of a partition's unit: a file's size (0 when it cannot be read), a range's length."""
+    if isinstance(unit, tuple):
+        return unit[2] - unit[1]
+    try:
+        return os.stat(unit).st_size
+    except OSError:
+        return 0
 
 
 class _Assembly:
@@ -214,10 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="reparse every article")
     parser.add_argument("--csv", action="store_true", help="also write OUT/csv/<table>.csv")
     parser.add_argument("--strict", action="store_true", help="exit with status 3 if anything was skipped")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
     summary = build_dataset_distributed(args.paths, args.out, scheduler=args.scheduler,
                                         partition_files=args.partition_files, full=args.full, csv_export=args.csv,
-                                        piece_bytes=args.piece_bytes)
+                                        piece_bytes=args.piece_bytes, progress=not args.no_progress)
     print(summary)
     return 3 if args.strict and summary.skipped else 0
 
