@@ -635,6 +635,45 @@ def test_corpus_progress_bar_is_shown_on_long_runs_only(tmp_path, monkeypatch, c
     assert summary.parsed == 0 and "parsing" not in capsys.readouterr().err
 
 
+def test_corpus_rerun_that_reads_nothing_new_keeps_the_live_snapshot(tmp_path, fake_extractor):
+    """A rerun whose files all come from the source index unchanged writes nothing: the live
+    snapshot stays (same folder, same files); a file whose status changed (same text), a file too
+    recent to be indexed, or the same files in another order (ids of duplicates swap) make a new one
+    that equals a full rebuild."""
+    src = tmp_path / "in"
+    for name, text in (("a", TEXTS[0]), ("b", TEXTS[1])):
+        _write(src / "x", name, text)
+        _age(src / "x" / f"{name}.txt", 1)
+    (src / "y").mkdir()
+    (src / "y" / "a.txt").write_bytes((src / "x" / "a.txt").read_bytes().replace(b"title: a", b"title: a2"))
+    (src / "y" / "bad.jsonl").write_text("{broken\n", encoding="utf-8")
+    for path in (src / "y").iterdir():
+        _age(path, 2)
+    ds = tmp_path / "ds"
+    first = corpus.build_dataset([src / "x", src / "y"], ds, progress=False)
+    live = corpus.current_snapshot(ds)
+    stamps = {f.name: f.stat().st_mtime_ns for f in live.iterdir()}
+    again = corpus.build_dataset([src / "x", src / "y"], ds, progress=False)
+    assert corpus.current_snapshot(ds) == live and {f.name: f.stat().st_mtime_ns for f in live.iterdir()} == stamps
+    assert (again.articles, again.parsed, again.reused, again.removed, again.skipped, again.rows) == (
+        first.articles, 0, first.articles, 0, first.skipped, first.rows)
+    # the same files the other way round: "a" is now y/a.txt, "a-2" x/a.txt
+    swapped = corpus.build_dataset([src / "y", src / "x"], ds, progress=False)
+    assert corpus.current_snapshot(ds) != live and swapped.parsed == 2
+    corpus.build_dataset([src / "y", src / "x"], tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(ds), corpus.load_dataset(tmp_path / "full"))
+    for change in ("touch", "recent"):
+        live = corpus.current_snapshot(ds)
+        if change == "touch":
+            _age(src / "x" / "b.txt", 3)  # same text, new modification time: read again, reindexed
+        else:
+            (src / "y" / "bad.jsonl").write_text("{still broken\n", encoding="utf-8")  # too recent to index
+        rerun = corpus.build_dataset([src / "y", src / "x"], ds, progress=False)
+        assert corpus.current_snapshot(ds) != live and rerun.parsed == 0
+    corpus.build_dataset([src / "y", src / "x"], tmp_path / "full2", progress=False, full=True)
+    _assert_same(corpus.load_dataset(ds), corpus.load_dataset(tmp_path / "full2"))
+
+
 def test_corpus_module_doc_mentions_every_guarantee():
     doc = textwrap.dedent(corpus.__doc__ or "")
     for word in ("atomically", "lock", "fingerprint", "full rebuild"):
