@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -54,6 +55,21 @@ def test_cli_facts_writes_contract_form(tmp_path):
                 assert set(entry) == keys, (field, entry)
         assert all(isinstance(code, str) and code.startswith("UA-") for code in facts["oblasts_struck"])
     assert json.loads((out / "wire.json").read_text())["published"] == "2025-12-06"
+
+
+def test_cli_facts_with_workers_writes_the_same_files(tmp_path, monkeypatch):
+    """``toolkit facts --workers 2`` extracts chunks in parallel and writes byte-identical files."""
+    import toolkit.cli
+
+    monkeypatch.setattr(toolkit.cli, "FACTS_CHUNK", 7)  # several chunks and a partial last one
+    samples = Path(__file__).resolve().parents[1] / "data" / "articles"
+    outputs = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        result = CliRunner().invoke(main, ["facts", str(samples), "-o", str(out), "--workers", workers])
+        assert result.exit_code == 0, result.output
+        outputs[workers] = {f.name: f.read_bytes() for f in out.glob("*.json")}
+    assert outputs["2"] == outputs["1"] and len(outputs["1"]) > 7 * 3
 
 
 def test_cli_facts_output_is_scored_by_shared_scorer(tmp_path, shared):

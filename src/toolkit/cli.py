@@ -5,6 +5,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -78,39 +79,70 @@ def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_pro
 @_paths
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), required=True,
               help="Folder for one <article_id>.json per article.")
+@click.option("-w", "--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per core this process may use).")
 @_max_bytes
 @_strict
 @_verbose
-def facts(paths: tuple[str, ...], out_dir: str, max_bytes: int, strict: bool, verbose: bool) -> None:
+def facts(paths: tuple[str, ...], out_dir: str, workers: int, max_bytes: int, strict: bool, verbose: bool) -> None:
     """Write one facts JSON per article, in the form of FACTS.md (what the scorer reads).
 
     Example: toolkit facts ../shared/eval/dev/articles -o build/facts
     """
     from tqdm.auto import tqdm
 
-    from .extract import article_facts
+    from .extract import extract, to_facts
     from .ingest import read_articles
-    from .records import Problem
+    from .records import Article, Extraction, Problem
 
     _setup_logging(verbose)
+    workers = workers or usable_cores()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
+    bar = tqdm(desc="facts", unit="article")
+
+    def write(extractions: list[Extraction]) -> None:
+        for extraction in extractions:
+            target = out / f"{extraction.article.article_id}.json"
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_text(json.dumps(to_facts(extraction), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            tmp.replace(target)
+        bar.update(len(extractions))
+
     written = 0
     try:
-        for article in tqdm(read_articles(paths, problems, max_bytes=max_bytes), desc="facts", unit="article"):
-            target = out / f"{article.article_id}.json"
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_text(json.dumps(article_facts(article), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            tmp.replace(target)
+        chunk: list[Article] = []
+        for article in read_articles(paths, problems, max_bytes=max_bytes):
+            if workers == 1:
+                write([extract(article)])
+            else:  # FACTS_CHUNK articles at a time, extracted in parallel (memory holds one chunk)
+                chunk.append(article)
+                if len(chunk) == FACTS_CHUNK:
+                    write(_extract_all(chunk, workers))
+                    chunk = []
             written += 1
+        if chunk:
+            write(_extract_all(chunk, workers))
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        bar.close()
     skipped = sum(1 for p in problems if p.severity == "skipped")
     click.echo(f"{written} facts files in {out}; {skipped} skipped")
     _report_problems(problems)
     if strict and skipped:
         sys.exit(3)
+
+
+#: ``toolkit facts --workers N`` (N > 1) extracts this many articles at a time in parallel
+FACTS_CHUNK = 500
+
+
+def _extract_all(articles: list[Any], workers: int) -> list[Any]:
+    from .corpus import extract_all
+
+    return extract_all(articles, workers=workers, progress=False)
 
 
 @main.command()
