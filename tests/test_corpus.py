@@ -882,3 +882,20 @@ def test_corpus_progress_counts_every_byte_of_the_input_once(tmp_path, fake_extr
     assert summary.parsed == 1
     assert [(b.unit, b.total, b.done) for b in bars[-1:]] == [("B", size, size)]
     assert bars[0].total == bars[0].done == first  # the first run: every file parsed
+
+
+def test_corpus_load_dataset_reads_only_the_tables_named(tmp_path, monkeypatch):
+    """``tables=`` reads those tables alone (the same frames as a full load), in the order given;
+    an unknown name is refused with the list of tables."""
+    corpus.build_dataset(SAMPLES, tmp_path / "ds", progress=False)
+    everything = corpus.load_dataset(tmp_path / "ds")
+    read: list[str] = []
+    real = corpus._read_table
+    monkeypatch.setattr(corpus, "_read_table", lambda table, *a: read.append(table) or real(table, *a))
+    some = corpus.load_dataset(tmp_path / "ds", tables=["places", "strike_counts"])
+    assert list(some) == read == ["places", "strike_counts"]
+    _assert_same(some, {t: everything[t] for t in some})
+    assert list(corpus.load_dataset(tmp_path / "ds", tables="meetings")) == ["meetings"]
+    assert list(corpus.load_dataset(tmp_path / "nowhere", tables=["people"])) == ["people"]
+    with pytest.raises(ValueError, match="no such table.*'strikes'.*strike_counts"):
+        corpus.load_dataset(tmp_path / "ds", tables=["strikes"])

@@ -236,27 +236,35 @@ def _by_first_article(parts: list[pa.Table]) -> tuple[list[pa.Table], bool]:
     return [parts[k] for k in order], in_order
 
 
-def load_dataset(path: str | Path) -> dict[str, pd.DataFrame]:
-    """Every table of a dataset folder as typed DataFrames (empty tables when none exists).
+def load_dataset(path: str | Path, tables: Iterable[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a dataset folder (or only ``tables``, in the order given) as typed DataFrames
+    (empty tables when none exists).
 
     Columns the current schema no longer has are dropped (with a warning);
-    columns it added since the dataset was written are null.
+    columns it added since the dataset was written are null. On a big dataset, name the tables
+    a notebook needs: the others are not read (a 10,000-article dataset holds about 835,000 rows
+    in all; ``strike_counts`` alone about 264,000).
 
     >>> tables = load_dataset("data/processed")  # doctest: +SKIP
     >>> tables["strike_counts"].head()  # doctest: +SKIP
+    >>> load_dataset("data/processed", tables=["strike_counts", "places"])  # doctest: +SKIP
     """
+    names = list(schema.TABLES) if tables is None else [tables] if isinstance(tables, str) else list(tables)
+    unknown = [t for t in names if t not in schema.TABLES]
+    if unknown:
+        raise ValueError(f"no such table(s) {unknown}; the tables are {list(schema.TABLES)}")
     if not Path(path).exists():
         log.warning("%s: no such dataset folder; returning empty tables", path)
     snapshot = current_snapshot(path)
     if snapshot is None:
-        return {table: schema.empty_frame(table) for table in schema.TABLES}
+        return {table: schema.empty_frame(table) for table in names}
     manifest = _manifest(snapshot)
-    files = {table: _table_files(snapshot, manifest, table) for table in schema.TABLES}
-    threads = min(READ_THREADS, usable_cores(), max(len(f) for f in files.values()))
+    files = {table: _table_files(snapshot, manifest, table) for table in names}
+    threads = min(READ_THREADS, usable_cores(), max((len(f) for f in files.values()), default=0))
     if threads < 2:
-        return {table: _read_table(table, files[table]) for table in schema.TABLES}
+        return {table: _read_table(table, files[table]) for table in names}
     with ThreadPoolExecutor(threads, thread_name_prefix="toolkit-read") as pool:
-        return {table: _read_table(table, files[table], pool.map) for table in schema.TABLES}
+        return {table: _read_table(table, files[table], pool.map) for table in names}
 
 
 def _compatible(manifest: dict[str, Any]) -> bool:
