@@ -153,6 +153,13 @@ def _refuse_control_chars(text: str) -> None:
         raise IngestError("binary file (mostly control characters), not text")
 
 
+def _refuse_binary_head(head: bytes) -> None:
+    """The checks of :func:`decode_bytes` on the first bytes of a file read in parts: binary
+    magic, mostly control characters."""
+    _refuse_magic(head)
+    _refuse_control_chars(head.decode("utf-8", "replace"))
+
+
 def _legacy_decode(raw: bytes) -> str:
     """Bytes that are not UTF-8, read as cp1252 (latin-1 for the five bytes cp1252 leaves undefined)."""
     try:
@@ -486,8 +493,7 @@ def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: in
         head = handle.read(4096)
         if not head.strip() and len(head) == size:
             raise IngestError("empty file" if not head else "file holds only whitespace")
-        _refuse_magic(head)
-        _refuse_control_chars(head.decode("utf-8", "replace"))
+        _refuse_binary_head(head)
     handle.seek(start)
     limit = max(8 * max_bytes, 1 << 20)
     lineno, offset = first_line - 1, start
@@ -535,8 +541,7 @@ def json_lines_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int
     with open(path, "rb") as handle:
         head = handle.read(4096)
         try:  # a file refused as a whole is refused by its one range
-            _refuse_magic(head)
-            _refuse_control_chars(head.decode("utf-8", "replace"))
+            _refuse_binary_head(head)
         except IngestError:
             return [(0, size, 1)]
         if size <= piece_bytes or not _streamable(head):
@@ -566,15 +571,26 @@ def read_json_lines(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start:
     Lines file from byte ``start`` to ``end`` (a range of :func:`json_lines_pieces`, whose first line
     is numbered ``first_line``); the whole file by default. Never raises for bad content."""
     path = Path(path)
-    try:
+
+    def items() -> Iterator[Article | Problem]:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             yield from _json_lines(_lines_of(handle, path, size, max_bytes, start, end, first_line), path, max_bytes)
+
+    return _guarded(path, items())
+
+
+def _guarded(path: Path, items: Iterator[Article | Problem]) -> Iterator[Article | Problem]:
+    """``items`` of a file read in parts, an error met on the way ending them with a problem
+    naming the file, as :func:`read_file` reports a file read whole: a failure on hostile input
+    must not stop the batch."""
+    try:
+        yield from items
     except IngestError as exc:
         yield Problem(str(path), str(exc))
     except OSError as exc:
         yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
-    except Exception as exc:  # as for whole files: a failure on hostile input must not stop the batch
+    except Exception as exc:
         yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
 
 
@@ -671,18 +687,13 @@ def _read_csv_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] 
         return None
 
     def items() -> Iterator[Article | Problem]:
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                sample = handle.read(8192)
-                handle.seek(0)
-                yield from _csv_rows(handle, sample, last_line, lambda line: _unclosed_quote_in_file(path, line),
-                                     path, max_bytes)
-        except OSError as exc:
-            yield Problem(str(path), f"cannot read: {exc.strerror or exc}")
-        except Exception as exc:  # as for whole files: a failure on hostile input must not stop the batch
-            yield Problem(str(path), f"could not parse: {type(exc).__name__}: {exc}")
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            sample = handle.read(8192)
+            handle.seek(0)
+            yield from _csv_rows(handle, sample, last_line, lambda line: _unclosed_quote_in_file(path, line),
+                                 path, max_bytes)
 
-    return items()
+    return _guarded(path, items())
 
 
 def _utf8_last_line(path: Path) -> int | None:
@@ -697,8 +708,7 @@ def _utf8_last_line(path: Path) -> int | None:
         if b"\0" in head or not _streamable(head):
             return None
         try:
-            _refuse_magic(head)
-            _refuse_control_chars(head.decode("utf-8", "replace"))
+            _refuse_binary_head(head)
         except IngestError:
             return None
         handle.seek(0)
