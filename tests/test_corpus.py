@@ -1,6 +1,7 @@
 """The dataset: schemas enforced, incremental reruns equal full rebuilds, atomic writes, one writer at a time."""
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import multiprocessing
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from toolkit import corpus, schema
@@ -425,6 +426,123 @@ def test_corpus_renamed_ids_stay_out_of_the_source_index(tmp_path, fake_extracto
     assert list(corpus.load_dataset(tmp_path / "ds")["articles"]["article_id"]) == ["wire"]
     corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
     _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+# --------------------------------------------------------------------------- archives that grow
+
+def _line(n: int, text: int | None = None) -> bytes:
+    return (json.dumps({"id": f"w{n}", "text": TEXTS[(n if text is None else text) % len(TEXTS)] + f" Item {n}."})
+            + "\n").encode()
+
+
+@pytest.fixture
+def decoded_lines(monkeypatch):
+    """The line numbers of the JSON Lines records the dataset builder turns into articles."""
+    from toolkit import ingest
+    lines: list[int] = []
+    original = ingest._record_to_article
+
+    def counting(record, path, row, max_bytes):
+        lines.append(row)
+        return original(record, path, row, max_bytes)
+
+    monkeypatch.setattr(ingest, "_record_to_article", counting)
+    return lines
+
+
+def _resume_entry(out_dir: Path, path: Path) -> dict | None:
+    sources = json.loads((corpus.current_snapshot(out_dir) / "sources.json").read_text(encoding="utf-8"))
+    return sources[str(path)].get("resume")
+
+
+def test_corpus_rerun_of_an_appended_archive_reads_only_the_new_lines(tmp_path, fake_extractor, decoded_lines):
+    src = tmp_path / "in"
+    src.mkdir()
+    archive = src / "wire.jsonl"
+    archive.write_bytes(b"".join(_line(n) for n in range(1, 6)))
+    _age(archive, 1)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [1, 2, 3, 4, 5]
+    assert _resume_entry(tmp_path / "ds", archive)["end"] == archive.stat().st_size
+    decoded_lines.clear()
+    with open(archive, "ab") as handle:
+        handle.write(_line(6) + b"\n" + _line(7, text=0))  # a blank line too; "w7" has w0's text
+    _age(archive, 2)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [6, 8] and (summary.parsed, summary.reused) == (2, 5)
+    assert _resume_entry(tmp_path / "ds", archive)["line"] == 8
+    decoded_lines.clear()
+    os.utime(archive)  # touched, not changed: its bytes are checked, no line is read
+    _age(archive, 3)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [] and (summary.parsed, summary.reused) == (0, 7)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+def test_corpus_archive_edited_before_the_end_is_read_whole(tmp_path, fake_extractor, decoded_lines):
+    """An edit in the lines read before (same size, then lines appended), a truncation, or a last line
+    without its line end (a writer may still be adding to it): every line is read again."""
+    src = tmp_path / "in"
+    src.mkdir()
+    archive = src / "wire.jsonl"
+    archive.write_bytes(b"".join(_line(n) for n in range(1, 5)))
+    _age(archive, 1)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    decoded_lines.clear()
+    archive.write_bytes(archive.read_bytes().replace(b"Item 2.", b"Item 9.") + _line(5))
+    _age(archive, 2)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [1, 2, 3, 4, 5] and (summary.parsed, summary.reused) == (2, 3)
+    decoded_lines.clear()
+    archive.write_bytes(b"".join(_line(n) for n in range(1, 3)) + _line(3)[:-1])  # shorter, no final line end
+    _age(archive, 3)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [1, 2, 3] and _resume_entry(tmp_path / "ds", archive) is None
+    decoded_lines.clear()
+    with open(archive, "ab") as handle:
+        handle.write(b' \n' + _line(4))  # the last line completed: it is read again with the rest
+    _age(archive, 4)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [1, 2, 3, 4]
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+_CP1252_LINE = b'{"id": "w1", "text": "Caf\xe9 owners said 4 drones hit Odesa."}\n'  # same id as w1
+_archive_line = st.one_of(
+    st.integers(0, 30).map(_line),
+    st.sampled_from([b"\n", b"  \r\n", b"{not json\n", b'{"title": "no text"}\n', b"[1, 2]\n", _CP1252_LINE,
+                     b'{"text": "Two drones fell near Poltava, officials said."}\r\n']),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.lists(_archive_line, max_size=6), added=st.lists(_archive_line, max_size=4),
+       bom=st.booleans(), cut=st.booleans())
+@example(first=[_line(1), _CP1252_LINE], added=[_CP1252_LINE, _line(2)], bom=False, cut=False)  # one warning
+@example(first=[b" " * 5_000 + b"\n"], added=[_line(3)], bom=False, cut=False)  # "only whitespace": read again
+@example(first=[_line(1)], added=[b"\x01" * 3_000 + b"\n"], bom=False, cut=False)  # now refused as binary
+def test_corpus_appended_archive_equals_a_full_rebuild(tmp_path_factory, fake_extractor, first, added, bom, cut):
+    """Whatever the lines read before and the lines appended (blank, broken, not UTF-8, ids met
+    before, no final line end), a rerun gives the tables and problems of a full rebuild."""
+    base = tmp_path_factory.mktemp("grow")
+    src = base / "in"
+    src.mkdir()
+    archive = src / "wire.jsonl"
+    before = (codecs.BOM_UTF8 if bom else b"") + b"".join(first)
+    before = before[:-1] if cut and before.endswith(b"\n") else before
+    archive.write_bytes(before)
+    _age(archive, 1)
+    corpus.build_dataset(src, base / "ds", progress=False)
+    with open(archive, "ab") as handle:
+        handle.write(b"".join(added))
+    _age(archive, 2)
+    corpus.build_dataset(src, base / "ds", progress=False)
+    corpus.build_dataset(src, base / "full", progress=False, full=True)
+    incremental, full = corpus.load_dataset(base / "ds"), corpus.load_dataset(base / "full")
+    _assert_same(incremental, full)
+    assert "problems" in full
 
 
 def test_corpus_rerun_writes_only_a_small_segment_and_keeps_the_big_one(tmp_path, fake_extractor):

@@ -440,3 +440,31 @@ def test_ingest_big_collections_are_read_in_memory_of_a_row(tmp_path, monkeypatc
     finally:
         tracemalloc.stop()
     assert count == 40_000 and peak < size / 4
+
+
+def test_resume_json_lines_reads_only_what_was_appended_and_refuses_an_edited_file(tmp_path):
+    from toolkit.ingest import LinesRead, read_file, resume_json_lines
+
+    path = tmp_path / "wire.jsonl"
+    lines = [json.dumps({"id": f"a{n}", "text": f"Russia launched {n} drones at Kyiv."}) + "\n" for n in range(1, 4)]
+    path.write_text("".join(lines[:2]), encoding="utf-8")
+    read = LinesRead()
+    assert [a.article_id for a in read_file(path, read=read)] == ["a1", "a2"]
+    entry = read.entry()
+    assert entry is not None and (entry["end"], entry["line"]) == (path.stat().st_size, 2)
+    items, again = resume_json_lines(path, entry)
+    assert list(items) == [] and again.entry() == entry  # nothing added
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\n" + lines[2])
+    items, again = resume_json_lines(path, entry)
+    assert [(a.article_id, a.source_row) for a in items] == [("a3", 4)]
+    whole = LinesRead()
+    list(read_file(path, read=whole))
+    assert again.entry() == whole.entry()  # as if the whole file had been read now
+    path.write_text("".join(lines[:2]).replace("a1", "b1") + lines[2], encoding="utf-8")
+    assert resume_json_lines(path, entry) is None  # the bytes read before changed
+    path.write_text(lines[0], encoding="utf-8")
+    assert resume_json_lines(path, entry) is None  # shorter than what was read
+    path.write_bytes(codecs.BOM_UTF16_LE + "".join(lines).encode("utf-16-le"))
+    utf16 = LinesRead()
+    assert len(list(read_file(path, read=utf16))) == 3 and utf16.entry() is None  # read whole: no resume

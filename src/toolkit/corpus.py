@@ -16,7 +16,9 @@ deleted article is rewritten (its other rows move into the new segment).
 Small segments are merged as they accumulate, so a dataset keeps a few
 segments however many reruns it has seen. Files are not even re-read when
 their path, size, modification and status-change times (nanoseconds) and
-inode equal the last run's (``sources.json``); a file modified within two
+inode equal the last run's (``sources.json``), and of a JSON Lines file that was only
+appended to (its bytes up to where the last run stopped hash as they did) only the new
+lines are read; a file modified within two
 seconds of being read is always re-read next time; a run that finds every file as it was keeps the
 live snapshot and writes nothing. A run writes its new segment and snapshot beside
 the old ones and then swaps ``CURRENT`` with ``os.replace``: a crash at any
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing
@@ -59,7 +62,7 @@ import pyarrow.parquet as pq
 
 from . import schema
 from .extract import extract, warm_up
-from .ingest import MAX_ARTICLE_BYTES, iter_paths, read_file
+from .ingest import JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, iter_paths, read_file, resume_json_lines
 from .lock import DatasetLockedError, dataset_lock
 from .machine import usable_cores
 from .records import Article, Extraction, Problem
@@ -329,9 +332,12 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
     A file whose size, modification time, status-change time and inode are unchanged
     (:func:`_file_key`) is taken from ``cache``, as rows without text, unless one of its articles is
     not ``reusable(article_id, content_hash)`` (its facts are not stored): then it is read again for
-    its text. Problems are logged and appended to ``problems``; ``index`` is filled with the entries
-    to cache for the next run (they hold each file's own ids, and share their rows with the records
-    of the articles whose ids are unchanged)."""
+    its text. A JSON Lines file that was only appended to (its first bytes hash as they did) is
+    taken from ``cache`` up to where the last run stopped, and only the lines after are read
+    (:func:`toolkit.ingest.resume_json_lines`), on the same condition. Problems are logged and
+    appended to ``problems``; ``index`` is filled with the entries to cache for the next run (they
+    hold each file's own ids, and share their rows with the records of the articles whose ids are
+    unchanged)."""
     seen: dict[str, int] = {}
     for path in files:
         key = str(path)
@@ -340,16 +346,29 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         except OSError:
             stat = None
         now = time.time_ns()
-        hit = cache.get(key)
+        hit = cache.get(key) if stat is not None else None
         cached: list[_Record | Problem] | None = None
-        if stat is not None and hit and hit.get("key") == _file_key(stat):
+        rest: Iterable[Article | Problem] = ()  # what is read of the file
+        read: LinesRead | None = None  # how far a line-by-line read got
+        resume = hit.get("resume") if hit else None
+        if hit and (hit.get("key") == _file_key(stat) or resume and path.suffix.lower() in JSON_LINES_SUFFIXES
+                    and stat.st_size >= resume["end"]):
             cached = [_Record(item["article"]) if "article" in item else Problem(**item["problem"])
                       for item in hit["items"]]
             if not all(reusable(article_id, record.row["content_hash"]) for article_id, record
                        in _unique_ids(cached, dict(seen))):
                 cached = None  # e.g. an id now taken by another file: its facts must be parsed
-        items = iter(cached) if cached is not None else (
-            _Record(article_row(i), i) if isinstance(i, Article) else i for i in read_file(path, max_bytes))
+            elif hit.get("key") != _file_key(stat):
+                resumed = resume_json_lines(path, resume, max_bytes)
+                if resumed is None:
+                    cached = None  # edited, not only appended to
+                else:
+                    rest, read = resumed
+        if cached is None:
+            read = LinesRead()
+            rest = read_file(path, max_bytes, read)
+        items = itertools.chain(cached or (), (_Record(article_row(i), i) if isinstance(i, Article) else i
+                                               for i in rest))
         entries: list[dict[str, Any]] = []  # the file's entry in the index
         left = sizes.get(path, 0)
         piece: list[_Record] = []
@@ -373,6 +392,9 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
                 piece = []
         if stat is not None and stat.st_mtime_ns < now - RACY_NS:
             index[key] = {"key": _file_key(stat), "items": entries}
+            resume = read.entry() if read is not None else resume
+            if resume and all("article" in e or e["problem"]["source_row"] is not None for e in entries):
+                index[key]["resume"] = resume  # every problem is a line's, none the file's
         yield piece, left
 
 

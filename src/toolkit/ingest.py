@@ -22,6 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -479,15 +480,37 @@ def _streamable(head: bytes) -> bool:
     return b"\0" not in head and (b"\r" not in head or b"\n" in head)
 
 
+@dataclass
+class LinesRead:
+    """Where a line-by-line read of a JSON Lines file got to, filled in as it reads: the bytes
+    read (``end``), the number of the last line, whether the warning about lines that are not
+    UTF-8 was given, whether the last line read ended with a line end, and the SHA-256 of the
+    bytes read. A later run reads only the lines appended since (:func:`resume_json_lines`)."""
+
+    end: int = 0
+    line: int = 0
+    warned: bool = False
+    whole_lines: bool = True
+    digest: Any = field(default_factory=hashlib.sha256, repr=False)
+
+    def entry(self) -> dict[str, Any] | None:
+        """What a source index keeps to go on from here; None when nothing was read line by line
+        (the file was read whole) or the last line has no line end (more may be added to it)."""
+        if self.end == 0 or not self.whole_lines:
+            return None
+        return {"end": self.end, "line": self.line, "warned": self.warned, "sha256": self.digest.hexdigest()}
+
+
 def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: int = 0, end: int | None = None,
-              first_line: int = 1) -> Iterator[tuple[int, str] | Problem]:
+              first_line: int = 1, read: LinesRead | None = None) -> Iterator[tuple[int, str] | Problem]:
     """``(line number, text)`` of each line of a JSON Lines file (of its bytes ``start`` to ``end``,
     which open and close lines, the first numbered ``first_line``), read one line at a time, so
     that memory holds one line whatever the size of the file. Each line is decoded as UTF-8 on its
-    own; one that is not is read as cp1252 (one warning per file or range, at the first). A line
-    longer than eight times ``max_bytes`` (at least 1 MB) is skipped unread with a problem naming
-    it. The checks :func:`decode_bytes` makes on a whole file are made on its first 4,096 bytes
-    (by the range that opens the file)."""
+    own; one that is not is read as cp1252 (one warning per file or range, at the first; none when
+    ``read`` says it was given before). A line longer than eight times ``max_bytes`` (at least
+    1 MB) is skipped unread with a problem naming it. The checks :func:`decode_bytes` makes on a
+    whole file are made on its first 4,096 bytes (by the range that opens the file). ``read``, if
+    given, is kept up to date with each line (see :class:`LinesRead`)."""
     stop = size if end is None else end  # a file read whole is read to its end, as it grows too
     if start == 0:
         head = handle.read(4096)
@@ -497,18 +520,26 @@ def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: in
     handle.seek(start)
     limit = max(8 * max_bytes, 1 << 20)
     lineno, offset = first_line - 1, start
-    warned, blank = False, True
+    warned, blank = read is not None and read.warned, True
     while (end is None or offset < stop) and (line := handle.readline(
             limit + 1 if end is None else min(limit + 1, stop - offset))):
         lineno += 1
         begin, offset = offset, offset + len(line)
+        if read is not None:
+            read.digest.update(line)
         if len(line) > limit and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n") and (end is None or offset < stop):  # the rest, 1 MB at a time
                 line = handle.readline(1 << 20 if end is None else min(1 << 20, stop - offset))
                 offset += len(line)
+                if read is not None:
+                    read.digest.update(line)
+            if read is not None:
+                read.end, read.line, read.whole_lines = offset, lineno, line.endswith(b"\n")
             yield Problem(str(path), f"line is over {limit:,} bytes, the limit of one line "
                                      "(8 times --max-bytes, at least 1 MB); skipped", lineno)
             continue
+        if read is not None:
+            read.end, read.line, read.whole_lines = offset, lineno, line.endswith(b"\n")
         if begin == 0 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8):]
         line = line[:-2] if line.endswith(b"\r\n") else line[:-1] if line.endswith(b"\n") else line
@@ -518,6 +549,8 @@ def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: in
             text = _legacy_decode(line)
             if not warned:
                 warned = True
+                if read is not None:
+                    read.warned = True
                 yield Problem(str(path), f"invalid UTF-8 at byte {begin + exc.start}; that line and any other "
                                          "that is not UTF-8 decoded as cp1252", lineno, severity="warning")
         blank = blank and not text.strip()
@@ -566,18 +599,65 @@ def json_lines_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int
 
 
 def read_json_lines(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0, end: int | None = None,
-                    first_line: int = 1) -> Iterator[Article | Problem]:
+                    first_line: int = 1, read: LinesRead | None = None) -> Iterator[Article | Problem]:
     """The items (articles or problems, as :func:`read_file` gives them) of the lines of a JSON
     Lines file from byte ``start`` to ``end`` (a range of :func:`json_lines_pieces`, whose first line
-    is numbered ``first_line``); the whole file by default. Never raises for bad content."""
+    is numbered ``first_line``); the whole file by default. Never raises for bad content. ``read``,
+    if given, records how far the reading got (:class:`LinesRead`)."""
     path = Path(path)
 
     def items() -> Iterator[Article | Problem]:
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
-            yield from _json_lines(_lines_of(handle, path, size, max_bytes, start, end, first_line), path, max_bytes)
+            yield from _json_lines(_lines_of(handle, path, size, max_bytes, start, end, first_line, read),
+                                   path, max_bytes)
 
     return _guarded(path, items())
+
+
+#: :func:`resume_json_lines` hashes the bytes read before this many at a time
+_HASH_BLOCK = 1 << 20
+
+
+def resume_json_lines(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_ARTICLE_BYTES,
+                      ) -> tuple[Iterator[Article | Problem], LinesRead] | None:
+    """The items of the lines added to a JSON Lines file since a read that stopped as ``resume``
+    says (a :meth:`LinesRead.entry`), with the :class:`LinesRead` that goes on recording; None
+    when the file's first ``resume["end"]`` bytes are not the bytes read then (their SHA-256
+    differs: the file was edited, not only appended to), when its opening bytes would now make
+    a whole read refuse it or read it whole, or when it cannot be opened. The items equal those
+    a whole read gives after the items of those first bytes (line numbers, ids, the one warning
+    about lines that are not UTF-8); checking the bytes reads them at the speed of the disk."""
+    path = Path(path)
+    try:
+        handle = open(path, "rb")
+    except OSError:
+        return None
+    try:
+        head = handle.read(4096)
+        _refuse_binary_head(head)
+        if not _streamable(head):
+            raise IngestError("not read line by line")
+        read = LinesRead(warned=bool(resume["warned"]))
+        handle.seek(0)
+        left = int(resume["end"])
+        while left > 0 and (block := handle.read(min(left, _HASH_BLOCK))):
+            read.digest.update(block)
+            left -= len(block)
+        if left or read.digest.hexdigest() != resume["sha256"]:
+            raise IngestError("changed")
+    except (OSError, IngestError):
+        handle.close()
+        return None
+    read.end, read.line = int(resume["end"]), int(resume["line"])
+
+    def items() -> Iterator[Article | Problem]:
+        with handle:  # the bytes checked are the bytes the lines follow
+            size = os.fstat(handle.fileno()).st_size
+            yield from _json_lines(_lines_of(handle, path, size, max_bytes, read.end, None, read.line + 1, read),
+                                   path, max_bytes)
+
+    return _guarded(path, items()), read
 
 
 def _guarded(path: Path, items: Iterator[Article | Problem]) -> Iterator[Article | Problem]:
@@ -789,19 +869,22 @@ def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
             raise FileNotFoundError(f"{raw}: no such file or folder")
 
 
-def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[Article | Problem]:
+def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
+              read: LinesRead | None = None) -> Iterator[Article | Problem]:
     """Articles (or Problems) from one file; never raises for bad content.
 
     JSON Lines collections (``.jsonl``, ``.ndjson``) in UTF-8 are read one line at a time, and CSV
     collections over :data:`CSV_STREAM_BYTES` in UTF-8 one row at a time, so that memory holds one
-    record whatever the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole."""
+    record whatever the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole.
+    ``read``, if given, records how far a JSON Lines file read line by line got (:class:`LinesRead`:
+    it stays empty for other files)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         yield Problem(str(path), f"unsupported file type {suffix or '(none)'!r}")
         return
     if suffix in JSON_LINES_SUFFIXES or suffix == ".csv":
-        streamed = _read_json_lines(path, max_bytes) if suffix != ".csv" else _read_csv_stream(path, max_bytes)
+        streamed = _read_json_lines(path, max_bytes, read) if suffix != ".csv" else _read_csv_stream(path, max_bytes)
         if streamed is not None:
             yield from streamed
             return
@@ -844,7 +927,7 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES) -> Iterator[
     yield article
 
 
-def _read_json_lines(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
+def _read_json_lines(path: Path, max_bytes: int, read: LinesRead | None = None) -> Iterator[Article | Problem] | None:
     """The items of a JSON Lines file read line by line (:func:`read_json_lines`), or None when it
     must be read whole (not UTF-8 with "\n" line ends, see :func:`_streamable`; or it cannot be
     opened: the whole-file reading reports that)."""
@@ -853,7 +936,7 @@ def _read_json_lines(path: Path, max_bytes: int) -> Iterator[Article | Problem] 
             head = handle.read(4096)
     except OSError:
         return None
-    return read_json_lines(path, max_bytes) if _streamable(head) else None
+    return read_json_lines(path, max_bytes, read=read) if _streamable(head) else None
 
 
 def language_warning(text: str) -> str | None:
