@@ -17,7 +17,7 @@ from toolkit.ingest import (
     read_articles,
     safe_article_id,
 )
-from toolkit.records import Problem
+from toolkit.records import Article, Problem
 
 BODY = "Russia launched 50 drones at Kyiv overnight, the Air Force said.\n\nDebris fell in two districts."
 
@@ -302,14 +302,18 @@ def test_ingest_jsonl_read_line_by_line_gives_what_the_whole_file_gives(tmp_path
 
 def test_ingest_jsonl_is_read_lazily_and_has_no_size_cap(tmp_path, monkeypatch):
     """A JSON Lines file is read as its articles are taken (a line appended after the first one was
-    taken is read too), and the cap on a collection's size does not apply to it (it does to .json)."""
+    taken is read too), and the cap on a collection's size does not apply to it, nor to a big JSON
+    array (it does to a JSON object holding the articles, read whole)."""
     from toolkit import ingest
     from toolkit.ingest import read_file
 
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 10_000)
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 5_000)
     rows = [json.dumps({"id": f"r{i}", "text": f"{BODY} Row {i}."}) for i in range(300)]
     (tmp_path / "big.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (tmp_path / "big.json").write_text("[" + ",".join(rows) + "]", encoding="utf-8")
+    (tmp_path / "big.json").write_text('{"articles": [' + ",".join(rows) + "]}", encoding="utf-8")
+    (tmp_path / "array.json").write_text("[" + ",".join(rows) + "]", encoding="utf-8")
+    assert len(list(read_file(tmp_path / "array.json"))) == 300
     assert (tmp_path / "big.jsonl").stat().st_size > 3 * 10_000
     items = read_file(tmp_path / "big.jsonl")
     assert next(items).article_id == "r0"
@@ -414,23 +418,26 @@ def test_ingest_big_csv_is_read_as_a_stream_as_it_is_read_whole(tmp_path, monkey
     assert "utf-8-sig" not in opened and any("cp1252" in p.reason for p in legacy if isinstance(p, Problem))
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".json"])
 def test_ingest_big_collections_are_read_in_memory_of_a_row(tmp_path, monkeypatch, suffix):
-    """Reading every article of a 4 MB JSON Lines or (big) CSV file never holds the file: the peak
-    of memory allocated while reading stays under a quarter of its size (read whole, the bytes and
-    the text alone take twice its size)."""
+    """Reading every article of a 4 MB JSON Lines, (big) CSV or (big) JSON array file never holds
+    the file: the peak of memory allocated while reading stays under a quarter of its size (read
+    whole, the bytes and the text alone take twice its size)."""
     import tracemalloc
 
     from toolkit import ingest
     from toolkit.ingest import read_file
 
     monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 1_000_000)
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 1_000_000)
     monkeypatch.setattr(ingest, "_SCAN_BLOCK", 1 << 16)
+    monkeypatch.setattr(ingest, "_JSON_BLOCK", 1 << 16)
     body = BODY.replace("\n", " ")
     path = tmp_path / f"big{suffix}"
-    rows = (json.dumps({"id": f"r{i}", "text": f"{body} Row {i}."}) if suffix == ".jsonl" else f'r{i},"{body} Row {i}."'
+    rows = (f'r{i},"{body} Row {i}."' if suffix == ".csv" else json.dumps({"id": f"r{i}", "text": f"{body} Row {i}."})
             for i in range(40_000))
-    path.write_text(("" if suffix == ".jsonl" else "id,text\n") + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text("id,text\n" + "\n".join(rows) + "\n" if suffix == ".csv" else "\n".join(rows) + "\n"
+                    if suffix == ".jsonl" else "[\n" + ",\n".join(rows) + "\n]\n", encoding="utf-8")
     size = path.stat().st_size
     assert size > 4_000_000
     tracemalloc.start()
@@ -468,3 +475,46 @@ def test_resume_json_lines_reads_only_what_was_appended_and_refuses_an_edited_fi
     path.write_bytes(codecs.BOM_UTF16_LE + "".join(lines).encode("utf-16-le"))
     utf16 = LinesRead()
     assert len(list(read_file(path, read=utf16))) == 3 and utf16.entry() is None  # read whole: no resume
+
+
+def test_ingest_big_json_array_is_read_item_by_item_and_keeps_the_items_before_an_error(tmp_path, monkeypatch):
+    """A ``.json`` array over ``JSON_STREAM_BYTES`` is read an item at a time: the items of a whole
+    reading, and the items before a syntax error with the whole reading's problem (a whole reading
+    keeps none). An object holding the articles, or a file that is not UTF-8, is read whole."""
+    from toolkit import ingest
+    from toolkit.ingest import read_file
+
+    monkeypatch.setattr(ingest, "_JSON_BLOCK", 16)
+    records = [{"id": f"r{n}", "text": f"Russia launched {n} drones at Kyiv."} for n in range(1, 5)]
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(records, indent=1), encoding="utf-8")
+    whole = list(read_file(path))
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+    decoded = []
+    real_loads = ingest.json.loads
+    monkeypatch.setattr(ingest.json, "loads", lambda *a, **k: decoded.append(1) or real_loads(*a, **k))
+    assert list(read_file(path)) == whole and [a.article_id for a in whole] == ["r1", "r2", "r3", "r4"]
+    assert decoded == []  # item by item, not json.loads of the whole text
+    path.write_text(json.dumps(records, indent=1).replace('"r3",', '"r3"'), encoding="utf-8")  # a comma missing
+    streamed = list(read_file(path))
+    assert [a.article_id for a in streamed if isinstance(a, Article)] == ["r1", "r2"]
+    assert streamed[-1].reason == "invalid JSON: Expecting ',' delimiter" and streamed[-1].source_row == 12
+    assert len(decoded) == 0
+    path.write_text(json.dumps({"articles": records}), encoding="utf-8")
+    assert [a.article_id for a in read_file(path)] == ["r1", "r2", "r3", "r4"] and len(decoded) == 1
+    path.write_bytes(json.dumps(records, ensure_ascii=False).replace("Kyiv", "Kyiv\u00e9").encode("cp1252"))
+    legacy = list(read_file(path))
+    assert len(decoded) == 2 and "cp1252" in legacy[0].reason and len(legacy) == 5
+
+
+def test_ingest_json_record_with_a_url_that_is_not_a_string_is_read(tmp_path):
+    """A feed's ``url`` of true, a number or a list used to raise in the date-from-URL reading and
+    so drop every article of the file; it is read as text now."""
+    from toolkit.ingest import read_file
+
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps([{"id": "a", "text": BODY, "url": True}, {"id": "b", "text": BODY, "url": [1]},
+                                {"id": "c", "text": BODY, "url": "https://example.org/2025/03/04/kyiv"}]))
+    items = list(read_file(path))
+    assert [(a.article_id, a.url, a.published) for a in items] == [
+        ("a", "True", None), ("b", "[1]", None), ("c", "https://example.org/2025/03/04/kyiv", "2025-03-04")]

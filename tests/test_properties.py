@@ -2,6 +2,7 @@
 bytes; facts do not change with irrelevant whitespace or the style of quotes."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -233,3 +234,53 @@ def test_properties_big_csv_read_as_a_stream_is_the_whole_file_reading(scratch, 
         patch.setattr(ingest, "CSV_STREAM_BYTES", 0)
         streamed = list(read_file(path))
     assert streamed == whole
+
+
+_json_scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
+                         st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12), war_text)
+_json_value = st.recursive(_json_scalar, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                                 st.dictionaries(st.text(max_size=5), inner, max_size=3)),
+                           max_leaves=8)
+_json_record = st.one_of(
+    st.fixed_dictionaries({"text": war_text}, optional={"id": st.one_of(st.text(max_size=8), st.integers()),
+                                                        "title": _json_value, "published": _json_value,
+                                                        "url": _json_value, "outlet": _json_value, "extra": _json_value}),
+    _json_value)
+
+
+@SETTINGS
+@given(records=st.lists(_json_record, max_size=6), indent=st.sampled_from([None, 0, 2, "\t"]),
+       crlf=st.booleans(), bom=st.booleans(), ascii_only=st.booleans(), block=st.integers(1, 64),
+       cut=st.floats(0, 1))
+def test_properties_big_json_array_read_item_by_item_is_the_whole_file_reading(scratch, monkeypatch, records, indent,
+                                                                               crlf, bom, ascii_only, block, cut):
+    """Any JSON array (nested values, big numbers, escapes or raw UTF-8, any spacing, BOM, CRLF) gives the same
+    items read an item at a time, in windows of any size (as ``.json`` files over ``JSON_STREAM_BYTES``
+    are), as decoded whole. Cut short anywhere, it gives the problem the whole reading gives, after
+    the items before the cut (which the whole reading drops)."""
+    from toolkit import ingest
+
+    text = json.dumps(records, indent=indent, ensure_ascii=ascii_only)
+    text = text.replace("\n", "\r\n") if crlf else text
+    path = scratch / "feed.json"
+
+    def both(content: str) -> tuple[list, list]:
+        path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + content.encode("utf-8", "surrogatepass"))
+        with monkeypatch.context() as patch:
+            patch.setattr(ingest, "JSON_STREAM_BYTES", 10**12)
+            whole = list(read_file(path))
+        with monkeypatch.context() as patch:
+            patch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+            patch.setattr(ingest, "_JSON_BLOCK", block)
+            streamed = list(read_file(path))
+        return whole, streamed
+
+    whole, streamed = both(text)
+    assert streamed == whole
+    short = text[:max(1, int(len(text) * cut))].rstrip()  # still opens with "["
+    if short == text.rstrip():
+        return
+    broken, streamed = both(short)
+    assert len(broken) == 1 and broken[0].reason.startswith("invalid JSON")
+    kept = streamed[:-1][:-1] if short[-1] in "-+.eE0123456789" else streamed[:-1]  # ("[1, 23" -> 1, 2)
+    assert streamed[-1] == broken[0] and kept == whole[:len(kept)]

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TextIO
 
 import yaml
 
@@ -414,14 +414,14 @@ def _record_to_article(record: dict[str, Any], path: Path, row: int, max_bytes: 
     if text is None or not str(text).strip():
         raise IngestError("no 'text' value")
     title = _first(lowered, "title")
-    url = _first(lowered, "url")
+    url = str(_first(lowered, "url") or "") or None  # a number or a list in a feed is text here too
     raw_id = _first(lowered, "article_id")
     article = Article(
         article_id=safe_article_id(str(raw_id) if raw_id is not None else f"{path.stem}-{row}"),
         text=_with_title(str(title) if title else None, str(text)),
         title=str(title) if title else None,
         published=parse_date(_first(lowered, "published")) or date_from_url(url),
-        url=str(url) if url else None,
+        url=url,
         outlet=str(_first(lowered, "outlet")) if _first(lowered, "outlet") else None,
         source_path=str(path),
         source_row=row,
@@ -776,6 +776,107 @@ def _read_csv_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] 
     return _guarded(path, items())
 
 
+#: a ``.json`` file over this many bytes that holds an array in UTF-8 is read an item at a time
+JSON_STREAM_BYTES = 32_000_000
+#: :func:`_json_array_items` reads this many characters at a time
+_JSON_BLOCK = 1 << 20
+_JSON_ARRAY_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\n\r]*\[")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+#: characters a JSON number may go on with, up to the end of the window ("1" + "2", "0." + "5")
+_NUMBER_TO_THE_END = re.compile(r"[-+.eE0-9]*\Z")
+
+
+def _read_json_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
+    """The items of a big ``.json`` file that holds an array, read one item at a time
+    (:func:`_json_array_items`), or None when it is to be read whole: small, not UTF-8, not an
+    array (``{"articles": [...]}``), or unreadable (the whole-file reading reports that)."""
+    try:
+        if path.stat().st_size <= JSON_STREAM_BYTES:
+            return None
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        if not _JSON_ARRAY_START.match(head) or _utf8_last_line(path) is None:
+            return None
+    except OSError:
+        return None
+
+    def items() -> Iterator[Article | Problem]:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            yield from _json_array_items(handle, path, max_bytes)
+
+    return _guarded(path, items())
+
+
+def _json_array_items(handle: TextIO, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
+    """The articles (or problems) of the items of the JSON array that ``handle`` holds, decoded one
+    at a time by the decoder :func:`json.loads` uses, from a window of the text that holds the item
+    being read (so items, numbers and strings come out exactly as :func:`json.loads` gives them).
+    An item that is not complete at the window's end is read again with more text. Invalid JSON
+    gives the problem a whole reading gives (message and line) after the items before it, which a
+    whole reading drops. An item not decoded within eight times ``max_bytes`` characters (at least
+    1 MB) ends the items too, with a problem saying so."""
+    decoder = json.JSONDecoder()
+    limit = max(8 * max_bytes, 1 << 20)
+    text, pos, lines_before, ended = "", 0, 0, False
+
+    def more() -> bool:
+        """Drop what was read, add the next block; False at the end of the file."""
+        nonlocal text, pos, lines_before, ended
+        block = handle.read(_JSON_BLOCK)
+        lines_before += text.count("\n", 0, pos)
+        text, pos, ended = text[pos:] + block, 0, not block
+        return bool(block)
+
+    def skip_space() -> str:
+        """The character after the white space at ``pos`` (moved there), "" at the end of the file."""
+        nonlocal pos
+        while True:
+            pos = _JSON_SPACE.match(text, pos).end()
+            if pos < len(text) or not more():
+                return text[pos:pos + 1]
+
+    def problem(message: str, at: int) -> Problem:
+        return Problem(str(path), f"invalid JSON: {message}", lines_before + text.count("\n", 0, at) + 1)
+
+    skip_space()
+    pos += 1  # the "[" (see _JSON_ARRAY_START)
+    index = 0
+    if skip_space() != "]":
+        while True:
+            try:
+                record, end = decoder.raw_decode(text, pos)
+                if not ended and type(record) in (int, float) and _NUMBER_TO_THE_END.match(text, end):
+                    raise json.JSONDecodeError("a number may go on in the next block", text, end)
+            except json.JSONDecodeError as exc:
+                if ended:
+                    yield problem(exc.msg, exc.pos)
+                    return
+                if len(text) - pos > limit:
+                    yield Problem(str(path), f"item {index + 1} is not valid JSON within {limit:,} characters, the "
+                                             "limit of one item (8 times --max-bytes, at least 1 MB); the rest of "
+                                             "the file is not read", lines_before + text.count("\n", 0, pos) + 1)
+                    return
+                more()
+                continue
+            index += 1
+            pos = end
+            try:
+                yield _record_to_article(record, path, index, max_bytes)
+            except IngestError as exc:
+                yield Problem(str(path), f"item {index}: {exc}", index)
+            after = skip_space()
+            if after == "]":
+                break
+            if after != ",":
+                yield problem("Expecting ',' delimiter", pos)
+                return
+            pos += 1
+            skip_space()
+    pos += 1
+    if skip_space():
+        yield problem("Extra data", pos)
+
+
 def _utf8_last_line(path: Path) -> int | None:
     """The number of the last line of a file that is not empty (its text's ``rstrip("\n")`` counted
     in lines), when the file is UTF-8 text that :func:`decode_bytes` would take as it is (no NUL,
@@ -873,9 +974,10 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
               read: LinesRead | None = None) -> Iterator[Article | Problem]:
     """Articles (or Problems) from one file; never raises for bad content.
 
-    JSON Lines collections (``.jsonl``, ``.ndjson``) in UTF-8 are read one line at a time, and CSV
-    collections over :data:`CSV_STREAM_BYTES` in UTF-8 one row at a time, so that memory holds one
-    record whatever the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole.
+    JSON Lines collections (``.jsonl``, ``.ndjson``) in UTF-8 are read one line at a time, CSV
+    collections over :data:`CSV_STREAM_BYTES` in UTF-8 one row at a time, and ``.json`` arrays over
+    :data:`JSON_STREAM_BYTES` in UTF-8 one item at a time, so that memory holds one record whatever
+    the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole.
     ``read``, if given, records how far a JSON Lines file read line by line got (:class:`LinesRead`:
     it stays empty for other files)."""
     path = Path(path)
@@ -883,8 +985,9 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
     if suffix not in SUPPORTED_SUFFIXES:
         yield Problem(str(path), f"unsupported file type {suffix or '(none)'!r}")
         return
-    if suffix in JSON_LINES_SUFFIXES or suffix == ".csv":
-        streamed = _read_json_lines(path, max_bytes, read) if suffix != ".csv" else _read_csv_stream(path, max_bytes)
+    if suffix in COLLECTION_SUFFIXES:
+        streamed = (_read_json_lines(path, max_bytes, read) if suffix in JSON_LINES_SUFFIXES else
+                    _read_csv_stream(path, max_bytes) if suffix == ".csv" else _read_json_stream(path, max_bytes))
         if streamed is not None:
             yield from streamed
             return
@@ -892,7 +995,9 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
         size = path.stat().st_size
         limit = MAX_FILE_BYTES if suffix in COLLECTION_SUFFIXES else max_bytes * 4
         if size > limit:
-            hint = "a collection file" if suffix in COLLECTION_SUFFIXES else "one article; raise it with --max-bytes"
+            hint = ("a collection file read whole; files read a record at a time have no limit: JSON Lines and "
+                    "JSON arrays in UTF-8, CSV in UTF-8" if suffix in COLLECTION_SUFFIXES
+                    else "one article; raise it with --max-bytes")
             yield Problem(str(path), f"file is {size:,} bytes, over the limit of {limit:,} ({hint})")
             return
         raw = path.read_bytes()
