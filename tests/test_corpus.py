@@ -455,13 +455,20 @@ def _resume_entry(out_dir: Path, path: Path) -> dict | None:
     return sources[str(path)].get("resume")
 
 
-def test_corpus_rerun_of_an_appended_archive_reads_only_the_new_lines(tmp_path, fake_extractor, decoded_lines):
-    src = tmp_path / "in"
+def _indexed_archive(base: Path, content: bytes) -> tuple[Path, Path]:
+    """A folder holding one JSON Lines archive of ``content`` (an old file, so indexed), parsed
+    into ``base / "ds"``; returns the folder and the archive."""
+    src = base / "in"
     src.mkdir()
     archive = src / "wire.jsonl"
-    archive.write_bytes(b"".join(_line(n) for n in range(1, 6)))
+    archive.write_bytes(content)
     _age(archive, 1)
-    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    corpus.build_dataset(src, base / "ds", progress=False)
+    return src, archive
+
+
+def test_corpus_rerun_of_an_appended_archive_reads_only_the_new_lines(tmp_path, fake_extractor, decoded_lines):
+    src, archive = _indexed_archive(tmp_path, b"".join(_line(n) for n in range(1, 6)))
     assert decoded_lines == [1, 2, 3, 4, 5]
     assert _resume_entry(tmp_path / "ds", archive)["end"] == archive.stat().st_size
     decoded_lines.clear()
@@ -483,12 +490,7 @@ def test_corpus_rerun_of_an_appended_archive_reads_only_the_new_lines(tmp_path, 
 def test_corpus_archive_edited_before_the_end_is_read_whole(tmp_path, fake_extractor, decoded_lines):
     """An edit in the lines read before (same size, then lines appended), a truncation, or a last line
     without its line end (a writer may still be adding to it): every line is read again."""
-    src = tmp_path / "in"
-    src.mkdir()
-    archive = src / "wire.jsonl"
-    archive.write_bytes(b"".join(_line(n) for n in range(1, 5)))
-    _age(archive, 1)
-    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    src, archive = _indexed_archive(tmp_path, b"".join(_line(n) for n in range(1, 5)))
     decoded_lines.clear()
     archive.write_bytes(archive.read_bytes().replace(b"Item 2.", b"Item 9.") + _line(5))
     _age(archive, 2)
@@ -527,14 +529,8 @@ def test_corpus_appended_archive_equals_a_full_rebuild(tmp_path_factory, fake_ex
     """Whatever the lines read before and the lines appended (blank, broken, not UTF-8, ids met
     before, no final line end), a rerun gives the tables and problems of a full rebuild."""
     base = tmp_path_factory.mktemp("grow")
-    src = base / "in"
-    src.mkdir()
-    archive = src / "wire.jsonl"
     before = (codecs.BOM_UTF8 if bom else b"") + b"".join(first)
-    before = before[:-1] if cut and before.endswith(b"\n") else before
-    archive.write_bytes(before)
-    _age(archive, 1)
-    corpus.build_dataset(src, base / "ds", progress=False)
+    src, archive = _indexed_archive(base, before[:-1] if cut and before.endswith(b"\n") else before)
     with open(archive, "ab") as handle:
         handle.write(b"".join(added))
     _age(archive, 2)
