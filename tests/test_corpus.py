@@ -1013,3 +1013,20 @@ def test_corpus_load_dataset_reads_only_the_tables_named(tmp_path, monkeypatch):
     assert list(corpus.load_dataset(tmp_path / "nowhere", tables=["people"])) == ["people"]
     with pytest.raises(ValueError, match="no such table.*'strikes'.*strike_counts"):
         corpus.load_dataset(tmp_path / "ds", tables=["strikes"])
+
+
+_json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5))
+_json_tree = st.recursive(_json_leaf, lambda inner: st.one_of(st.lists(inner, max_size=6),
+                                                              st.dictionaries(st.text(max_size=3), inner, max_size=6)),
+                          max_leaves=40)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_json_tree, piece=st.integers(1, 4))
+def test_corpus_json_written_in_pieces_is_json_dumps(monkeypatch, tmp_path_factory, value, piece):
+    """The manifest and source index are written a piece at a time, in exactly the bytes of one
+    ``json.dumps`` (sorted keys, compact separators), however the lists and dicts nest."""
+    monkeypatch.setattr(corpus, "JSON_PIECE_ITEMS", piece)
+    path = tmp_path_factory.mktemp("json") / "value.json"
+    corpus._write_json(value, path)
+    assert path.read_bytes() == json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
