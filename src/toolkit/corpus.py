@@ -284,7 +284,7 @@ def reusable_hashes(out_dir: str | Path) -> dict[str, str]:
     return dict(manifest.get("articles", {})) if _compatible(manifest) else {}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Record:
     """An article as a parse keeps it: its ``articles`` row, and the article itself (its text)
     only from the reading of its file until it is parsed; a file unchanged since the last run
@@ -353,8 +353,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         resume = hit.get("resume") if hit else None
         if hit and (hit.get("key") == _file_key(stat) or resume and path.suffix.lower() in JSON_LINES_SUFFIXES
                     and stat.st_size >= resume["end"]):
-            cached = [_Record(item["article"]) if "article" in item else Problem(**item["problem"])
-                      for item in hit["items"]]
+            cached = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
             if not all(reusable(article_id, record.row["content_hash"]) for article_id, record
                        in _unique_ids(cached, dict(seen))):
                 cached = None  # e.g. an id now taken by another file: its facts must be parsed
@@ -378,7 +377,9 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
                 problems.append(item)
                 entries.append({"problem": problem_row(item)})
                 continue
-            entries.append({"article": item.row})
+            if item.row["source_path"] == key:  # one string for all the rows of a collection file
+                item.row["source_path"] = key
+            entries.append(item.row)
             article_id = _unique_id(item.article_id, seen)
             if article_id != item.article_id:  # a new row: the index keeps the file's own id
                 item = _Record(dict(item.row, article_id=article_id), item.article)
@@ -393,7 +394,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         if stat is not None and stat.st_mtime_ns < now - RACY_NS:
             index[key] = {"key": _file_key(stat), "items": entries}
             resume = read.entry() if read is not None else resume
-            if resume and all("article" in e or e["problem"]["source_row"] is not None for e in entries):
+            if resume and all("problem" not in e or e["problem"]["source_row"] is not None for e in entries):
                 index[key]["resume"] = resume  # every problem is a line's, none the file's
         yield piece, left
 
