@@ -284,18 +284,35 @@ def reusable_hashes(out_dir: str | Path) -> dict[str, str]:
     return dict(manifest.get("articles", {})) if _compatible(manifest) else {}
 
 
+#: The fields of an ``articles`` row as a parse keeps it (a list, in this order: the source index
+#: stores it so too), and the positions of those it reads
+ROW_FIELDS = tuple(schema.TABLES["articles"])
+_ID, _PATH, _HASH = ROW_FIELDS.index("article_id"), ROW_FIELDS.index("source_path"), ROW_FIELDS.index("content_hash")
+
+
+def row_of(article: Article) -> list[Any]:
+    """The ``articles`` row of ``article`` as a parse keeps it (values in :data:`ROW_FIELDS` order:
+    a list takes a third of the memory of the dict, and of its text in the source index)."""
+    row = article_row(article)
+    return [row[field] for field in ROW_FIELDS]
+
+
 @dataclass(slots=True)
 class _Record:
-    """An article as a parse keeps it: its ``articles`` row, and the article itself (its text)
-    only from the reading of its file until it is parsed; a file unchanged since the last run
-    gives rows alone."""
+    """An article as a parse keeps it: its ``articles`` row (:func:`row_of`), and the article itself
+    (its text) only from the reading of its file until it is parsed; a file unchanged since the
+    last run gives rows alone."""
 
-    row: dict[str, Any]
+    row: list[Any]
     article: Article | None = None
 
     @property
     def article_id(self) -> str:
-        return self.row["article_id"]
+        return self.row[_ID]
+
+    @property
+    def content_hash(self) -> str | None:
+        return self.row[_HASH]
 
 
 def _sources_index(snapshot: Path) -> dict[str, Any]:
@@ -354,7 +371,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         if hit and (hit.get("key") == _file_key(stat) or resume and path.suffix.lower() in JSON_LINES_SUFFIXES
                     and stat.st_size >= resume["end"]):
             cached = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
-            if not all(reusable(article_id, record.row["content_hash"]) for article_id, record
+            if not all(reusable(article_id, record.content_hash) for article_id, record
                        in _unique_ids(cached, dict(seen))):
                 cached = None  # e.g. an id now taken by another file: its facts must be parsed
             elif hit.get("key") != _file_key(stat):
@@ -366,7 +383,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         if cached is None:
             read = LinesRead()
             rest = read_file(path, max_bytes, read)
-        items = itertools.chain(cached or (), (_Record(article_row(i), i) if isinstance(i, Article) else i
+        items = itertools.chain(cached or (), (_Record(row_of(i), i) if isinstance(i, Article) else i
                                                for i in rest))
         entries: list[dict[str, Any]] = []  # the file's entry in the index
         left = sizes.get(path, 0)
@@ -377,12 +394,12 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
                 problems.append(item)
                 entries.append({"problem": problem_row(item)})
                 continue
-            if item.row["source_path"] == key:  # one string for all the rows of a collection file
-                item.row["source_path"] = key
+            if item.row[_PATH] == key:  # one string for all the rows of a collection file
+                item.row[_PATH] = key
             entries.append(item.row)
             article_id = _unique_id(item.article_id, seen)
             if article_id != item.article_id:  # a new row: the index keeps the file's own id
-                item = _Record(dict(item.row, article_id=article_id), item.article)
+                item = _Record([article_id if n == _ID else value for n, value in enumerate(item.row)], item.article)
                 if item.article is not None:
                     item.article.article_id = article_id
             piece.append(item)
@@ -711,7 +728,7 @@ class _Parse:
         for record in records:
             article, record.article = record.article, None  # the text goes with the article, if parsed
             self.records.append(record)
-            if article is None or self.reusable(record.article_id, record.row["content_hash"]):
+            if article is None or self.reusable(record.article_id, record.content_hash):
                 self.unchanged.add(record.article_id)  # (a file from the cache holds reusable articles only)
             else:
                 fresh.append(article)
@@ -918,9 +935,10 @@ def store_parse(out_dir: Path, manifest: dict[str, Any], records: list[_Record],
     fresh = build_tables(extractions)
     segments = _update_segments(out_dir, manifest.get("segments", []), unchanged, fresh,
                                 [e.article.article_id for e in extractions]) + list(batches)
-    articles = sort_table("articles", schema.conform("articles", [r.row for r in records]))
+    articles = sort_table("articles", schema.conform("articles", pd.DataFrame([r.row for r in records],
+                                                                             columns=list(ROW_FIELDS))))
     problems = sort_table("problems", schema.conform("problems", [problem_row(p) for p in summary.problems]))
-    hashes = {r.article_id: r.row["content_hash"] for r in records}
+    hashes = {r.article_id: r.content_hash for r in records}
     summary.rows = _commit(out_dir, segments, articles, problems, hashes, sources or {}, max_bytes)
     summary.articles = len(records)
     summary.parsed = len(extractions) + sum(len(b["articles"]) for b in batches)

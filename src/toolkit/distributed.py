@@ -202,9 +202,8 @@ class _Assembly:
 
     def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
         """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
-        from .corpus import _Record
+        from .corpus import _Record, row_of
         from .extract import extract
-        from .tables import article_row
 
         for _path, item, tables in rows:
             if isinstance(item, Problem):
@@ -216,7 +215,7 @@ class _Assembly:
             renamed = n > 1
             if renamed:
                 item.article_id = f"{item.article_id}-{n}"
-            self.records.append(_Record(article_row(item)))
+            self.records.append(_Record(row_of(item)))
             if self.old_hashes.get(item.article_id) == item.content_hash and item.article_id in self.stored \
                     and (tables is None or renamed):
                 self.unchanged.add(item.article_id)
