@@ -118,6 +118,29 @@ def test_distributed_cuts_big_json_lines_files_into_ranges_and_equals_serial(tmp
     assert {"dup", "dup-2", "archive-2"} <= set(dask["articles"]["article_id"])
 
 
+def test_distributed_progress_bar_is_full_when_the_parse_returns(corpus, tmp_path, client, monkeypatch):
+    """A task's result can be taken before its done-callback has advanced the bar: the parse waits
+    for the callbacks (here slow ones) before it closes the bar and returns."""
+    import time
+
+    import toolkit.corpus
+
+    make_bar = toolkit.corpus._parse_bar
+    bars = []
+
+    def slow_bar(total, progress, unit="article"):
+        bar = make_bar(total, progress, unit)
+        update = bar.update
+        bar.update = lambda n: (time.sleep(0.2), update(n))
+        bars.append(bar)
+        return bar
+
+    monkeypatch.setattr(toolkit.corpus, "_parse_bar", slow_bar)
+    build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=3, piece_bytes=50)
+    total = sum(p.stat().st_size for p in corpus.rglob("*") if p.is_file())
+    assert bars[-1].n == total
+
+
 def test_distributed_progress_bar_counts_every_byte_once(corpus, tmp_path, client, monkeypatch):
     """The bar counts the bytes of each partition as its task finishes, all of them once; with
     ``progress=False`` it is not shown."""

@@ -150,9 +150,12 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
             sizes = [sum(map(_unit_bytes, partition)) for partition in partitions]
             bar = _parse_bar(sum(sizes), progress, unit="B")
 
+            counted = threading.Semaphore(0)
+
             def advance(size: int) -> None:
                 with lock:  # the callbacks run in the client's threads
                     bar.update(size)
+                counted.release()
 
             futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes,
                                  pure=False)
@@ -164,6 +167,8 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
                 if len(assembly.extractions) >= PARSE_BATCH:
                     batches.append(_store_batch(out_dir, assembly.extractions))
                     assembly.extractions = []
+            for _ in futures:  # a future's result may come before its callback has run: the bar counts all
+                counted.acquire(timeout=10)
         finally:
             if bar is not None:
                 with lock:
