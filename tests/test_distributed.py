@@ -118,6 +118,37 @@ def test_distributed_cuts_big_json_lines_files_into_ranges_and_equals_serial(tmp
     assert {"dup", "dup-2", "archive-2"} <= set(dask["articles"]["article_id"])
 
 
+def test_distributed_cuts_big_csv_files_into_ranges_and_equals_serial(tmp_path, client):
+    """A UTF-8 CSV file over ``piece_bytes`` becomes several tasks, cut where rows end (cells with
+    line breaks stay whole); ids made from line numbers, duplicate ids, ragged rows and blank
+    lines come out as in a serial parse."""
+    import csv
+    import io
+
+    from toolkit.distributed import partitions_of
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["id", "title", "text"])
+    for i in range(30):
+        text = f"Russia sent {10 + i} attack drones at Sumy overnight;\n{i} were downed, officials said."
+        writer.writerow(["dup" if i % 7 == 0 else "", f"Sumy {i}", text] + (["extra"] if i == 12 else []))
+        if i == 20:
+            out.write("\r\n")
+    (folder / "feed.csv").write_text(out.getvalue(), encoding="utf-8")
+    files = [str(folder / "feed.csv")]
+    parts = partitions_of(files, partition_files=5, piece_bytes=600)
+    assert len(parts) > 4 and all(len(p) == 1 and len(p[0]) == 5 for p in parts)
+    serial = build_dataset(folder, tmp_path / "serial", progress=False)
+    summary = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
+    assert (summary.articles, len(summary.problems)) == (serial.articles, len(serial.problems)) == (30, 1)
+    dask = load_dataset(tmp_path / "dask")
+    _equal(load_dataset(tmp_path / "serial"), dask)
+    assert {"dup", "dup-2", "feed-4"} <= set(dask["articles"]["article_id"])
+
+
 def test_distributed_progress_bar_is_full_when_the_parse_returns(corpus, tmp_path, client, monkeypatch):
     """A task's result can be taken before its done-callback has advanced the bar: the parse waits
     for the callbacks (here slow ones) before it closes the bar and returns."""

@@ -234,6 +234,12 @@ def test_properties_big_csv_read_as_a_stream_is_the_whole_file_reading(scratch, 
         patch.setattr(ingest, "CSV_STREAM_BYTES", 0)
         streamed = list(read_file(path))
     assert streamed == whole
+    for piece_bytes in (1, 7, 40):  # cut into ranges at row ends, read apart (as Dask tasks read them)
+        pieces = ingest.csv_pieces(path, piece_bytes)
+        assert pieces[0][0] == 0 and pieces[-1][1] == path.stat().st_size
+        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+        if len(pieces) > 1:
+            assert [item for piece in pieces for item in ingest.read_csv_range(path, 5_000_000, *piece)] == whole
 
 
 _json_scalar = st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),

@@ -700,12 +700,9 @@ def _iter_csv(text: str, path: Path, max_bytes: int) -> Iterator[Article | Probl
                          lambda line: _unclosed_quote(text, line), path, max_bytes)
 
 
-def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Callable[[int], bool], path: Path,
-              max_bytes: int) -> Iterator[Article | Problem]:
-    """The rows of a CSV collection read from ``stream`` (its text, opened with ``newline=""``):
-    ``sample`` is its first 8,192 characters (to find the delimiter), ``last_line`` the number of its
-    last line that is not empty, ``unclosed(line)`` whether the rows from ``line`` to the end hold
-    an odd number of quote marks (asked only of a row that runs to the end)."""
+def _csv_reader(stream: Iterable[str], sample: str) -> Any:
+    """A ``csv.reader`` over ``stream`` with the delimiter its ``sample`` (first 8,192 characters)
+    shows: the one that splits the header into a ``text`` column, else sniffed, else a comma."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     delimiter = _header_delimiter(sample)
     if delimiter is None:
@@ -713,19 +710,39 @@ def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Call
             delimiter = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.reader(stream, delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        yield Problem(str(path), f"CSV has no header row ({exc})" if str(exc) else "CSV has no header row", 1)
-        return
+    return csv.reader(stream, delimiter=delimiter)
+
+
+def _csv_columns(header: list[str]) -> list[str] | None:
+    """The header's column names (stripped, lower case), or None without a ``text`` column."""
     columns = [h.strip().lower() for h in header]
-    if not any(c in columns for c in _FIELD_ALIASES["text"]):
-        yield Problem(str(path), f"CSV has no 'text' column (columns: {', '.join(columns) or 'none'}; "
-                                 f"delimiter {delimiter!r})", 1)
-        return
+    return columns if any(c in columns for c in _FIELD_ALIASES["text"]) else None
+
+
+def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Callable[[int], bool], path: Path,
+              max_bytes: int, columns: list[str] | None = None, first_line: int = 1) -> Iterator[Article | Problem]:
+    """The rows of a CSV collection read from ``stream`` (its text, opened with ``newline=""``):
+    ``sample`` is its first 8,192 characters (to find the delimiter), ``last_line`` the number of its
+    last line that is not empty, ``unclosed(line)`` whether the rows from ``line`` to the end hold
+    an odd number of quote marks (asked only of a row that runs to the end). A stream that starts
+    at a row after the header (a range of :func:`csv_pieces`) is given the header's ``columns`` and
+    the number of its ``first_line``."""
+    reader = _csv_reader(stream, sample)
+    if columns is None:
+        try:
+            header = next(reader)
+        except (StopIteration, csv.Error) as exc:
+            yield Problem(str(path), f"CSV has no header row ({exc})" if str(exc) else "CSV has no header row", 1)
+            return
+        columns = _csv_columns(header)
+        if columns is None:
+            names = ", ".join(h.strip().lower() for h in header) or "none"
+            yield Problem(str(path), f"CSV has no 'text' column (columns: {names}; "
+                                     f"delimiter {reader.dialect.delimiter!r})", 1)
+            return
+    before = first_line - 1  # lines before the stream
     while True:
-        line = reader.line_num + 1
+        line = before + reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
@@ -738,7 +755,7 @@ def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Call
         if len(values) != len(columns):
             yield Problem(str(path), f"row has {len(values)} fields, header has {len(columns)}; "
                                      "read what lines up", line, severity="warning")
-        if reader.line_num > line and reader.line_num >= last_line and unclosed(line):
+        if before + reader.line_num > line and before + reader.line_num >= last_line and unclosed(line):
             yield Problem(str(path), f"a quote opened on line {line} is never closed; the rest of the file "
                                      "was read as one cell", line, severity="warning")
         record = dict(zip(columns, values))
@@ -765,13 +782,96 @@ def _read_csv_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] 
         return None
     if last_line is None:
         return None
+    return read_csv_range(path, max_bytes, last_line=last_line)
+
+
+class _CountedLines:
+    """The lines of a CSV collection's text (a stream opened with ``newline=""``), one at a time as
+    ``csv.reader`` takes them, counting the bytes they take in the file (UTF-8) from ``offset``;
+    none from ``end`` on."""
+
+    def __init__(self, handle: TextIO, offset: int, end: int | None = None) -> None:
+        self.handle, self.offset, self.end = handle, offset, end
+
+    def __iter__(self) -> _CountedLines:
+        return self
+
+    def __next__(self) -> str:
+        if self.end is not None and self.offset >= self.end:
+            raise StopIteration
+        line = self.handle.readline()
+        if not line:
+            raise StopIteration
+        self.offset += len(line) if line.isascii() else len(line.encode("utf-8"))
+        return line
+
+
+def csv_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, int]]:
+    """``(start, end, first line, last line)`` of consecutive byte ranges of a CSV collection of
+    about ``piece_bytes`` each, cut where a row ends (found by the CSV reader itself, which the
+    file's text goes through once, here), for :func:`read_csv_range` to read apart (on other
+    machines); the last line is the file's last that is not empty, as :func:`_csv_rows` needs it.
+    One range, the whole file, when it is no larger, or is to be read whole (not UTF-8: see
+    :func:`read_file`), or has no header with a ``text`` column (a whole reading reports that)."""
+    path = Path(path)
+    size = path.stat().st_size
+    last_line = _utf8_last_line(path) if size > piece_bytes else None
+    whole = [(0, size, 1, last_line or 1)]
+    if last_line is None:
+        return whole
+    with open(path, "rb") as raw:
+        bom = len(codecs.BOM_UTF8) if raw.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+    pieces: list[tuple[int, int, int, int]] = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(8192)
+        handle.seek(0)
+        lines = _CountedLines(handle, bom)
+        reader = _csv_reader(lines, sample)
+        try:
+            if _csv_columns(next(reader)) is None:
+                return whole
+        except (StopIteration, csv.Error):
+            return whole
+        start, first_line = 0, 1
+        while True:
+            try:
+                next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                continue  # no cut after a malformed row
+            if lines.offset - start >= piece_bytes and lines.offset < size:
+                pieces.append((start, lines.offset, first_line, last_line))
+                start, first_line = lines.offset, reader.line_num + 1
+    pieces.append((start, size, first_line, last_line))
+    return pieces
+
+
+def read_csv_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0, end: int | None = None,
+                   first_line: int = 1, last_line: int | None = None) -> Iterator[Article | Problem]:
+    """The items (articles or problems, as :func:`read_file` gives them) of the rows of a UTF-8 CSV
+    collection from byte ``start`` to ``end``: a range of :func:`csv_pieces`, which gives its first
+    line's number and the file's ``last_line``. A range after the first reads the header (columns,
+    delimiter) from the start of the file. Never raises for bad content."""
+    path = Path(path)
 
     def items() -> Iterator[Article | Problem]:
         with open(path, encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(8192)
             handle.seek(0)
-            yield from _csv_rows(handle, sample, last_line, lambda line: _unclosed_quote_in_file(path, line),
-                                 path, max_bytes)
+            columns = None
+            if start > 0:
+                header = next(_csv_reader(handle, sample), [])
+                columns = _csv_columns(header)
+                if columns is None:
+                    raise IngestError("CSV has no 'text' column")
+        lines_at_end = last_line if last_line is not None else _utf8_last_line(path) or 1
+        with open(path, "rb") as raw:
+            bom = len(codecs.BOM_UTF8) if start == 0 and raw.read(3) == codecs.BOM_UTF8 else 0
+            raw.seek(start + bom)
+            lines = _CountedLines(io.TextIOWrapper(raw, encoding="utf-8", newline=""), start + bom, end)
+            yield from _csv_rows(lines, sample, lines_at_end, lambda line: _unclosed_quote_in_file(path, line), path,
+                                 max_bytes, columns, first_line)
 
     return _guarded(path, items())
 
