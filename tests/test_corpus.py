@@ -541,6 +541,75 @@ def test_corpus_appended_archive_equals_a_full_rebuild(tmp_path_factory, fake_ex
     assert "problems" in full
 
 
+
+def _csv_row(n: int) -> bytes:
+    return f'w{n},"{TEXTS[n % len(TEXTS)]} Item {n}."\n'.encode()
+
+
+_csv_line = st.one_of(
+    st.integers(0, 30).map(_csv_row),
+    st.sampled_from([b"\n", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n", b"w2,extra,Kyiv 3 drones\n",
+                     b',"Caf\xc3\xa9 owners in Odesa counted 4 drones."\r\n', b"w3,\"never closed\n",
+                     b"lone,cr\r", b",\n"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.lists(_csv_line, max_size=6), added=st.lists(_csv_line, max_size=4))
+@example(first=[_csv_row(1), _csv_row(2)], added=[_csv_row(3)])
+@example(first=[_csv_row(1), b"w3,\"never closed\n"], added=[_csv_row(3)])  # the open quote takes the rest
+@example(first=[b"w3,\"never closed\n", _csv_row(0)], added=[_csv_row(0)])  # judged by the old last line
+@example(first=[b"w3,\"never closed\n", b"lone,cr\r", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n"],
+         added=[_csv_row(0)])  # a lone CR: the last line counted in line feeds comes before the reader's
+@example(first=[_csv_row(1), b"lone,cr\r"], added=[b"\n", _csv_row(2)])  # "\r" + "\n": one line end, read again
+def test_corpus_appended_csv_equals_a_full_rebuild(tmp_path_factory, fake_extractor, monkeypatch, first, added):
+    """A CSV file read as a stream (as those over ``CSV_STREAM_BYTES`` are) that was appended to
+    reruns to a full rebuild's tables and problems, whatever the rows before and after (cells with
+    line breaks, ragged rows, blank lines, CRLF, a quote never closed, a lone CR)."""
+    from toolkit import ingest
+
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+    base = tmp_path_factory.mktemp("grow")
+    src = base / "in"
+    src.mkdir()
+    feed = src / "feed.csv"
+    feed.write_bytes(b"id,text\n" + b"".join(first))
+    _age(feed, 1)
+    corpus.build_dataset(src, base / "ds", progress=False)
+    with open(feed, "ab") as handle:
+        handle.write(b"".join(added))
+    _age(feed, 2)
+    corpus.build_dataset(src, base / "ds", progress=False)
+    corpus.build_dataset(src, base / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(base / "ds"), corpus.load_dataset(base / "full"))
+
+
+def test_corpus_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, fake_extractor, decoded_lines, monkeypatch):
+    from toolkit import ingest
+
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+    src = tmp_path / "in"
+    src.mkdir()
+    feed = src / "feed.csv"
+    feed.write_bytes(b"id,text\n" + b"".join(_csv_row(n) for n in range(1, 4)))
+    _age(feed, 1)
+    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [2, 3, 4]
+    decoded_lines.clear()
+    with open(feed, "ab") as handle:
+        handle.write(_csv_row(5) + b"w9,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n")
+    _age(feed, 2)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [5, 6] and (summary.parsed, summary.reused) == (2, 3)
+    decoded_lines.clear()
+    with open(feed, "ab") as handle:  # after a last row whose cell holds a line break (article text does)
+        handle.write(_csv_row(6))
+    _age(feed, 3)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [8] and (summary.parsed, summary.reused) == (1, 5)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
 def test_corpus_rerun_writes_only_a_small_segment_and_keeps_the_big_one(tmp_path, fake_extractor):
     src = tmp_path / "in"
     for i in range(12):

@@ -482,21 +482,25 @@ def _streamable(head: bytes) -> bool:
 
 @dataclass
 class LinesRead:
-    """Where a line-by-line read of a JSON Lines file got to, filled in as it reads: the bytes
-    read (``end``), the number of the last line, whether the warning about lines that are not
-    UTF-8 was given, whether the last line read ended with a line end, and the SHA-256 of the
-    bytes read. A later run reads only the lines appended since (:func:`resume_json_lines`)."""
+    """Where a line-by-line read of a JSON Lines or CSV file got to, filled in as it reads: the
+    bytes read (``end``), the number of the last line, whether the warning about lines that are
+    not UTF-8 was given (JSON Lines), whether the last line read ended with a line end, whether
+    something read depends on where the file ends (CSV: a row that ran into the end, or one judged
+    by the file's last line), and the SHA-256 of the bytes read. A later run reads only the lines
+    appended since (:func:`resume_json_lines`, :func:`resume_csv`)."""
 
     end: int = 0
     line: int = 0
     warned: bool = False
     whole_lines: bool = True
+    tied_to_end: bool = False
     digest: Any = field(default_factory=hashlib.sha256, repr=False)
 
     def entry(self) -> dict[str, Any] | None:
         """What a source index keeps to go on from here; None when nothing was read line by line
-        (the file was read whole) or the last line has no line end (more may be added to it)."""
-        if self.end == 0 or not self.whole_lines:
+        (the file was read whole), the last line has no line end (more may be added to it), or
+        what was read depends on where the file ends."""
+        if self.end == 0 or not self.whole_lines or self.tied_to_end:
             return None
         return {"end": self.end, "line": self.line, "warned": self.warned, "sha256": self.digest.hexdigest()}
 
@@ -619,6 +623,22 @@ def read_json_lines(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start:
 _HASH_BLOCK = 1 << 20
 
 
+def _checked_prefix(handle: BinaryIO, resume: dict[str, Any]) -> LinesRead | None:
+    """A :class:`LinesRead` that goes on from ``resume`` (a :meth:`LinesRead.entry`) when the first
+    ``resume["end"]`` bytes of the file open in ``handle`` are the bytes read then (their SHA-256),
+    else None; reads them at the speed of the disk."""
+    read = LinesRead(warned=bool(resume["warned"]))
+    handle.seek(0)
+    left = int(resume["end"])
+    while left > 0 and (block := handle.read(min(left, _HASH_BLOCK))):
+        read.digest.update(block)
+        left -= len(block)
+    if left or read.digest.hexdigest() != resume["sha256"]:
+        return None
+    read.end, read.line = int(resume["end"]), int(resume["line"])
+    return read
+
+
 def resume_json_lines(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_ARTICLE_BYTES,
                       ) -> tuple[Iterator[Article | Problem], LinesRead] | None:
     """The items of the lines added to a JSON Lines file since a read that stopped as ``resume``
@@ -636,20 +656,11 @@ def resume_json_lines(path: str | Path, resume: dict[str, Any], max_bytes: int =
     try:
         head = handle.read(4096)
         _refuse_binary_head(head)
-        if not _streamable(head):
-            raise IngestError("not read line by line")
-        read = LinesRead(warned=bool(resume["warned"]))
-        handle.seek(0)
-        left = int(resume["end"])
-        while left > 0 and (block := handle.read(min(left, _HASH_BLOCK))):
-            read.digest.update(block)
-            left -= len(block)
-        if left or read.digest.hexdigest() != resume["sha256"]:
-            raise IngestError("changed")
+        if not _streamable(head) or (read := _checked_prefix(handle, resume)) is None:
+            raise IngestError("not read line by line, or changed")
     except (OSError, IngestError):
         handle.close()
         return None
-    read.end, read.line = int(resume["end"]), int(resume["line"])
 
     def items() -> Iterator[Article | Problem]:
         with handle:  # the bytes checked are the bytes the lines follow
@@ -658,6 +669,26 @@ def resume_json_lines(path: str | Path, resume: dict[str, Any], max_bytes: int =
                                    path, max_bytes)
 
     return _guarded(path, items()), read
+
+
+def resume_csv(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_ARTICLE_BYTES,
+               ) -> tuple[Iterator[Article | Problem], LinesRead] | None:
+    """The rows added to a big UTF-8 CSV collection since a read that stopped as ``resume`` says
+    (at the end of a row), as :func:`resume_json_lines` gives the lines of a JSON Lines file; None
+    when the file is no longer read as a stream (see :func:`read_file`) or its first bytes changed.
+    The rows after are read with the file's header, line numbers and last line, so they equal
+    what a whole reading gives after the rows of those first bytes."""
+    path = Path(path)
+    try:
+        if path.stat().st_size <= CSV_STREAM_BYTES or (last_line := _utf8_last_line(path)) is None:
+            return None
+        with open(path, "rb") as handle:
+            read = _checked_prefix(handle, resume)
+    except OSError:
+        return None
+    if read is None:
+        return None
+    return read_csv_range(path, max_bytes, read.end, None, read.line + 1, last_line, read), read
 
 
 def _guarded(path: Path, items: Iterator[Article | Problem]) -> Iterator[Article | Problem]:
@@ -720,13 +751,16 @@ def _csv_columns(header: list[str]) -> list[str] | None:
 
 
 def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Callable[[int], bool], path: Path,
-              max_bytes: int, columns: list[str] | None = None, first_line: int = 1) -> Iterator[Article | Problem]:
+              max_bytes: int, columns: list[str] | None = None, first_line: int = 1,
+              read: LinesRead | None = None) -> Iterator[Article | Problem]:
     """The rows of a CSV collection read from ``stream`` (its text, opened with ``newline=""``):
     ``sample`` is its first 8,192 characters (to find the delimiter), ``last_line`` the number of its
     last line that is not empty, ``unclosed(line)`` whether the rows from ``line`` to the end hold
     an odd number of quote marks (asked only of a row that runs to the end). A stream that starts
     at a row after the header (a range of :func:`csv_pieces`) is given the header's ``columns`` and
-    the number of its ``first_line``."""
+    the number of its ``first_line``. A row that ran into the end of the stream (a quote never
+    closed: the reader asked for the line after the last) marks ``read`` (if given) as not ending
+    with a whole row: lines appended later would go into its cell."""
     reader = _csv_reader(stream, sample)
     if columns is None:
         try:
@@ -748,7 +782,11 @@ def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Call
         except StopIteration:
             break
         except csv.Error as exc:
+            values = None
             yield Problem(str(path), f"malformed CSV: {exc}", line)
+        if read is not None and getattr(stream, "exhausted", False):
+            read.tied_to_end = True  # the row ran into the end of the stream
+        if values is None:
             continue
         if not any(v.strip() for v in values):
             continue
@@ -756,6 +794,8 @@ def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Call
             yield Problem(str(path), f"row has {len(values)} fields, header has {len(columns)}; "
                                      "read what lines up", line, severity="warning")
         if before + reader.line_num > line and before + reader.line_num >= last_line and unclosed(line):
+            if read is not None:
+                read.tied_to_end = True  # a warning judged by the file's end (its last line, its quotes)
             yield Problem(str(path), f"a quote opened on line {line} is never closed; the rest of the file "
                                      "was read as one cell", line, severity="warning")
         record = dict(zip(columns, values))
@@ -770,7 +810,7 @@ def _csv_rows(stream: Iterable[str], sample: str, last_line: int, unclosed: Call
 CSV_STREAM_BYTES = 32_000_000
 
 
-def _read_csv_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
+def _read_csv_stream(path: Path, max_bytes: int, read: LinesRead | None = None) -> Iterator[Article | Problem] | None:
     """The rows of a big UTF-8 CSV collection read as a stream, or None when it is to be read
     whole (small, not UTF-8, or unreadable: the whole-file reading reports that). The rows are
     those the whole-file reading gives."""
@@ -782,27 +822,35 @@ def _read_csv_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] 
         return None
     if last_line is None:
         return None
-    return read_csv_range(path, max_bytes, last_line=last_line)
+    return read_csv_range(path, max_bytes, last_line=last_line, read=read)
 
 
 class _CountedLines:
     """The lines of a CSV collection's text (a stream opened with ``newline=""``), one at a time as
     ``csv.reader`` takes them, counting the bytes they take in the file (UTF-8) from ``offset``;
-    none from ``end`` on."""
+    none from ``end`` on. ``read``, if given, is kept up to date with each line (its bytes go into
+    the digest; :class:`LinesRead`)."""
 
-    def __init__(self, handle: TextIO, offset: int, end: int | None = None) -> None:
-        self.handle, self.offset, self.end = handle, offset, end
+    def __init__(self, handle: TextIO, offset: int, end: int | None = None, read: LinesRead | None = None) -> None:
+        self.handle, self.offset, self.end, self.read = handle, offset, end, read
+        self.exhausted = False  # the reader asked for a line after the last
 
     def __iter__(self) -> _CountedLines:
         return self
 
     def __next__(self) -> str:
-        if self.end is not None and self.offset >= self.end:
-            raise StopIteration
-        line = self.handle.readline()
+        line = "" if self.end is not None and self.offset >= self.end else self.handle.readline()
         if not line:
+            self.exhausted = True
             raise StopIteration
-        self.offset += len(line) if line.isascii() else len(line.encode("utf-8"))
+        if self.read is None:
+            self.offset += len(line) if line.isascii() else len(line.encode("utf-8"))
+            return line
+        raw = line.encode("utf-8")
+        self.offset += len(raw)
+        read = self.read
+        read.digest.update(raw)
+        read.end, read.line, read.whole_lines = self.offset, read.line + 1, line.endswith("\n")
         return line
 
 
@@ -848,11 +896,14 @@ def csv_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, 
 
 
 def read_csv_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0, end: int | None = None,
-                   first_line: int = 1, last_line: int | None = None) -> Iterator[Article | Problem]:
+                   first_line: int = 1, last_line: int | None = None,
+                   read: LinesRead | None = None) -> Iterator[Article | Problem]:
     """The items (articles or problems, as :func:`read_file` gives them) of the rows of a UTF-8 CSV
     collection from byte ``start`` to ``end``: a range of :func:`csv_pieces`, which gives its first
     line's number and the file's ``last_line``. A range after the first reads the header (columns,
-    delimiter) from the start of the file. Never raises for bad content."""
+    delimiter) from the start of the file. Never raises for bad content. ``read``, if given,
+    records how far the reading got (:class:`LinesRead`; a row with a quote never closed, which
+    runs to the end of the file, leaves nothing to go on from)."""
     path = Path(path)
 
     def items() -> Iterator[Article | Problem]:
@@ -868,10 +919,12 @@ def read_csv_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: 
         lines_at_end = last_line if last_line is not None else _utf8_last_line(path) or 1
         with open(path, "rb") as raw:
             bom = len(codecs.BOM_UTF8) if start == 0 and raw.read(3) == codecs.BOM_UTF8 else 0
+            if read is not None and bom:
+                read.digest.update(codecs.BOM_UTF8)
             raw.seek(start + bom)
-            lines = _CountedLines(io.TextIOWrapper(raw, encoding="utf-8", newline=""), start + bom, end)
+            lines = _CountedLines(io.TextIOWrapper(raw, encoding="utf-8", newline=""), start + bom, end, read)
             yield from _csv_rows(lines, sample, lines_at_end, lambda line: _unclosed_quote_in_file(path, line), path,
-                                 max_bytes, columns, first_line)
+                                 max_bytes, columns, first_line, read)
 
     return _guarded(path, items())
 
@@ -1078,8 +1131,8 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
     collections over :data:`CSV_STREAM_BYTES` in UTF-8 one row at a time, and ``.json`` arrays over
     :data:`JSON_STREAM_BYTES` in UTF-8 one item at a time, so that memory holds one record whatever
     the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole.
-    ``read``, if given, records how far a JSON Lines file read line by line got (:class:`LinesRead`:
-    it stays empty for other files)."""
+    ``read``, if given, records how far a JSON Lines or CSV file read line by line got
+    (:class:`LinesRead`: it stays empty for files read whole)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -1087,7 +1140,7 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
         return
     if suffix in COLLECTION_SUFFIXES:
         streamed = (_read_json_lines(path, max_bytes, read) if suffix in JSON_LINES_SUFFIXES else
-                    _read_csv_stream(path, max_bytes) if suffix == ".csv" else _read_json_stream(path, max_bytes))
+                    _read_csv_stream(path, max_bytes, read) if suffix == ".csv" else _read_json_stream(path, max_bytes))
         if streamed is not None:
             yield from streamed
             return
