@@ -150,7 +150,9 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
                                            worker_dashboard_address=None)
                 client = Client(own_cluster)
         try:
-            [hashes_future] = client.scatter([old_hashes], broadcast=True)  # a dict alone would be split by key
+            # a dict alone would be split by key; hash=False: a key of its own, not that of an equal dict a
+            # call before scattered and is releasing (its tasks were cancelled for "lost dependencies")
+            [hashes_future] = client.scatter([old_hashes], broadcast=True, hash=False)
             partitions = partitions_of(files, partition_files, piece_bytes)
             sizes = [sum(map(_unit_bytes, partition)) for partition in partitions]
             bar = _parse_bar(sum(sizes), progress, unit="B")
