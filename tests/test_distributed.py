@@ -125,8 +125,6 @@ def test_distributed_cuts_big_csv_files_into_ranges_and_equals_serial(tmp_path, 
     import csv
     import io
 
-    from toolkit.distributed import partitions_of
-
     folder = tmp_path / "in"
     folder.mkdir()
     out = io.StringIO()
@@ -138,15 +136,43 @@ def test_distributed_cuts_big_csv_files_into_ranges_and_equals_serial(tmp_path, 
         if i == 20:
             out.write("\r\n")
     (folder / "feed.csv").write_text(out.getvalue(), encoding="utf-8")
-    files = [str(folder / "feed.csv")]
-    parts = partitions_of(files, partition_files=5, piece_bytes=600)
+    _check_ranges(folder / "feed.csv", tmp_path, client, (30, 1), {"dup", "dup-2", "feed-4"})
+
+
+def _check_ranges(path, tmp_path, client, counts: tuple[int, int], ids: set[str]) -> None:
+    """``path``, cut into ranges of about 600 bytes (each a task), parses as a serial parse does:
+    ``counts`` articles and problems, the ``ids`` among the articles'."""
+    from toolkit.distributed import partitions_of
+
+    parts = partitions_of([str(path)], partition_files=5, piece_bytes=600)
     assert len(parts) > 4 and all(len(p) == 1 and len(p[0]) == 5 for p in parts)
-    serial = build_dataset(folder, tmp_path / "serial", progress=False)
-    summary = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
-    assert (summary.articles, len(summary.problems)) == (serial.articles, len(serial.problems)) == (30, 1)
+    serial = build_dataset(path.parent, tmp_path / "serial", progress=False)
+    summary = build_dataset_distributed(path.parent, tmp_path / "dask", client=client, piece_bytes=600)
+    assert (summary.articles, len(summary.problems)) == (serial.articles, len(serial.problems)) == counts
     dask = load_dataset(tmp_path / "dask")
     _equal(load_dataset(tmp_path / "serial"), dask)
-    assert {"dup", "dup-2", "feed-4"} <= set(dask["articles"]["article_id"])
+    assert ids <= set(dask["articles"]["article_id"])
+
+
+def test_distributed_cuts_big_json_arrays_into_ranges_and_equals_serial(tmp_path, client, monkeypatch):
+    """A UTF-8 JSON array over ``piece_bytes`` (and read item by item: over ``JSON_STREAM_BYTES``)
+    becomes several tasks, cut where items start; ids made from item numbers, duplicate ids, items
+    that are no articles and a syntax error at the end (the items before it kept) come out as in a
+    serial parse."""
+    import json
+
+    import toolkit.ingest
+
+    monkeypatch.setattr(toolkit.ingest, "JSON_STREAM_BYTES", 0)  # here: the workers read ranges whatever it is
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    items = [{"id": "dup" if i % 7 == 0 else None, "title": f"Sumy {i}",
+              "text": f"Russia sent {10 + i} attack drones at Sumy overnight; {i} were downed."} for i in range(30)]
+    items[12] = [1, 2]
+    text = json.dumps(items, indent=1)
+    (folder / "feed.json").write_text(text[:-1] + ", {]", encoding="utf-8")  # broken after the last item
+    _check_ranges(folder / "feed.json", tmp_path, client, (29, 2), {"dup", "dup-2", "feed-2"})
 
 
 def test_distributed_progress_bar_is_full_when_the_parse_returns(corpus, tmp_path, client, monkeypatch):

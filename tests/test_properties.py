@@ -281,8 +281,18 @@ def test_properties_big_json_array_read_item_by_item_is_the_whole_file_reading(s
             streamed = list(read_file(path))
         return whole, streamed
 
+    def apart() -> list:  # cut where items start, each range read on its own (as Dask tasks read them)
+        with monkeypatch.context() as patch:
+            patch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+            pieces = ingest.json_array_pieces(path, block)
+        assert pieces[0][0] == 0 and pieces[-1][1] == path.stat().st_size
+        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+        if len(pieces) == 1:  # one task: the file, read as any other (not UTF-8: read whole)
+            return streamed
+        return [item for piece in pieces for item in ingest.read_json_array_range(path, 5_000_000, *piece)]
+
     whole, streamed = both(text)
-    assert streamed == whole
+    assert streamed == whole == apart()
     short = text[:max(1, int(len(text) * cut))].rstrip()  # still opens with "["
     if short == text.rstrip():
         return
@@ -290,3 +300,4 @@ def test_properties_big_json_array_read_item_by_item_is_the_whole_file_reading(s
     assert len(broken) == 1 and broken[0].reason.startswith("invalid JSON")
     kept = streamed[:-1][:-1] if short[-1] in "-+.eE0123456789" else streamed[:-1]  # ("[1, 23" -> 1, 2)
     assert streamed[-1] == broken[0] and kept == whole[:len(kept)]
+    assert apart() == streamed

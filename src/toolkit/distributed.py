@@ -2,9 +2,9 @@
 
 The same functions as :func:`toolkit.corpus.build_dataset` -- :func:`toolkit.ingest.read_file`
 and :func:`toolkit.extract.extract` -- are mapped over partitions of the corpus's files on
-the cluster's workers (a big JSON Lines file is cut at line ends, and a big UTF-8 CSV file at row
-ends, into ranges of their own, so that an archive dump of a few huge files spreads over the
-workers too); the driver takes the rows
+the cluster's workers (a big JSON Lines file is cut at line ends, a big UTF-8 CSV file at row
+ends and a big UTF-8 JSON array where items start, into ranges of their own, so that an archive
+dump of a few huge files spreads over the workers too); the driver takes the rows
 partition by partition, makes article ids unique exactly as a serial run does, and stores them
 as a serial run does (in batches of segments, then :func:`toolkit.corpus.store_parse`; unchanged
 articles keep their rows).
@@ -33,38 +33,46 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, csv_pieces, iter_paths, json_lines_pieces, read_csv_range,
-                     read_file, read_json_lines)
+from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, csv_pieces, iter_paths, json_array_pieces,
+                     json_lines_pieces, read_csv_range, read_file, read_json_array_range, read_json_lines)
 from .records import Article, Extraction, Problem
 
 log = logging.getLogger(__name__)
 
 #: Files per task: large enough to amortise scheduling, small enough to balance load.
 PARTITION_FILES = 200
-#: A JSON Lines or UTF-8 CSV file larger than this is cut at line (row) ends into byte ranges of about this size, each
+#: A JSON Lines, UTF-8 CSV or UTF-8 JSON array file larger than this is cut at line (row, item) boundaries into
+#: byte ranges of about this size, each
 #: a task of its own: the few big files of an archive dump spread over the workers, and no task
 #: holds the facts of a whole file (about 1,600 articles of 5 KB, some 80 MB of facts, per range).
 PIECE_BYTES = 8_000_000
 
-#: A unit of a partition: a file, a range of a JSON Lines file ``(file, start, end, first line)``, or
-#: a range of a CSV file ``(file, start, end, first line, the file's last line)``
+#: A unit of a partition: a file, a range of a JSON Lines file ``(file, start, end, first line)``, of
+#: a CSV file ``(file, start, end, first line, the file's last line)``, or of a JSON array file
+#: ``(file, start, end, items before, lines before)``
 Unit = str | tuple[str, int, int, int] | tuple[str, int, int, int, int]
+
+#: How the files of each kind are cut into ranges, and how a range is read
+_PIECES = {".csv": (csv_pieces, read_csv_range), ".json": (json_array_pieces, read_json_array_range),
+           **dict.fromkeys(JSON_LINES_SUFFIXES, (json_lines_pieces, read_json_lines))}
 
 
 def partitions_of(files: list[str], partition_files: int = PARTITION_FILES,
                   piece_bytes: int = PIECE_BYTES) -> list[list[Unit]]:
     """The tasks of a parse, in file order: runs of up to ``partition_files`` files, and each range
-    of a JSON Lines or CSV file over ``piece_bytes`` (see :func:`toolkit.ingest.json_lines_pieces` and
-    :func:`toolkit.ingest.csv_pieces`; finding the ranges reads such a file once, on the driver: a
-    CSV file through the CSV reader, since a quoted cell may hold line ends) as a task of its own."""
+    of a JSON Lines, CSV or JSON array file over ``piece_bytes`` (see
+    :func:`toolkit.ingest.json_lines_pieces`, :func:`toolkit.ingest.csv_pieces` and
+    :func:`toolkit.ingest.json_array_pieces`; finding the ranges reads such a file once, on the
+    driver: a CSV file through the CSV reader, since a quoted cell may hold line ends, and a JSON
+    array through the JSON decoder) as a task of its own."""
     partitions: list[list[Unit]] = []
     run: list[Unit] = []
     for path in files:
         pieces = None
         suffix = Path(path).suffix.lower()
-        if suffix in JSON_LINES_SUFFIXES or suffix == ".csv":
+        if suffix in _PIECES:
             try:
-                pieces = (json_lines_pieces if suffix != ".csv" else csv_pieces)(path, piece_bytes)
+                pieces = _PIECES[suffix][0](path, piece_bytes)
             except OSError:
                 pieces = None  # read_file reports it
         if pieces is not None and len(pieces) > 1:
@@ -84,7 +92,7 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES,
 
 def parse_partition(paths: list[Unit], old_hashes: dict[str, str], max_bytes: int = MAX_ARTICLE_BYTES
                     ) -> list[tuple[str, Article | Problem, dict[str, list[dict[str, Any]]] | None]]:
-    """Read and extract one partition (runs on a worker): files, or ranges of JSON Lines or CSV files
+    """Read and extract one partition (runs on a worker): files, or ranges of JSON Lines, CSV or JSON files
     (see :func:`partitions_of`).
 
     Returns, in file order, ``(file, item, tables)``: ``item`` an Article or a Problem, and
@@ -96,7 +104,7 @@ def parse_partition(paths: list[Unit], old_hashes: dict[str, str], max_bytes: in
     out: list[tuple[str, Article | Problem, dict[str, list[dict[str, Any]]] | None]] = []
     for unit in paths:
         path, items = (unit, read_file(unit, max_bytes)) if isinstance(unit, str) else (
-            unit[0], (read_csv_range if len(unit) == 5 else read_json_lines)(unit[0], max_bytes, *unit[1:]))
+            unit[0], _PIECES[Path(unit[0]).suffix.lower()][1](unit[0], max_bytes, *unit[1:]))
         for item in items:
             if isinstance(item, Problem) or old_hashes.get(item.article_id) == item.content_hash:
                 out.append((path, item, None))
@@ -248,8 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", help="address of an existing scheduler, e.g. tcp://host:8786")
     parser.add_argument("--partition-files", type=int, default=PARTITION_FILES)
     parser.add_argument("--piece-bytes", type=int, default=PIECE_BYTES,
-                        help="cut JSON Lines and UTF-8 CSV files larger than this into ranges parsed as tasks "
-                             "of their own")
+                        help="cut JSON Lines, UTF-8 CSV and UTF-8 JSON array files larger than this into ranges "
+                             "parsed as tasks of their own")
     parser.add_argument("--full", action="store_true", help="reparse every article")
     parser.add_argument("--csv", action="store_true", help="also write OUT/csv/<table>.csv")
     parser.add_argument("--strict", action="store_true", help="exit with status 3 if anything was skipped")

@@ -944,39 +944,42 @@ def _read_json_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem]
     (:func:`_json_array_items`), or None when it is to be read whole: small, not UTF-8, not an
     array (``{"articles": [...]}``), or unreadable (the whole-file reading reports that)."""
     try:
-        if path.stat().st_size <= JSON_STREAM_BYTES:
-            return None
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-        if not _JSON_ARRAY_START.match(head) or _utf8_last_line(path) is None:
+        if path.stat().st_size <= JSON_STREAM_BYTES or not _utf8_json_array(path):
             return None
     except OSError:
         return None
-
-    def items() -> Iterator[Article | Problem]:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            yield from _json_array_items(handle, path, max_bytes)
-
-    return _guarded(path, items())
+    return read_json_array_range(path, max_bytes)
 
 
-def _json_array_items(handle: TextIO, path: Path, max_bytes: int) -> Iterator[Article | Problem]:
-    """The articles (or problems) of the items of the JSON array that ``handle`` holds, decoded one
-    at a time by the decoder :func:`json.loads` uses, from a window of the text that holds the item
-    being read (so items, numbers and strings come out exactly as :func:`json.loads` gives them).
-    An item that is not complete at the window's end is read again with more text. Invalid JSON
-    gives the problem a whole reading gives (message and line) after the items before it, which a
-    whole reading drops. An item not decoded within eight times ``max_bytes`` characters (at least
-    1 MB) ends the items too, with a problem saying so."""
+def _utf8_json_array(path: Path) -> bool:
+    """Whether a file opens a JSON array (after a BOM and white space) and is UTF-8 text (one pass)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    return bool(_JSON_ARRAY_START.match(head)) and _utf8_last_line(path) is not None
+
+
+def _json_array_scan(handle: TextIO, max_bytes: int, opened: bool = False, index: int = 0, lines_before: int = 0,
+                     stop_at_end: bool = False) -> Iterator[tuple[Any, int, int, int] | Problem]:
+    """The items of the JSON array that ``handle`` holds (or the part of it that ``handle`` holds:
+    ``opened`` when its "[" comes before, ``index`` items and ``lines_before`` lines before it, and
+    ``stop_at_end`` when it ends where an item would start), decoded one at a time by the decoder
+    :func:`json.loads` uses, from a window of the text that holds the item being read (so items,
+    numbers and strings come out exactly as :func:`json.loads` gives them), as ``(item, its
+    number, the offset it starts at, its line)``. An item that is not complete at the window's end
+    is read again with more text. Invalid JSON gives the problem a whole reading gives (message and
+    line) after the items before it, which a whole reading drops. An item not decoded within eight
+    times ``max_bytes`` characters (at least 1 MB) ends the items too, with a problem saying so.
+    The problems' source path is left empty, for the caller to fill in."""
     decoder = json.JSONDecoder()
     limit = max(8 * max_bytes, 1 << 20)
-    text, pos, lines_before, ended = "", 0, 0, False
+    text, pos, consumed, ended = "", 0, 0, False
 
     def more() -> bool:
         """Drop what was read, add the next block; False at the end of the file."""
-        nonlocal text, pos, lines_before, ended
+        nonlocal text, pos, lines_before, consumed, ended
         block = handle.read(_JSON_BLOCK)
         lines_before += text.count("\n", 0, pos)
+        consumed += pos
         text, pos, ended = text[pos:] + block, 0, not block
         return bool(block)
 
@@ -988,14 +991,19 @@ def _json_array_items(handle: TextIO, path: Path, max_bytes: int) -> Iterator[Ar
             if pos < len(text) or not more():
                 return text[pos:pos + 1]
 
-    def problem(message: str, at: int) -> Problem:
-        return Problem(str(path), f"invalid JSON: {message}", lines_before + text.count("\n", 0, at) + 1)
+    def line_at(at: int) -> int:
+        return lines_before + text.count("\n", 0, at) + 1
 
-    skip_space()
-    pos += 1  # the "[" (see _JSON_ARRAY_START)
-    index = 0
-    if skip_space() != "]":
+    def problem(message: str, at: int) -> Problem:
+        return Problem("", f"invalid JSON: {message}", line_at(at))
+
+    if not opened:
+        skip_space()
+        pos += 1  # the "[" (see _JSON_ARRAY_START)
+    if skip_space() != "]" or opened:
         while True:
+            if stop_at_end and not skip_space():
+                return  # the next item opens the next range
             try:
                 record, end = decoder.raw_decode(text, pos)
                 if not ended and type(record) in (int, float) and _NUMBER_TO_THE_END.match(text, end):
@@ -1005,18 +1013,15 @@ def _json_array_items(handle: TextIO, path: Path, max_bytes: int) -> Iterator[Ar
                     yield problem(exc.msg, exc.pos)
                     return
                 if len(text) - pos > limit:
-                    yield Problem(str(path), f"item {index + 1} is not valid JSON within {limit:,} characters, the "
-                                             "limit of one item (8 times --max-bytes, at least 1 MB); the rest of "
-                                             "the file is not read", lines_before + text.count("\n", 0, pos) + 1)
+                    yield Problem("", f"item {index + 1} is not valid JSON within {limit:,} characters, the limit "
+                                      "of one item (8 times --max-bytes, at least 1 MB); the rest of the file is not "
+                                      "read", line_at(pos))
                     return
                 more()
                 continue
             index += 1
+            yield record, index, consumed + pos, line_at(pos)
             pos = end
-            try:
-                yield _record_to_article(record, path, index, max_bytes)
-            except IngestError as exc:
-                yield Problem(str(path), f"item {index}: {exc}", index)
             after = skip_space()
             if after == "]":
                 break
@@ -1028,6 +1033,69 @@ def _json_array_items(handle: TextIO, path: Path, max_bytes: int) -> Iterator[Ar
     pos += 1
     if skip_space():
         yield problem("Extra data", pos)
+
+
+def json_array_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, int]]:
+    """``(start, end, items before, lines before)`` of consecutive byte ranges of a big UTF-8 JSON
+    array file of about ``piece_bytes`` each, cut where an item starts, for
+    :func:`read_json_array_range` to read apart (on other machines). The file's text goes through
+    the decoder once, here, read as latin-1 so that a character is a byte (the structure of JSON is
+    ASCII). One range, the whole file, when it is no larger, or is not a UTF-8 array, or is read
+    whole by :func:`read_file` (not over :data:`JSON_STREAM_BYTES`: a whole reading of a file with
+    a syntax error keeps none of its items, ranges keep those before it, as the item by item
+    reading does); the ranges stop being cut at the first syntax error (the last range gives its
+    problem)."""
+    path = Path(path)
+    size = path.stat().st_size
+    whole = [(0, size, 0, 0)]
+    if size <= max(piece_bytes, JSON_STREAM_BYTES) or not _utf8_json_array(path):
+        return whole
+    pieces: list[tuple[int, int, int, int]] = []
+    start, index, lines = 0, 0, 0
+    with open(path, encoding="latin-1", newline="") as handle:
+        bom = len(codecs.BOM_UTF8) if handle.read(len(codecs.BOM_UTF8)).encode("latin-1") == codecs.BOM_UTF8 else 0
+        handle.seek(bom)
+        for event in _json_array_scan(handle, 1 << 62):
+            if isinstance(event, Problem):
+                break
+            _record, number, at, line = event
+            if bom + at - start >= piece_bytes:
+                pieces.append((start, bom + at, index, lines))
+                start, index, lines = bom + at, number - 1, line - 1
+    pieces.append((start, size, index, lines))
+    return pieces
+
+
+def read_json_array_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0,
+                          end: int | None = None, items_before: int = 0,
+                          lines_before: int = 0) -> Iterator[Article | Problem]:
+    """The items (articles or problems, as :func:`read_file` gives them) of a UTF-8 JSON array file
+    from byte ``start`` to ``end`` (a range of :func:`json_array_pieces`, after ``items_before``
+    items and ``lines_before`` lines); the whole file by default, read an item at a time. Never
+    raises for bad content."""
+    path = Path(path)
+
+    def items() -> Iterator[Article | Problem]:
+        with open(path, "rb") as raw:
+            size = os.fstat(raw.fileno()).st_size
+            stop = size if end is None else end
+            if start == 0 and stop == size:
+                handle: TextIO = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            else:  # a range: at most piece_bytes, held whole
+                raw.seek(start)
+                handle = io.StringIO(raw.read(stop - start).decode("utf-8-sig" if start == 0 else "utf-8"),
+                                     newline="")
+            for event in _json_array_scan(handle, max_bytes, start > 0, items_before, lines_before, stop < size):
+                if isinstance(event, Problem):
+                    yield Problem(str(path), event.reason, event.source_row)
+                    continue
+                record, number, _at, _line = event
+                try:
+                    yield _record_to_article(record, path, number, max_bytes)
+                except IngestError as exc:
+                    yield Problem(str(path), f"item {number}: {exc}", number)
+
+    return _guarded(path, items())
 
 
 def _utf8_last_line(path: Path) -> int | None:
