@@ -973,14 +973,15 @@ def _json_array_scan(handle: TextIO, max_bytes: int, opened: bool = False, index
     decoder = json.JSONDecoder()
     limit = max(8 * max_bytes, 1 << 20)
     text, pos, consumed, ended = "", 0, 0, False
+    mark, lines_to_mark = 0, lines_before  # the line feeds before text[mark], counted as the items go
 
     def more() -> bool:
         """Drop what was read, add the next block; False at the end of the file."""
-        nonlocal text, pos, lines_before, consumed, ended
+        nonlocal text, pos, mark, lines_to_mark, consumed, ended
         block = handle.read(_JSON_BLOCK)
-        lines_before += text.count("\n", 0, pos)
+        lines_to_mark += text.count("\n", mark, pos)
         consumed += pos
-        text, pos, ended = text[pos:] + block, 0, not block
+        text, pos, mark, ended = text[pos:] + block, 0, 0, not block
         return bool(block)
 
     def skip_space() -> str:
@@ -992,7 +993,13 @@ def _json_array_scan(handle: TextIO, max_bytes: int, opened: bool = False, index
                 return text[pos:pos + 1]
 
     def line_at(at: int) -> int:
-        return lines_before + text.count("\n", 0, at) + 1
+        """The number of the line of text[at] (counting on from the last position asked about)."""
+        nonlocal mark, lines_to_mark
+        if at < mark:
+            return lines_to_mark - text.count("\n", at, mark) + 1
+        lines_to_mark += text.count("\n", mark, at)
+        mark = at
+        return lines_to_mark + 1
 
     def problem(message: str, at: int) -> Problem:
         return Problem("", f"invalid JSON: {message}", line_at(at))
