@@ -455,12 +455,12 @@ def _resume_entry(out_dir: Path, path: Path) -> dict | None:
     return sources[str(path)].get("resume")
 
 
-def _indexed_archive(base: Path, content: bytes) -> tuple[Path, Path]:
-    """A folder holding one JSON Lines archive of ``content`` (an old file, so indexed), parsed
-    into ``base / "ds"``; returns the folder and the archive."""
+def _indexed_archive(base: Path, content: bytes, name: str = "wire.jsonl") -> tuple[Path, Path]:
+    """A folder holding one archive file of ``content`` (an old file, so indexed), parsed into
+    ``base / "ds"``; returns the folder and the archive."""
     src = base / "in"
     src.mkdir()
-    archive = src / "wire.jsonl"
+    archive = src / name
     archive.write_bytes(content)
     _age(archive, 1)
     corpus.build_dataset(src, base / "ds", progress=False)
@@ -570,12 +570,7 @@ def test_corpus_appended_csv_equals_a_full_rebuild(tmp_path_factory, fake_extrac
 
     monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
     base = tmp_path_factory.mktemp("grow")
-    src = base / "in"
-    src.mkdir()
-    feed = src / "feed.csv"
-    feed.write_bytes(b"id,text\n" + b"".join(first))
-    _age(feed, 1)
-    corpus.build_dataset(src, base / "ds", progress=False)
+    src, feed = _indexed_archive(base, b"id,text\n" + b"".join(first), "feed.csv")
     with open(feed, "ab") as handle:
         handle.write(b"".join(added))
     _age(feed, 2)
@@ -588,12 +583,7 @@ def test_corpus_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, fake_
     from toolkit import ingest
 
     monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
-    src = tmp_path / "in"
-    src.mkdir()
-    feed = src / "feed.csv"
-    feed.write_bytes(b"id,text\n" + b"".join(_csv_row(n) for n in range(1, 4)))
-    _age(feed, 1)
-    corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    src, feed = _indexed_archive(tmp_path, b"id,text\n" + b"".join(_csv_row(n) for n in range(1, 4)), "feed.csv")
     assert decoded_lines == [2, 3, 4]
     decoded_lines.clear()
     with open(feed, "ab") as handle:

@@ -16,9 +16,9 @@ deleted article is rewritten (its other rows move into the new segment).
 Small segments are merged as they accumulate, so a dataset keeps a few
 segments however many reruns it has seen. Files are not even re-read when
 their path, size, modification and status-change times (nanoseconds) and
-inode equal the last run's (``sources.json``), and of a JSON Lines file that was only
-appended to (its bytes up to where the last run stopped hash as they did) only the new
-lines are read; a file modified within two
+inode equal the last run's (``sources.json``), and of a JSON Lines file (or a big CSV
+file) that was only appended to (its bytes up to where the last run stopped hash as they
+did) only the new lines are read; a file modified within two
 seconds of being read is always re-read next time; a run that finds every file as it was keeps the
 live snapshot and writes nothing. A run writes its new segment and snapshot beside
 the old ones and then swaps ``CURRENT`` with ``os.replace``: a crash at any
@@ -401,7 +401,9 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
             entries.append(item.row)
             article_id = _unique_id(item.article_id, seen)
             if article_id != item.article_id:  # a new row: the index keeps the file's own id
-                item = _Record([article_id if n == _ID else value for n, value in enumerate(item.row)], item.article)
+                row = list(item.row)
+                row[_ID] = article_id
+                item = _Record(row, item.article)
                 if item.article is not None:
                     item.article.article_id = article_id
             piece.append(item)
@@ -1248,32 +1250,37 @@ def _json_pieces(value: Any) -> Iterator[str]:
     and its items are encoded up to that many at a time, each piece by the C encoder (one call per
     item would be slower than one for the whole)."""
     if not _split(value):
-        yield json.dumps(value, separators=(",", ":"), sort_keys=True)
+        yield _compact(value)
     elif isinstance(value, list):
         yield "["
         for start in range(0, len(value), JSON_PIECE_ITEMS):
-            yield ("," if start else "") + json.dumps(value[start:start + JSON_PIECE_ITEMS], separators=(",", ":"),
-                                                      sort_keys=True)[1:-1]
+            yield ("," if start else "") + _compact(value[start:start + JSON_PIECE_ITEMS])[1:-1]
         yield "]"
     else:
-        yield "{"
-        comma, batch = "", {}
+        chunks: list[str | list[str]] = []  # runs of keys encoded together, and keys whose value is split
+        run: list[str] = []
         for key in sorted(value):
+            if _split(value[key]) or len(run) == JSON_PIECE_ITEMS:
+                chunks += [run] if run else []
+                run = []
             if _split(value[key]):
-                if batch:
-                    yield comma + json.dumps(batch, separators=(",", ":"), sort_keys=True)[1:-1]
-                    comma, batch = ",", {}
-                yield comma + json.dumps(key) + ":"
-                yield from _json_pieces(value[key])
-                comma = ","
-                continue
-            batch[key] = value[key]
-            if len(batch) == JSON_PIECE_ITEMS:
-                yield comma + json.dumps(batch, separators=(",", ":"), sort_keys=True)[1:-1]
-                comma, batch = ",", {}
-        if batch:
-            yield comma + json.dumps(batch, separators=(",", ":"), sort_keys=True)[1:-1]
+                chunks.append(key)
+            else:
+                run.append(key)
+        chunks += [run] if run else []
+        yield "{"
+        for n, chunk in enumerate(chunks):
+            comma = "," if n else ""
+            if isinstance(chunk, list):
+                yield comma + _compact({key: value[key] for key in chunk})[1:-1]
+            else:
+                yield comma + json.dumps(chunk) + ":"
+                yield from _json_pieces(value[chunk])
         yield "}"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 def _split(value: Any) -> bool:

@@ -619,7 +619,7 @@ def read_json_lines(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start:
     return _guarded(path, items())
 
 
-#: :func:`resume_json_lines` hashes the bytes read before this many at a time
+#: :func:`_checked_prefix` hashes the bytes read before this many at a time
 _HASH_BLOCK = 1 << 20
 
 
@@ -825,6 +825,12 @@ def _read_csv_stream(path: Path, max_bytes: int, read: LinesRead | None = None) 
     return read_csv_range(path, max_bytes, last_line=last_line, read=read)
 
 
+def _utf8_bom_length(path: Path) -> int:
+    """The length of the UTF-8 byte-order mark a file opens with (0 without one)."""
+    with open(path, "rb") as raw:
+        return len(codecs.BOM_UTF8) if raw.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+
+
 class _CountedLines:
     """The lines of a CSV collection's text (a stream opened with ``newline=""``), one at a time as
     ``csv.reader`` takes them, counting the bytes they take in the file (UTF-8) from ``offset``;
@@ -867,8 +873,7 @@ def csv_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, 
     whole = [(0, size, 1, last_line or 1)]
     if last_line is None:
         return whole
-    with open(path, "rb") as raw:
-        bom = len(codecs.BOM_UTF8) if raw.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+    bom = _utf8_bom_length(path)
     pieces: list[tuple[int, int, int, int]] = []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(8192)
@@ -917,8 +922,8 @@ def read_csv_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: 
                 if columns is None:
                     raise IngestError("CSV has no 'text' column")
         lines_at_end = last_line if last_line is not None else _utf8_last_line(path) or 1
+        bom = _utf8_bom_length(path) if start == 0 else 0
         with open(path, "rb") as raw:
-            bom = len(codecs.BOM_UTF8) if start == 0 and raw.read(3) == codecs.BOM_UTF8 else 0
             if read is not None and bom:
                 read.digest.update(codecs.BOM_UTF8)
             raw.seek(start + bom)
@@ -931,7 +936,7 @@ def read_csv_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: 
 
 #: a ``.json`` file over this many bytes that holds an array in UTF-8 is read an item at a time
 JSON_STREAM_BYTES = 32_000_000
-#: :func:`_json_array_items` reads this many characters at a time
+#: :func:`_json_array_scan` reads this many characters at a time
 _JSON_BLOCK = 1 << 20
 _JSON_ARRAY_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\n\r]*\[")
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
@@ -941,7 +946,7 @@ _NUMBER_TO_THE_END = re.compile(r"[-+.eE0-9]*\Z")
 
 def _read_json_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
     """The items of a big ``.json`` file that holds an array, read one item at a time
-    (:func:`_json_array_items`), or None when it is to be read whole: small, not UTF-8, not an
+    (:func:`read_json_array_range`), or None when it is to be read whole: small, not UTF-8, not an
     array (``{"articles": [...]}``), or unreadable (the whole-file reading reports that)."""
     try:
         if path.stat().st_size <= JSON_STREAM_BYTES or not _utf8_json_array(path):
@@ -1059,8 +1064,8 @@ def json_array_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int
         return whole
     pieces: list[tuple[int, int, int, int]] = []
     start, index, lines = 0, 0, 0
+    bom = _utf8_bom_length(path)
     with open(path, encoding="latin-1", newline="") as handle:
-        bom = len(codecs.BOM_UTF8) if handle.read(len(codecs.BOM_UTF8)).encode("latin-1") == codecs.BOM_UTF8 else 0
         handle.seek(bom)
         for event in _json_array_scan(handle, 1 << 62):
             if isinstance(event, Problem):
