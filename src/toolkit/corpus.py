@@ -46,7 +46,8 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -372,8 +373,10 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         resume = hit.get("resume") if hit else None
         if hit and (hit.get("key") == _file_key(stat) or resume and stat.st_size >= resume["end"]):
             cached = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
+            # the ids its articles would get, counted on a layer over ``seen`` (a copy of ``seen``
+            # would cost the whole run's ids for every file: quadratic in a folder of many files)
             if not all(reusable(article_id, record.content_hash) for article_id, record
-                       in _unique_ids(cached, dict(seen))):
+                       in _unique_ids(cached, ChainMap({}, seen))):
                 cached = None  # e.g. an id now taken by another file: its facts must be parsed
             elif hit.get("key") != _file_key(stat):
                 resumed = (resume_json_lines if path.suffix.lower() in JSON_LINES_SUFFIXES else resume_csv)(
@@ -420,7 +423,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         yield piece, left
 
 
-def _unique_id(article_id: str, seen: dict[str, int]) -> str:
+def _unique_id(article_id: str, seen: MutableMapping[str, int]) -> str:
     """The id an article gets in a run: the second article with an id gets "-2", and so on
     (``seen`` counts the ids so far, and is updated)."""
     n = seen.get(article_id, 0) + 1
@@ -428,7 +431,7 @@ def _unique_id(article_id: str, seen: dict[str, int]) -> str:
     return f"{article_id}-{n}" if n > 1 else article_id
 
 
-def _unique_ids(items: list[_Record | Problem], seen: dict[str, int]) -> Iterator[tuple[str, _Record]]:
+def _unique_ids(items: list[_Record | Problem], seen: MutableMapping[str, int]) -> Iterator[tuple[str, _Record]]:
     """``(unique id, record)`` for the articles among ``items`` (see :func:`_unique_id`)."""
     for item in items:
         if not isinstance(item, Problem):
