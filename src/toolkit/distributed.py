@@ -222,7 +222,7 @@ class _Assembly:
 
     def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
         """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
-        from .corpus import _Record, row_of
+        from .corpus import _Record, _unique_id, row_of
         from .extract import extract
 
         for _path, item, tables in rows:
@@ -230,11 +230,9 @@ class _Assembly:
                 (log.warning if item.severity == "warning" else log.error)("%s", item)
                 self.summary.problems.append(item)
                 continue
-            n = self.seen.get(item.article_id, 0) + 1
-            self.seen[item.article_id] = n
-            renamed = n > 1
-            if renamed:
-                item.article_id = f"{item.article_id}-{n}"
+            unique = _unique_id(item.article_id, self.seen)
+            renamed = unique != item.article_id
+            item.article_id = unique
             self.records.append(_Record(row_of(item)))
             if self.old_hashes.get(item.article_id) == item.content_hash and item.article_id in self.stored \
                     and (tables is None or renamed):
