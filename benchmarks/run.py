@@ -101,6 +101,28 @@ def corpus(name: str, n: int, size: int, seed: int = 7) -> Path:
     return folder
 
 
+#: Dataset sizes for the rows on how a rerun's cost grows with the dataset (``--quick``: the first two / 100)
+MANY_FILES = (10_000, 30_000, 100_000)
+
+
+def many_files(n: int) -> Path:
+    """``n`` files of one short article each (distinct texts), reused when they exist; their times are
+    an hour back, so that the source index keeps them (a file modified within 2 s is always re-read)."""
+    folder = BUILD / f"many-{n}"
+    stamp = BUILD / f"many-{n}.complete"
+    if not stamp.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        past = time.time_ns() - 3_600 * 10**9
+        for i in range(n):
+            path = folder / f"a{i:07d}.txt"
+            path.write_text(f"Report {i}\n\nRussia launched {i % 700 + 5} drones at Ukraine overnight, "
+                            f"the air force said in its report number {i}.\n", encoding="utf-8")
+            os.utime(path, ns=(past, past))
+        stamp.write_text("ok\n")
+    return folder
+
+
 def collection(folder: Path) -> Path:
     """The articles of a generated corpus as one JSON Lines file (``id``, ``title``, ``published``,
     ``text``), reused when it exists: how news-archive dumps come."""
@@ -541,11 +563,47 @@ def measure(args) -> dict:
                     "--no-progress"], check=True, capture_output=True, cwd=ROOT, env=_env())
     results["incremental_cli_noop_s"] = time.perf_counter() - cli
 
+    results["many_files"] = many_files_reruns(MANY_FILES if not args.quick else (60, 100), size)
+
     if not args.skip_notebooks:
         results["demo_data"] = _run_phase("demo_data", corpus=FROZEN)
         results["notebooks"] = _run_phase("notebooks", corpus=FROZEN)
     results["load_after"] = os.getloadavg()
     return results
+
+
+def many_files_reruns(sizes: tuple[int, ...], size: int) -> list[dict]:
+    """For each of ``sizes``: a dataset of that many one-article files (all cores), then a rerun with 10
+    new generated articles added to the folder (one process); the 10 are removed again afterwards."""
+    rows = []
+    for n in sizes:
+        folder, out = many_files(n), BUILD / f"many-out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        base = _run_phase("base_dataset", corpus=folder, out=out, workers=os.cpu_count() or 1)
+        fresh = BUILD / "many-new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        generate_corpus(fresh, 10, seed=7, size=size, start=1_000_000)
+        added = [Path(shutil.copy2(p, folder / f"new-{p.name}")) for p in sorted(fresh.glob("*.txt"))]
+        try:
+            rerun = _run_phase("appended", corpus=folder, out=out)
+        finally:
+            for p in added:
+                p.unlink()
+            shutil.rmtree(fresh, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+        rows.append({"files": n, "base_s": base["seconds"], "base_workers": base["workers"], **rerun})
+    return rows
+
+
+def _many_files_rows(results: dict) -> list[str]:
+    rows = results.get("many_files")
+    if not rows:
+        return []
+    reruns = "; ".join(f"{r['files']:,}: {r['seconds']:.2f} s, {r['peak_mb']:.0f} MB" for r in rows)
+    bases = "; ".join(f"{r['files']:,}: {r['base_s']:.1f} s" for r in rows)
+    return [f"| incremental rerun against dataset size: N files of one short article each, + 10 new generated "
+            f"articles (load + parse + save; one process): files, time, peak memory | {reruns} | | |",
+            f"| initial parse of those datasets ({rows[0]['base_workers']} workers) | {bases} | | |"]
 
 
 def _status(value: float, target: float, higher_is_better: bool) -> str:
@@ -672,6 +730,7 @@ def render(results: dict, command: str) -> str:
         lines.append(f"| rerun of that JSON Lines file with 10 articles appended (only the new lines read; "
                      f"load + parse + save) | {a['seconds']:.2f} s ({a['parsed']} parsed, {a['reused']:,} reused) "
                      "| | |")
+    lines += _many_files_rows(results)
     for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
         if name == "toolkit imported from":
             continue

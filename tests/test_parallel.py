@@ -106,8 +106,10 @@ def test_parallel_benchmark_runner_quick_mode(tmp_path):
     for measure in ("parse throughput", "floor", "same ratio by CPU time", "2 workers vs 1",
                     "ceiling: the same extraction", "incremental rerun", "`load_dataset` of that dataset",
                     "one JSON Lines file", "import toolkit", "peak memory", "Profile",
-                    f"same code on `{sys.executable}`"):
+                    f"same code on `{sys.executable}`", "rerun against dataset size"):
         assert measure in text
+    # each dataset size with its rerun time and memory: "60: 0.39 s, 146 MB; 100: ..."
+    assert re.search(r"\| 60: \d+\.\d\d s, \d+ MB; 100: \d+\.\d\d s, \d+ MB \|", text)
     if sys.platform.startswith("linux"):  # the initial parse's memory, all processes together
         assert re.search(r"peak memory [1-9]\d* MB for all processes \(PSS\)", text)
 
