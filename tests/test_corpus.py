@@ -1089,3 +1089,43 @@ def test_corpus_json_written_in_pieces_is_json_dumps(monkeypatch, tmp_path_facto
     path = tmp_path_factory.mktemp("json") / "value.json"
     corpus._write_json(value, path)
     assert path.read_bytes() == json.dumps(value, separators=(",", ":"), sort_keys=True).encode("utf-8")
+
+
+def test_corpus_seed_dataset_makes_a_second_dataset_cost_a_rerun(tmp_path, fake_extractor, counted_reads):
+    """A dataset started from another over the same inputs reads and parses only what differs, and
+    the two stay independent: a parse into one leaves the other's tables as they were."""
+    src = tmp_path / "in"
+    for i, text in enumerate(TEXTS[:3]):
+        _write(src, f"a{i}", text)
+        _age(src / f"a{i}.txt", i)
+    corpus.build_dataset(src, tmp_path / "base", progress=False)
+    base = corpus.load_dataset(tmp_path / "base")
+    assert corpus.seed_dataset(tmp_path / "base", tmp_path / "copy")
+    _assert_same(corpus.load_dataset(tmp_path / "copy"), base)
+    counted_reads.clear()
+    summary = corpus.build_dataset(src, tmp_path / "copy", progress=False)
+    assert counted_reads == [] and (summary.parsed, summary.reused) == (0, 3)
+    new = tmp_path / "new"
+    _write(new, "n0", TEXTS[3])
+    (src / "a1.txt").unlink()  # one dropped from its segment, one new
+    summary = corpus.build_dataset([src, new], tmp_path / "copy", progress=False)
+    assert counted_reads == ["n0.txt"] and (summary.parsed, summary.reused, summary.removed) == (1, 2, 1)
+    _assert_same(corpus.load_dataset(tmp_path / "base"), base)  # the source as it was
+    corpus.build_dataset([src, new], tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "copy"), corpus.load_dataset(tmp_path / "full"))
+    corpus.build_dataset(src, tmp_path / "base", progress=False)  # the source goes on as it would alone
+    corpus.build_dataset(src, tmp_path / "full-base", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "base"), corpus.load_dataset(tmp_path / "full-base"))
+
+
+def test_corpus_seed_dataset_only_starts_a_folder_without_a_dataset(tmp_path, fake_extractor):
+    src = tmp_path / "in"
+    _write(src, "a0", TEXTS[0])
+    assert not corpus.seed_dataset(tmp_path / "none", tmp_path / "copy")  # nothing to start from
+    assert not (tmp_path / "none").exists() and not (tmp_path / "copy").exists()
+    corpus.build_dataset(src, tmp_path / "base", progress=False)
+    assert not corpus.seed_dataset(tmp_path / "base", tmp_path / "base")
+    _write(tmp_path / "other", "b0", TEXTS[1])
+    corpus.build_dataset(tmp_path / "other", tmp_path / "copy", progress=False)
+    assert not corpus.seed_dataset(tmp_path / "base", tmp_path / "copy")  # it has a dataset of its own
+    assert list(corpus.load_dataset(tmp_path / "copy")["articles"]["article_id"]) == ["b0"]

@@ -50,7 +50,7 @@ from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -681,6 +681,54 @@ def build_dataset(paths: Iterable[str | Path] | str | Path, out_dir: str | Path,
     return summary
 
 
+def seed_dataset(source: str | Path, target: str | Path) -> bool:
+    """Start the dataset at ``target`` from the live snapshot of the dataset at ``source`` when
+    ``target`` holds none that this toolkit can reuse: a parse into ``target`` then parses only the
+    articles that differ from ``source``'s, and skips reading the files that ``source``'s last parse
+    read as they are now (its source index comes along). So a second dataset over much the same
+    inputs (the baseline plus new articles, a subset of the articles) costs a rerun, not a parse of
+    everything.
+
+    Segments and snapshot files are hard-linked where the file system allows (nothing rewrites them
+    once written: a later parse of either dataset writes new files), else copied. Holds the write
+    locks of both folders, ``source``'s first. Returns whether ``target`` was seeded (not when
+    ``source`` has no snapshot this toolkit can reuse, nor when ``target`` has one already).
+
+    >>> seed_dataset("data/processed", "data/processed/updates/with-new")  # doctest: +SKIP
+    True
+    """
+    source, target = Path(source), Path(target)
+    if source.resolve() == target.resolve() or current_snapshot(source) is None:
+        return False  # (no lock taken: nothing is written into a folder that holds no dataset)
+    with dataset_lock(source), dataset_lock(target):
+        live = current_snapshot(source)
+        manifest = _manifest(live)
+        if live is None or not _compatible(manifest):
+            return False
+        own = current_snapshot(target)
+        if own is not None and _compatible(_manifest(own)):
+            return False
+        for segment in manifest.get("segments", []):
+            if not (target / "segments" / segment["name"]).is_dir():
+                _write_folder(target / "segments", partial(_link_files, source / "segments" / segment["name"]),
+                              name=segment["name"])
+        name = _write_folder(target / "snapshots", partial(_link_files, live))
+        _atomic_write_text(target / "CURRENT", name + "\n")
+        _prune(target, live=name)
+    log.info("%s: started from the dataset at %s", target, source)
+    return True
+
+
+def _link_files(source: Path, folder: Path) -> None:
+    """Every file of ``source`` into ``folder``: hard links, or copies where links cannot be made."""
+    for file in source.iterdir():
+        if file.is_file():
+            try:
+                os.link(file, folder / file.name)
+            except OSError:  # another file system, or one without hard links
+                shutil.copy2(file, folder / file.name)
+
+
 def _keep_snapshot(out_dir: Path, live: Path, manifest: dict[str, Any], articles: int, summary: ParseSummary,
                    csv_export: bool) -> None:
     """A run that read nothing new keeps the live snapshot as it is: every file was taken from its
@@ -1060,11 +1108,11 @@ def _new_name() -> str:
     return time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.perf_counter_ns() % 10**6:06d}"
 
 
-def _write_folder(parent: Path, fill: Callable[[Path], None]) -> str:
-    """A new folder in ``parent``, filled by ``fill`` in a hidden staging folder, fsynced, then
-    renamed into place (all or nothing); returns its name."""
+def _write_folder(parent: Path, fill: Callable[[Path], None], name: str | None = None) -> str:
+    """A new folder in ``parent`` (named ``name``, else a new name), filled by ``fill`` in a hidden
+    staging folder, fsynced, then renamed into place (all or nothing); returns its name."""
     parent.mkdir(parents=True, exist_ok=True)
-    name = _new_name()
+    name = name or _new_name()
     staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}."))
     try:
         os.chmod(staging, 0o777 & ~_UMASK)
