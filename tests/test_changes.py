@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from toolkit import changes
@@ -52,6 +54,19 @@ def test_changes_disagreements_pair_the_new_figure_with_the_earlier_one():
                                                                                     "same-night": True}
 
 
+def test_changes_undated_attacks_stay_apart():
+    """Undated articles are attacks of their own: they share no date, so they must never be matched
+    with one another (a merge on the date pairs every undated attack with every other one)."""
+    base = dict(articles=[{"article_id": f"u{i}", "published_date": None} for i in range(30)],
+                strike_counts=[_count(f"u{i}", 1, "launched", 10 + i) for i in range(30)])
+    updated = {"articles": base["articles"] + [{"article_id": "u-new", "published_date": None}],
+               "strike_counts": base["strike_counts"] + [_count("u-new", 1, "launched", 99)]}
+    changed = changes.what_changed(changes.Update(base=tables_from_rows(**base), updated=tables_from_rows(**updated),
+                                                  new_article_ids=["u-new"]))
+    assert changed["updated_attacks"].empty
+    assert changed["new_attacks"][["attack_id", "launched"]].values.tolist() == [["undated-u-new-russia", 99]]
+
+
 def test_changes_nothing_new_gives_empty_frames_with_columns():
     base = tables_from_rows(**BASE)
     changed = changes.what_changed(changes.Update(base=base, updated=base, new_article_ids=[]))
@@ -74,6 +89,7 @@ def test_changes_fold_in_builds_its_own_dataset_and_leaves_inputs_alone(tmp_path
     before = {"old": _digest(old), "new": _digest(new)}
     update = changes.fold_in([new], [old], tmp_path / "base", tmp_path / "with-new")
     assert update.new_article_ids == ["second"]
+    assert (update.summary.parsed, update.summary.reused) == (1, 1)  # started from the baseline
     assert set(update.base["articles"]["article_id"]) == {"first"}
     assert set(update.updated["articles"]["article_id"]) == {"first", "second"}
     assert {"old": _digest(old), "new": _digest(new)} == before
@@ -81,6 +97,28 @@ def test_changes_fold_in_builds_its_own_dataset_and_leaves_inputs_alone(tmp_path
     assert again.summary.parsed == 0  # incremental: nothing re-parsed
     with pytest.raises(FileNotFoundError):
         changes.fold_in([tmp_path / "missing"], [old], tmp_path / "base", tmp_path / "with-new")
+
+
+def test_changes_fold_in_starts_the_baseline_from_a_dataset_of_the_same_articles(tmp_path, monkeypatch):
+    from toolkit import corpus
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for name, day in (("a", "2025-01-01"), ("b", "2025-01-02"), ("c", "2025-01-03")):
+        (articles / f"{name}.txt").write_text(f"---\npublished: {day}\n---\nNight {name}\n"
+                                              "Russia launched 40 drones at Ukraine.\n", encoding="utf-8")
+        os.utime(articles / f"{name}.txt", ns=(1_600_000_000_000_000_000,) * 2)
+    corpus.build_dataset(articles, tmp_path / "processed", progress=False)
+    parsed: list[str] = []
+    original = corpus.extract
+    monkeypatch.setattr(corpus, "extract", lambda article: parsed.append(article.article_id) or original(article))
+    older, newest = changes.split_by_date(articles)
+    update = changes.fold_in(newest, older, tmp_path / "before", tmp_path / "after", seed_from=tmp_path / "processed")
+    assert parsed == ["c"] == update.new_article_ids  # only the new article is parsed
+    assert set(update.base["articles"]["article_id"]) == {"a", "b"}
+    full = corpus.build_dataset(articles, tmp_path / "full", progress=False, full=True)
+    assert full.parsed == 3
+    pd.testing.assert_frame_equal(update.updated["strike_counts"], corpus.load_dataset(tmp_path / "full")["strike_counts"])
 
 
 def test_changes_split_by_date_takes_the_last_day_as_new(tmp_path):
