@@ -98,6 +98,18 @@ def test_attacks_article_attacks_assign_attacker_and_undated_articles():
     assert frame.loc["undated", "attack_id"] == "undated-undated-russia"
 
 
+@pytest.mark.parametrize("attackers, expected", [
+    (["ukraine", "russia", "ukraine"], "ukraine"),  # named most often
+    (["ukraine", "russia"], "russia"),  # a tie: the first by name
+    (["russia", "ukraine", "belarus", "ukraine", "belarus"], "belarus"),
+])
+def test_attacks_article_attacker_is_the_one_named_most_often(attackers, expected):
+    tables = tables_from_rows(articles=[{"article_id": "a", "published_date": "2024-11-26"}],
+                              strike_counts=[count("a", n, "launched", "drone", 5, attacker=who)
+                                             for n, who in enumerate(attackers, start=1)])
+    assert article_attacks(tables)["attacker"].tolist() == [expected]
+
+
 @pytest.mark.parametrize("source, rank", [
     ("Ukraine's Air Force", 1), ("Air Command South", 1), ("the General Staff", 2),
     ("Russian Defence Ministry", 2), ("Kharkiv regional military administration", 3), ("Mayor Ihor Terekhov", 3),
