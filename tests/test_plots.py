@@ -107,3 +107,35 @@ def test_plots_who_met_whom_keeps_the_busiest_people():
     fig = plots.who_met_whom(pairs, max_people=2)
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["A", "B"]
     assert "2 people" in fig.axes[0].get_title()
+
+
+def _bar_heights(ax) -> float:
+    return sum(p.get_height() for p in ax.patches if p.get_height() == p.get_height())  # NaN bars skipped
+
+
+def test_plots_many_days_are_added_up_into_fewer_readable_periods():
+    days = pd.date_range("2023-01-01", periods=400, freq="D").strftime("%Y-%m-%d")
+    frame = pd.DataFrame({"period": list(days) * 2, "weapon_class": "drone",
+                          "event": ["launched"] * 400 + ["intercepted"] * 400,
+                          "count": pd.array(list(range(1, 401)) * 2, dtype="Int64")})
+    fig = plots.launched_vs_intercepted(frame)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(labels) <= plots.MAX_PERIODS and labels[:2] == ["2023-01", "2023-02"]  # months: 14 of them
+    assert "per month" in ax.get_ylabel()
+    assert _bar_heights(ax) == 2 * sum(range(1, 401))  # every weapon still counted once
+    few = plots.launched_vs_intercepted(LAUNCHED).axes[0]
+    assert [t.get_text() for t in few.get_xticklabels()] == ["2025-07-09", "2025-07-10"]
+    assert "per day" in few.get_ylabel()
+
+
+def test_plots_impacts_over_many_dates_keep_undated_attacks_apart():
+    dates = list(pd.date_range("2024-01-01", periods=100, freq="D").strftime("%Y-%m-%d")) + [None]
+    frame = pd.DataFrame({"attack_date": pd.array(dates, dtype="string"),
+                          "killed": pd.array([1] * 101, dtype="Int64"), "injured": pd.array([2] * 101, dtype="Int64")})
+    fig = plots.impacts_per_attack(frame)
+    top, bottom = fig.axes[:2]
+    labels = [t.get_text() for t in bottom.get_xticklabels()]
+    assert len(labels) <= plots.MAX_PERIODS and "<NA>" in labels and "2024-01-01" in labels  # weeks
+    assert "added up by week" in bottom.get_xlabel()
+    assert _bar_heights(top) == 101 * 3

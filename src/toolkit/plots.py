@@ -57,20 +57,50 @@ def _period_labels(periods: pd.Series) -> pd.Series:
     return labels.str[:7] if len(labels) and labels.str.endswith("-01").all() else labels
 
 
+#: A bar chart over time shows at most this many periods; more are added up into weeks, months,
+#: quarters or years (a thousand daily bars take seconds to draw, and no label can be read)
+MAX_PERIODS = 40
+_COARSER = (("week", "W-SUN"), ("month", "M"), ("quarter", "Q"), ("year", "Y"))
+
+
+def coarsen_periods(periods: pd.Series, unit: str) -> tuple[pd.Series, str]:
+    """``periods`` (dates) as the starts of periods coarse enough for at most :data:`MAX_PERIODS`
+    bars, and the name of that period: as they are (with ``unit``) when they are few enough.
+    A period goes whole into the coarser one it starts in (a week that starts on 30 June counts in
+    June).
+
+    >>> days = pd.Series(pd.date_range("2025-01-01", periods=90, freq="D"))
+    >>> binned, unit = coarsen_periods(days, "day")
+    >>> unit, binned.nunique()
+    ('week', 14)
+    """
+    stamps = pd.to_datetime(periods, errors="coerce")
+    if stamps.nunique() <= MAX_PERIODS:
+        return stamps, unit
+    for name, freq in _COARSER:
+        binned = stamps.dt.to_period(freq).dt.start_time
+        if binned.nunique() <= MAX_PERIODS:
+            break
+    return binned, name
+
+
 def _has(frame: pd.DataFrame | None, *columns: str) -> bool:
     return frame is not None and not frame.empty and all(c in frame.columns for c in columns)
 
 
 def launched_vs_intercepted(frame: pd.DataFrame, title: str = "Weapons launched, intercepted and hitting",
                             unit: str = "day") -> Figure:
-    """Bars of weapons per period and event (from ``aggregate.launched_vs_intercepted``)."""
+    """Bars of weapons per period and event (from ``aggregate.launched_vs_intercepted``); more than
+    :data:`MAX_PERIODS` periods are added up into coarser ones (:func:`coarsen_periods`)."""
     import seaborn as sns
 
-    ylabel = "weapons per " + unit + " (count, all weapon classes selected)"
     if not _has(frame, "period", "event", "count"):
-        return empty_figure(title, "period (Kyiv date)", ylabel)
-    data = frame.dropna(subset=["count"]).groupby(["period", "event"], as_index=False)["count"].sum()
-    data["period"] = data["period"].astype(str).str[:10]
+        return empty_figure(title, "period (Kyiv date)", f"weapons per {unit} (count, all weapon classes selected)")
+    data = frame.dropna(subset=["count"])
+    periods, coarser = coarsen_periods(data["period"], unit)
+    ylabel = "weapons per " + coarser + " (count, all weapon classes selected)"
+    data = data.assign(period=periods).groupby(["period", "event"], as_index=False)["count"].sum()
+    data["period"] = _period_labels(data["period"]) if coarser != unit else data["period"].astype(str).str[:10]
     data["count"] = data["count"].astype(float)
     order = [e for e in EVENT_COLOURS if e in set(data["event"])] + sorted(set(data["event"]) - set(EVENT_COLOURS))
     fig, ax = _figure(min(14.0, max(8.0, 0.3 * data["period"].nunique() + 4)), 4)
@@ -115,11 +145,17 @@ def attacks_per_oblast(frame: pd.DataFrame, title: str = "Oblasts struck most of
 
 
 def impacts_per_attack(frame: pd.DataFrame, title: str = "Casualties and outages per attack") -> Figure:
-    """Two panels: people killed/injured, and customers left without a service, per attack date."""
+    """Two panels: people killed/injured, and customers left without a service, per attack date (added
+    up by week, month... when there are more than :data:`MAX_PERIODS` dates: :func:`coarsen_periods`)."""
     if not _has(frame, "attack_date"):
         return empty_figure(title, "attack date (Kyiv morning)", "people / customers")
     data = frame.copy()
-    data["attack_date"] = data["attack_date"].astype(str).str[:10]
+    dated = data["attack_date"].notna()
+    dates, unit = coarsen_periods(data.loc[dated, "attack_date"], "day")
+    labels = data["attack_date"].astype(str).str[:10]  # an undated attack keeps a bar of its own
+    if unit != "day":
+        labels[dated] = _period_labels(dates)
+    data["attack_date"] = labels
     people = [c for c in ("killed", "injured") if c in data.columns]
     outages = [c for c in data.columns if c not in people and c != "attack_date"
                and pd.api.types.is_numeric_dtype(data[c]) and not c.startswith("n_")]
@@ -134,7 +170,7 @@ def impacts_per_attack(frame: pd.DataFrame, title: str = "Casualties and outages
             sums.plot.bar(ax=ax, rot=45)
         ax.set_ylabel(ylabel)
     top.set_title(title)
-    bottom.set_xlabel("attack date (Kyiv morning)")
+    bottom.set_xlabel("attack date (Kyiv morning)" + ("" if unit == "day" else f", added up by {unit}"))
     return fig
 
 
