@@ -1102,6 +1102,7 @@ def test_corpus_seed_dataset_makes_a_second_dataset_cost_a_rerun(tmp_path, fake_
     base = corpus.load_dataset(tmp_path / "base")
     assert corpus.seed_dataset(tmp_path / "base", tmp_path / "copy")
     _assert_same(corpus.load_dataset(tmp_path / "copy"), base)
+    assert all(p.stat().st_nlink == 2 for p in (tmp_path / "copy").rglob("*.parquet"))  # linked, not copied
     counted_reads.clear()
     summary = corpus.build_dataset(src, tmp_path / "copy", progress=False)
     assert counted_reads == [] and (summary.parsed, summary.reused) == (0, 3)
@@ -1129,3 +1130,18 @@ def test_corpus_seed_dataset_only_starts_a_folder_without_a_dataset(tmp_path, fa
     corpus.build_dataset(tmp_path / "other", tmp_path / "copy", progress=False)
     assert not corpus.seed_dataset(tmp_path / "base", tmp_path / "copy")  # it has a dataset of its own
     assert list(corpus.load_dataset(tmp_path / "copy")["articles"]["article_id"]) == ["b0"]
+
+
+def test_corpus_seed_dataset_copies_where_hard_links_cannot_be_made(tmp_path, fake_extractor, monkeypatch):
+    src = tmp_path / "in"
+    _write(src, "a0", TEXTS[0])
+    corpus.build_dataset(src, tmp_path / "base", progress=False)
+
+    def no_links(*args, **kwargs):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(corpus.os, "link", no_links)
+    assert corpus.seed_dataset(tmp_path / "base", tmp_path / "copy")
+    _assert_same(corpus.load_dataset(tmp_path / "copy"), corpus.load_dataset(tmp_path / "base"))
+    copied = [p for p in (tmp_path / "copy").rglob("*.parquet")]
+    assert copied and all(p.stat().st_nlink == 1 for p in copied)  # copies, not links
