@@ -69,7 +69,8 @@ def split_by_date(folder: str | Path, newest_days: int = 1) -> tuple[list[Path],
         dated.setdefault(Path(article.source_path), article.published)
     days = sorted({d for d in dated.values() if d})[-newest_days:] if newest_days > 0 else []
     newest = sorted(p for p, d in dated.items() if d in days)
-    older = sorted(p for p in dated if p not in set(newest))
+    new = set(newest)
+    older = sorted(p for p in dated if p not in new)
     return older, newest
 
 
