@@ -150,7 +150,7 @@ def article_attacks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     counts = tables["strike_counts"]
     counts = counts[counts["scope"] == "attack"]
     # per article, the attacker named most often, the first by name on a tie (in pandas' own
-    # operations: a Python function per article took 4.7 s for 10,000 articles)
+    # operations: a Python function per article took 1.3 s for 10,000 articles, against 0.1 s)
     named = counts.dropna(subset=["attacker"]).groupby(["article_id", "attacker"]).size().reset_index(name="n")
     attacker = (named.sort_values(["article_id", "n", "attacker"], ascending=[True, False, True], kind="stable")
                 .drop_duplicates("article_id").set_index("article_id")["attacker"])

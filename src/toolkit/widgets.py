@@ -35,8 +35,9 @@ def dropdown(label: str, options: Iterable[Any], value: Any = None, include_all:
     import ipywidgets as w
 
     values = [ALL] if include_all else []
-    values += [o for o in dict.fromkeys(options) if o not in values[:1]]  # each once, in order (a list's
-    # ``in`` made 10,000 options cost 50 million comparisons)
+    # each option once, in order (looked up in a dict: a list's ``in`` made 10,000 options cost 50
+    # million comparisons)
+    values += [o for o in dict.fromkeys(options) if o not in values[:1]]
     return w.Dropdown(description=label, options=values, value=value if value in values else values[0] if values
                       else None, style=_STYLE, layout=w.Layout(width="max-content"))
 
