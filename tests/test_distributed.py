@@ -1,6 +1,7 @@
 """The Dask path (issue #7): the same tables as a serial parse, on a LocalCluster."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -64,6 +65,53 @@ def test_distributed_equals_serial_and_reruns_incrementally(corpus, tmp_path, cl
     assert (again.parsed, again.reused) == (1, serial.articles - 1)
     build_dataset(corpus, tmp_path / "serial3", progress=False, full=True)
     _equal(load_dataset(tmp_path / "serial3"), load_dataset(tmp_path / "dask"))
+
+
+@pytest.fixture
+def counted_reads(monkeypatch) -> list[str]:
+    """The names of the files the serial and the distributed parse read (their text)."""
+    import toolkit.corpus
+    import toolkit.distributed
+
+    read: list[str] = []
+    for module in (toolkit.corpus, toolkit.distributed):
+        original = module.read_file
+
+        def counting(path, *args, original=original, **kwargs):
+            read.append(Path(path).name)
+            return original(path, *args, **kwargs)
+
+        monkeypatch.setattr(module, "read_file", counting)
+    return read
+
+
+def test_distributed_reruns_read_only_what_changed_and_share_the_source_index(corpus, tmp_path, client,
+                                                                               counted_reads, monkeypatch):
+    for path in corpus.rglob("*"):  # as files are between reruns: not modified within the last 2 s
+        os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    first = build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=7)
+    assert len(counted_reads) == len([p for p in corpus.rglob("*") if p.is_file()])
+    counted_reads.clear()
+    again = build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=7)
+    assert counted_reads == [] and (again.parsed, again.reused, again.skipped) == (0, first.articles, first.skipped)
+    assert build_dataset(corpus, tmp_path / "dask", progress=False).parsed == 0 and counted_reads == []
+    # a new file before the others takes the id of the article in b/feed.jsonl: that file is read again
+    # (on the driver), its article renamed "row-1-2" and parsed under that id
+    shutil.copy(ROOT / "data" / "articles" / "syn-d-01-riyadh-us-russia-talks.txt", corpus / "a" / "row-1.txt")
+    os.utime(corpus / "a" / "row-1.txt", ns=(1_600_000_100_000_000_000,) * 2)
+    rerun = build_dataset_distributed(corpus, tmp_path / "dask", client=client, partition_files=7)
+    assert sorted(counted_reads) == ["feed.jsonl", "row-1.txt"] and rerun.parsed == 2
+    build_dataset(corpus, tmp_path / "full", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "full"), load_dataset(tmp_path / "dask"))
+    counted_reads.clear()
+    assert build_dataset_distributed(corpus, tmp_path / "dask", client=client).parsed == 0 and counted_reads == []
+    import distributed
+
+    def no_cluster(*args, **kwargs):
+        raise AssertionError("a cluster was started with nothing to read")
+
+    monkeypatch.setattr(distributed, "LocalCluster", no_cluster)  # nothing to read: no cluster is started
+    assert build_dataset_distributed(corpus, tmp_path / "dask").reused == rerun.articles
 
 
 def test_distributed_stores_batches_as_it_goes_and_equals_serial(corpus, tmp_path, client, monkeypatch):

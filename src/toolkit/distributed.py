@@ -90,7 +90,19 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES,
     return partitions
 
 
-def parse_partition(paths: list[Unit], old_hashes: dict[str, str], max_bytes: int = MAX_ARTICLE_BYTES
+class _Hashes:
+    """The old content hashes as a parse sends them to the workers: a mapping Dask does not walk."""
+
+    __slots__ = ("hashes",)
+
+    def __init__(self, hashes: dict[str, str]) -> None:
+        self.hashes = hashes
+
+    def get(self, article_id: str, default: str | None = None) -> str | None:
+        return self.hashes.get(article_id, default)
+
+
+def parse_partition(paths: list[Unit], old_hashes: dict[str, str] | _Hashes, max_bytes: int = MAX_ARTICLE_BYTES
                     ) -> list[tuple[str, Article | Problem, dict[str, list[dict[str, Any]]] | None]]:
     """Read and extract one partition (runs on a worker): files, or ranges of JSON Lines, CSV or JSON files
     (see :func:`partitions_of`).
@@ -120,8 +132,11 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     """Parse every article under ``paths`` on a Dask cluster into the dataset at ``out_dir``.
 
     ``client`` is a ``dask.distributed.Client``; else ``scheduler`` is the address of an
-    existing scheduler (``tcp://host:8786``); else a LocalCluster runs for this call. The
-    tables written equal those of :func:`toolkit.corpus.build_dataset` on the same input.
+    existing scheduler (``tcp://host:8786``); else a LocalCluster runs for this call (when there
+    is anything to read). The tables written equal those of :func:`toolkit.corpus.build_dataset`
+    on the same input. A file whose size, times and inode are as the last parse (serial or
+    distributed) read them is not read again: its rows come from the source index, as in a
+    serial rerun (a file that was only appended to is read again whole, unlike there).
     The driver takes the partitions' results in file order as they are done and stores the
     facts :data:`toolkit.corpus.PARSE_BATCH` articles at a time, keeping only the articles'
     table rows, so its memory does not grow with the facts of the whole corpus. The dataset's
@@ -131,8 +146,8 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     """
     from distributed import Client, LocalCluster
 
-    from .corpus import (PARSE_BATCH, ParseSummary, _manifest, _parse_bar, _store_batch, current_snapshot,
-                         dataset_lock, reusable_hashes, store_parse, stored_articles)
+    from .corpus import (PARSE_BATCH, ParseSummary, _manifest, _parse_bar, _sources_index, _store_batch,
+                         current_snapshot, dataset_lock, reusable_hashes, store_parse, stored_articles)
 
     started = time.perf_counter()
     if isinstance(paths, (str, Path)):
@@ -144,13 +159,17 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     # nor removes the batches stored on the way (they are live only once the snapshot names them)
     with dataset_lock(out_dir):
         old_hashes = {} if full else reusable_hashes(out_dir)
-        manifest = {} if full or not old_hashes else _manifest(current_snapshot(out_dir))
-        assembly = _Assembly(old_hashes, stored_articles(manifest), summary)
+        live = None if full or not old_hashes else current_snapshot(out_dir)
+        manifest = _manifest(live)
+        cache = _sources_index(live) if live is not None and manifest.get("max_bytes") == max_bytes else {}
+        assembly = _Assembly(old_hashes, stored_articles(manifest), summary, max_bytes)
+        plan = _plan(files, cache, assembly, partition_files, piece_bytes)
+        partitions = [step for step in plan if not isinstance(step, str)]
         batches = []
         bar, lock = None, threading.Lock()
         own_cluster = None
-        own_client = client is None
-        if client is None:
+        own_client = client is None and bool(partitions)  # nothing to read: no cluster needed
+        if own_client:
             if scheduler:
                 client = Client(scheduler)
             else:
@@ -158,10 +177,6 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
                                            worker_dashboard_address=None)
                 client = Client(own_cluster)
         try:
-            # a dict alone would be split by key; hash=False: a key of its own, not that of an equal dict a
-            # call before scattered and is releasing (its tasks were cancelled for "lost dependencies")
-            [hashes_future] = client.scatter([old_hashes], broadcast=True, hash=False)
-            partitions = partitions_of(files, partition_files, piece_bytes)
             sizes = [sum(map(_unit_bytes, partition)) for partition in partitions]
             bar = _parse_bar(sum(sizes), progress, unit="B")
 
@@ -172,13 +187,24 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
                     bar.update(size)
                 counted.release()
 
-            futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes,
-                                 pure=False)
+            futures = []
+            if partitions:
+                # boxed: Dask walks a dict (or a list holding one) looking for futures, which took 4.5 s for
+                # 100,000 hashes; hash=False: a key of its own, not that of an equal box a call before
+                # scattered and is releasing (its tasks were cancelled for "lost dependencies")
+                [hashes_future] = client.scatter([_Hashes(old_hashes)], broadcast=True, hash=False)
+                futures = client.map(parse_partition, partitions, old_hashes=hashes_future, max_bytes=max_bytes,
+                                     pure=False)
             for future, size in zip(futures, sizes):
                 future.add_done_callback(lambda _done, size=size: advance(size))
-            for future in futures:  # in file order (ids are made unique in that order), each when done
-                assembly.add(future.result())
-                future.release()
+            results = iter(futures)
+            for step in plan:  # in file order (ids are made unique in that order), each when done
+                if isinstance(step, str):
+                    assembly.add_cached(step, cache[step])
+                else:
+                    future = next(results)
+                    assembly.add(future.result())
+                    future.release()
                 if len(assembly.extractions) >= PARSE_BATCH:
                     batches.append(_store_batch(out_dir, assembly.extractions))
                     assembly.extractions = []
@@ -193,9 +219,39 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
             if own_cluster is not None:
                 own_cluster.close()
         store_parse(out_dir, manifest, assembly.records, assembly.extractions, assembly.unchanged, summary,
-                    max_bytes=None, csv_export=csv_export, batches=batches)
+                    assembly.index(), max_bytes, csv_export=csv_export, batches=batches)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partition_files: int,
+          piece_bytes: int) -> list[str | list[Unit]]:
+    """The steps of a parse in file order: the path of a file to take from the source index
+    ``cache`` (its size, times and inode are as the last parse read them: see
+    :func:`toolkit.corpus._file_key`), or a partition of the files between such files, to read on
+    the workers (:func:`partitions_of`). The time and file key of each file to read are noted in
+    ``assembly`` first, for its entry in the next run's index."""
+    from .corpus import RACY_NS, _file_key
+
+    plan: list[str | list[Unit]] = []
+    run: list[str] = []
+    for path in files:
+        now = time.time_ns()
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stat = None
+        hit = cache.get(path) if stat is not None else None
+        if hit and hit.get("key") == _file_key(stat):
+            plan.extend(partitions_of(run, partition_files, piece_bytes))
+            run = []
+            plan.append(path)
+            continue
+        if stat is not None and stat.st_mtime_ns < now - RACY_NS:
+            assembly.keys[path] = _file_key(stat)  # (a file modified just before is read again next time)
+        run.append(path)
+    plan.extend(partitions_of(run, partition_files, piece_bytes))
+    return plan
 
 
 def _unit_bytes(unit: Unit) -> int:
@@ -209,31 +265,44 @@ def _unit_bytes(unit: Unit) -> int:
 
 
 class _Assembly:
-    """The partitions' results put together in file order: unique ids (as
-    :func:`toolkit.ingest.read_articles` makes them), the articles' table rows (not their text),
-    the extractions of the new or changed articles and the ids of the unchanged ones."""
+    """The partitions' results and the files taken from the source index, put together in file
+    order: unique ids (as :func:`toolkit.ingest.read_articles` makes them), the articles' table
+    rows (not their text), the extractions of the new or changed articles, the ids of the
+    unchanged ones, and the entries of the source index for the next run (as
+    :func:`toolkit.corpus.build_dataset` writes them, so that either path reuses the other's)."""
 
-    def __init__(self, old_hashes: dict[str, str], stored: set[str], summary: Any) -> None:
-        self.old_hashes, self.stored, self.summary = old_hashes, stored, summary
+    def __init__(self, old_hashes: dict[str, str], stored: set[str], summary: Any,
+                 max_bytes: int = MAX_ARTICLE_BYTES) -> None:
+        self.old_hashes, self.stored, self.summary, self.max_bytes = old_hashes, stored, summary, max_bytes
         self.seen: dict[str, int] = {}
         self.records: list[Any] = []  # toolkit.corpus._Record: the articles rows, without the text
         self.extractions: list[Extraction] = []
         self.unchanged: set[str] = set()
+        self.keys: dict[str, list[int]] = {}  # file -> its key when it was sent to be read (indexed files only)
+        self.entries: dict[str, list[Any]] = {}  # file -> its items in the index: rows (own ids) and problems
+        self.cached: dict[str, dict[str, Any]] = {}  # file -> its entry taken from the index as it was
 
     def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
         """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
-        from .corpus import _Record, _unique_id, row_of
+        from .corpus import _ID, _Record, _unique_id, row_of
         from .extract import extract
+        from .tables import problem_row
 
-        for _path, item, tables in rows:
+        for path, item, tables in rows:
+            entries = self.entries.setdefault(path, [])
             if isinstance(item, Problem):
                 (log.warning if item.severity == "warning" else log.error)("%s", item)
                 self.summary.problems.append(item)
+                entries.append({"problem": problem_row(item)})
                 continue
+            row = row_of(item)
+            entries.append(row)  # the index keeps the file's own id
             unique = _unique_id(item.article_id, self.seen)
             renamed = unique != item.article_id
-            item.article_id = unique
-            self.records.append(_Record(row_of(item)))
+            if renamed:
+                row = list(row)
+                row[_ID] = item.article_id = unique
+            self.records.append(_Record(row))
             if self.old_hashes.get(item.article_id) == item.content_hash and item.article_id in self.stored \
                     and (tables is None or renamed):
                 self.unchanged.add(item.article_id)
@@ -241,6 +310,40 @@ class _Assembly:
                 self.extractions.append(extract(item))
             else:
                 self.extractions.append(Extraction(article=item, tables=tables))
+
+    def add_cached(self, path: str, hit: dict[str, Any]) -> None:
+        """Take a file unchanged since the last run from its entry ``hit`` in the source index: its
+        rows, when every article of it keeps its stored facts under the id it gets now; else (an id
+        now taken by a file before it, say) the file is read and extracted here."""
+        from collections import ChainMap
+
+        from .corpus import _ID, _Record, _unique_ids
+
+        items = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
+        if not all(self.old_hashes.get(unique) == record.content_hash and unique in self.stored
+                   for unique, record in _unique_ids(items, ChainMap({}, self.seen))):
+            self.keys[path] = hit["key"]  # (unchanged since it was indexed: its new entry is as good)
+            self.add(parse_partition([path], self.old_hashes, self.max_bytes))
+            return
+        self.cached[path] = hit
+        for unique, record in _unique_ids(items, self.seen):
+            if unique != record.article_id:
+                row = list(record.row)
+                row[_ID] = unique
+                record = _Record(row)
+            self.records.append(record)
+            self.unchanged.add(unique)
+        for problem in (i for i in items if isinstance(i, Problem)):
+            (log.warning if problem.severity == "warning" else log.error)("%s", problem)
+            self.summary.problems.append(problem)
+
+    def index(self) -> dict[str, Any]:
+        """The source index of this parse: the files taken from the last one as they were, and
+        every file read whose key was noted (not modified within the last two seconds)."""
+        index = dict(self.cached)
+        for path, key in self.keys.items():
+            index[path] = {"key": key, "items": self.entries.get(path, [])}
+        return index
 
 
 def main(argv: list[str] | None = None) -> int:
