@@ -8,7 +8,9 @@ dump of a few huge files spreads over the workers too); the driver takes the row
 partition by partition, makes article ids unique exactly as a serial run does, and stores them
 as a serial run does (in batches of segments, then :func:`toolkit.corpus.store_parse`; unchanged
 articles keep their rows).
-Reruns are incremental (content hashes), as with ``toolkit parse``.
+Reruns are incremental as with ``toolkit parse``: files unchanged since the last parse are
+taken from its source index without being read, and only new or changed articles (content
+hashes) are parsed.
 
 Workers must see the input files under the same paths (a shared or network file system)
 and have the toolkit installed::
