@@ -95,10 +95,10 @@ def launched_vs_intercepted(frame: pd.DataFrame, title: str = "Weapons launched,
     import seaborn as sns
 
     if not _has(frame, "period", "event", "count"):
-        return empty_figure(title, "period (Kyiv date)", f"weapons per {unit} (count, all weapon classes selected)")
+        return empty_figure(title, "period (Kyiv date)", f"weapons per {unit}\n(count, all weapon classes selected)")
     data = frame.dropna(subset=["count"])
     periods, coarser = coarsen_periods(data["period"], unit)
-    ylabel = "weapons per " + coarser + " (count, all weapon classes selected)"
+    ylabel = f"weapons per {coarser}\n(count, all weapon classes selected)"  # two lines: one is taller than the axis
     data = data.assign(period=periods).groupby(["period", "event"], as_index=False)["count"].sum()
     data["period"] = _period_labels(data["period"]) if coarser != unit else data["period"].astype(str).str[:10]
     data["count"] = data["count"].astype(float)
@@ -107,6 +107,8 @@ def launched_vs_intercepted(frame: pd.DataFrame, title: str = "Weapons launched,
     sns.barplot(data=data, x="period", y="count", hue="event", hue_order=order, ax=ax,
                 palette={e: EVENT_COLOURS.get(e, "#bdbdbd") for e in order})
     ax.tick_params(axis="x", rotation=45)
+    if ax.get_legend() is not None:  # beside the bars, not over them
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1, 1))
     return _finish(fig, ax, title, "period (Kyiv date)", ylabel)
 
 
