@@ -1145,3 +1145,22 @@ def test_corpus_seed_dataset_copies_where_hard_links_cannot_be_made(tmp_path, fa
     _assert_same(corpus.load_dataset(tmp_path / "copy"), corpus.load_dataset(tmp_path / "base"))
     copied = [p for p in (tmp_path / "copy").rglob("*.parquet")]
     assert copied and all(p.stat().st_nlink == 1 for p in copied)  # copies, not links
+
+
+def test_corpus_seed_dataset_from_a_folder_it_cannot_lock_starts_nothing(tmp_path, fake_extractor, monkeypatch,
+                                                                          caplog):
+    """A shared dataset this user may only read: no copy (a warning says so), and nothing breaks."""
+    src = tmp_path / "in"
+    _write(src, "a0", TEXTS[0])
+    corpus.build_dataset(src, tmp_path / "shared", progress=False)
+    original = corpus.dataset_lock
+
+    def read_only(out_dir, *args, **kwargs):
+        if Path(out_dir) == tmp_path / "shared":
+            raise PermissionError(13, "Permission denied", str(Path(out_dir) / ".lock"))
+        return original(out_dir, *args, **kwargs)
+
+    monkeypatch.setattr(corpus, "dataset_lock", read_only)
+    assert not corpus.seed_dataset(tmp_path / "shared", tmp_path / "mine")
+    assert "cannot take its write lock" in caplog.text and not (tmp_path / "mine").exists()
+    assert corpus.build_dataset(src, tmp_path / "mine", progress=False).parsed == 1

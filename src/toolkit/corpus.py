@@ -32,6 +32,7 @@ run always equals a full rebuild.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import itertools
@@ -692,7 +693,8 @@ def seed_dataset(source: str | Path, target: str | Path) -> bool:
     Segments and snapshot files are hard-linked where the file system allows (nothing rewrites them
     once written: a later parse of either dataset writes new files), else copied. Holds the write
     locks of both folders, ``source``'s first. Returns whether ``target`` was seeded (not when
-    ``source`` has no snapshot this toolkit can reuse, nor when ``target`` has one already).
+    ``source`` has no snapshot this toolkit can reuse or its lock cannot be taken, as in a folder
+    this user may only read, nor when ``target`` has one already).
 
     >>> seed_dataset("data/processed", "data/processed/updates/with-new")  # doctest: +SKIP
     True
@@ -700,7 +702,13 @@ def seed_dataset(source: str | Path, target: str | Path) -> bool:
     source, target = Path(source), Path(target)
     if source.resolve() == target.resolve() or current_snapshot(source) is None:
         return False  # (no lock taken: nothing is written into a folder that holds no dataset)
-    with dataset_lock(source), dataset_lock(target):
+    with contextlib.ExitStack() as locks:
+        try:
+            locks.enter_context(dataset_lock(source))
+        except OSError as exc:  # e.g. a shared dataset this user may only read: no copy, a parse of everything
+            log.warning("%s: cannot take its write lock (%s); %s is not started from it", source, exc, target)
+            return False
+        locks.enter_context(dataset_lock(target))
         live = current_snapshot(source)
         manifest = _manifest(live)
         if live is None or not _compatible(manifest):
