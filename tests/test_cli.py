@@ -43,6 +43,8 @@ def test_cli_facts_writes_contract_form(tmp_path):
     out = tmp_path / "facts"
     result = CliRunner().invoke(main, ["facts", str(articles), "-o", str(out)])
     assert result.exit_code == 0, result.output
+    size = sum(p.stat().st_size for p in articles.iterdir())
+    assert "100%|" in result.stderr and f" {size}/{size} " in result.stderr  # a bar over the input's bytes
     files = sorted(out.glob("*.json"))
     assert [f.stem for f in files] == ["talks", "wire"]
     for file in files:

@@ -75,6 +75,13 @@ def parse(paths: tuple[str, ...], out_dir: str, workers: int, full: bool, no_pro
         sys.exit(3)
 
 
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reading reports it
+
+
 @main.command()
 @_paths
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False), required=True,
@@ -92,7 +99,7 @@ def facts(paths: tuple[str, ...], out_dir: str, workers: int, max_bytes: int, st
     from tqdm.auto import tqdm
 
     from .extract import extract, to_facts
-    from .ingest import read_articles
+    from .ingest import iter_paths, read_articles
     from .records import Article, Extraction, Problem
 
     _setup_logging(verbose)
@@ -100,7 +107,11 @@ def facts(paths: tuple[str, ...], out_dir: str, workers: int, max_bytes: int, st
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
-    bar = tqdm(desc="facts", unit="article")
+    try:  # the bar counts bytes of the input files, an article's text as it is written (so it has an ETA)
+        total = sum(_file_size(path) for path in iter_paths(paths))
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+    bar = tqdm(desc="facts", unit="B", unit_scale=True, total=total)
 
     def write(extractions: list[Extraction]) -> None:
         for extraction in extractions:
@@ -108,7 +119,7 @@ def facts(paths: tuple[str, ...], out_dir: str, workers: int, max_bytes: int, st
             tmp = target.with_name(f".{target.name}.tmp")
             tmp.write_text(json.dumps(to_facts(extraction), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             tmp.replace(target)
-        bar.update(len(extractions))
+            bar.update(min(len(extraction.article.text.encode("utf-8", "replace")), bar.total - bar.n))
 
     written = 0
     try:
@@ -124,6 +135,7 @@ def facts(paths: tuple[str, ...], out_dir: str, workers: int, max_bytes: int, st
             written += 1
         if chunk:
             write(_extract_all(chunk, workers))
+        bar.update(bar.total - bar.n)  # what is not article text: markup, metadata, skipped files
     except FileNotFoundError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
