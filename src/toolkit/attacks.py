@@ -162,8 +162,10 @@ def article_attacks(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _attack_ids(dates: pd.Series, attackers: pd.Series, article_ids: pd.Series) -> list[str]:
+    # iterated as NumPy object arrays: a pandas string column yields its values one Python call each
     return [f"{d}-{a}" if isinstance(d, str) and d else f"undated-{i}-{a}"
-            for d, a, i in zip(dates.astype(object).where(dates.notna(), None), attackers, article_ids)]
+            for d, a, i in zip(dates.to_numpy(dtype=object, na_value=None), attackers.to_numpy(dtype=object),
+                               article_ids.to_numpy(dtype=object))]
 
 
 def _attack_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
