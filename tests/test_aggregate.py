@@ -38,6 +38,22 @@ def test_aggregate_interception_rates_by_class():
     assert got.values.tolist() == [["ballistic_missile", 14, 1, 0.0714, 1], ["drone", 894, 760, 0.8501, 2]]
 
 
+@pytest.mark.parametrize("rule", ["official_first", "conservative"])
+def test_aggregate_series_take_reconciled_attacks_as_well_as_tables(rule):
+    """A caller drawing several charts reconciles the attacks once and passes them on: the same answers."""
+    tables = three_nights()
+    lower = count("n2-wire", 1, "launched", "drone", 200, "about")  # the rules pick different figures
+    tables = tables_from_rows(articles=[*tables["articles"].to_dict("records"),
+                                        {"article_id": "n2-wire", "published_date": "2025-12-07"}],
+                              strike_counts=[*tables["strike_counts"].to_dict("records"), lower])
+    reconciled = aggregate.attacks(tables, rule=rule)
+    for by, freq in (("weapon_class", None), (None, "W")):
+        pd.testing.assert_frame_equal(aggregate.interception_rates(reconciled, by=by, freq=freq),
+                                      aggregate.interception_rates(tables, by=by, freq=freq, rule=rule))
+    pd.testing.assert_frame_equal(aggregate.launched_vs_intercepted(reconciled),
+                                  aggregate.launched_vs_intercepted(tables, rule=rule))
+
+
 def test_aggregate_interception_rates_weekly_and_pooled():
     got = aggregate.interception_rates(three_nights(), by=None, freq="W")
     # week of Mon 2025-12-01 holds 6 and 7 December: (585 + 1 + 175) / (653 + 14 + 241) = 761 / 908

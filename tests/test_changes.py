@@ -118,7 +118,8 @@ def test_changes_fold_in_starts_the_baseline_from_a_dataset_of_the_same_articles
     assert set(update.base["articles"]["article_id"]) == {"a", "b"}
     full = corpus.build_dataset(articles, tmp_path / "full", progress=False, full=True)
     assert full.parsed == 3
-    pd.testing.assert_frame_equal(update.updated["strike_counts"], corpus.load_dataset(tmp_path / "full")["strike_counts"])
+    rebuilt = corpus.load_dataset(tmp_path / "full")
+    pd.testing.assert_frame_equal(update.updated["strike_counts"], rebuilt["strike_counts"])
 
 
 def test_changes_split_by_date_takes_the_last_day_as_new(tmp_path):

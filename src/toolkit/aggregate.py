@@ -30,9 +30,16 @@ def _period(dates: pd.Series, freq: str) -> pd.Series:
     return stamps.dt.to_period(FREQS[freq]).dt.start_time
 
 
-def interception_rates(tables: dict[str, pd.DataFrame], by: str | list[str] | None = "weapon_class",
+def _attack_rows(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFrame, rule: str) -> pd.DataFrame:
+    """The reconciled attacks of ``tables``, or the frame given when it is already :func:`attacks`' result
+    (so that a caller drawing several charts reconciles once)."""
+    return attacks(tables_or_attacks, rule=rule) if isinstance(tables_or_attacks, dict) else tables_or_attacks
+
+
+def interception_rates(tables: dict[str, pd.DataFrame] | pd.DataFrame, by: str | list[str] | None = "weapon_class",
                        freq: str | None = None, attacker: str = "russia", rule: str = "official_first") -> pd.DataFrame:
     """Share of launched weapons intercepted, with its denominator: launched, intercepted, rate, n_attacks.
+    ``tables`` may be :func:`attacks`' result instead (``rule`` then is the one it was made with).
 
     Only attacks that give both figures for a class count (null is not zero);
     ``by`` groups (``None`` pools every class, hiding e.g. the low rate of
@@ -49,7 +56,7 @@ def interception_rates(tables: dict[str, pd.DataFrame], by: str | list[str] | No
     """
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     columns = (["period"] if freq else []) + keys + ["launched", "intercepted", "rate", "n_attacks"]
-    frame = attacks(tables, rule=rule)
+    frame = _attack_rows(tables, rule)
     frame = frame[(frame["attacker"] == attacker) & frame["launched"].notna() & frame["intercepted"].notna()
                   & (frame["launched"] > 0)].copy()
     if frame.empty:
@@ -68,9 +75,10 @@ def interception_rates(tables: dict[str, pd.DataFrame], by: str | list[str] | No
     return typed_frame(grouped, columns, {"period": "datetime64[ns]", "rate": "Float64", "n_attacks": "Int64"})
 
 
-def launched_vs_intercepted(tables: dict[str, pd.DataFrame], freq: str = "D", attacker: str = "russia",
+def launched_vs_intercepted(tables: dict[str, pd.DataFrame] | pd.DataFrame, freq: str = "D", attacker: str = "russia",
                             rule: str = "official_first") -> pd.DataFrame:
     """Long-form series: period, weapon_class, event (launched / intercepted), count (sum over attacks).
+    ``tables`` may be :func:`attacks`' result instead.
 
     Attacks that leave a figure unknown add nothing to it (no zeros invented).
 
@@ -81,7 +89,7 @@ def launched_vs_intercepted(tables: dict[str, pd.DataFrame], freq: str = "D", at
     [['2025-12-06', 'drone', 'launched', 653]]
     """
     columns = ["period", "weapon_class", "event", "count"]
-    frame = attacks(tables, rule=rule)
+    frame = _attack_rows(tables, rule)
     frame = frame[(frame["attacker"] == attacker) & frame["attack_date"].notna()].copy()
     long = frame.melt(id_vars=["attack_date", "weapon_class"], value_vars=["launched", "intercepted"],
                       var_name="event", value_name="count").dropna(subset=["count"])

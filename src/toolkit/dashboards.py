@@ -119,10 +119,10 @@ class StrikeDashboard(Dashboard):
         from . import aggregate, plots
 
         chosen = filter_tables(self.tables, s["start"], s["end"], s["attacker"], s["weapon_class"], s["oblast"])
-        attacks = aggregate.attacks(chosen)
+        attacks = aggregate.attacks(chosen)  # reconciled once for the summary and both charts that need it
         charts: dict[str, Callable[[], Any]] = {
-            "launched": lambda: plots.launched_vs_intercepted(aggregate.launched_vs_intercepted(chosen, freq="D")),
-            "rates": lambda: plots.interception_rates(aggregate.interception_rates(chosen, by="weapon_class")),
+            "launched": lambda: plots.launched_vs_intercepted(aggregate.launched_vs_intercepted(attacks, freq="D")),
+            "rates": lambda: plots.interception_rates(aggregate.interception_rates(attacks, by="weapon_class")),
             "oblasts": lambda: plots.attacks_per_oblast(aggregate.top_oblasts(chosen, n=10)),
             "impacts": lambda: plots.impacts_per_attack(aggregate.impacts_per_attack(chosen)),
             "map": lambda: plots.struck_places_map(aggregate.struck_places(chosen)),
