@@ -15,8 +15,8 @@ from itertools import combinations
 
 import pandas as pd
 
-from .attacks import (DEFAULT_ATTACKER, RULES, article_attacks, attacks, conflicts, tables_from_rows,
-                      typed_frame)
+from .attacks import (DEFAULT_ATTACKER, RULES, article_attacks, attacks, conflicts, reconciled,
+                      tables_from_rows, typed_frame)
 
 FREQS = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q", "Y": "Y"}
 SERVICES = ("power", "heat", "water", "gas")
@@ -28,12 +28,6 @@ def _period(dates: pd.Series, freq: str) -> pd.Series:
         raise ValueError(f"freq must be one of {sorted(FREQS)}, not {freq!r}")
     stamps = pd.to_datetime(dates, errors="coerce")
     return stamps.dt.to_period(FREQS[freq]).dt.start_time
-
-
-def _attack_rows(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFrame, rule: str) -> pd.DataFrame:
-    """The reconciled attacks of ``tables``, or the frame given when it is already :func:`attacks`' result
-    (so that a caller drawing several charts reconciles once)."""
-    return attacks(tables_or_attacks, rule=rule) if isinstance(tables_or_attacks, dict) else tables_or_attacks
 
 
 def interception_rates(tables: dict[str, pd.DataFrame] | pd.DataFrame, by: str | list[str] | None = "weapon_class",
@@ -56,7 +50,7 @@ def interception_rates(tables: dict[str, pd.DataFrame] | pd.DataFrame, by: str |
     """
     keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
     columns = (["period"] if freq else []) + keys + ["launched", "intercepted", "rate", "n_attacks"]
-    frame = _attack_rows(tables, rule)
+    frame = reconciled(tables, rule)
     frame = frame[(frame["attacker"] == attacker) & frame["launched"].notna() & frame["intercepted"].notna()
                   & (frame["launched"] > 0)].copy()
     if frame.empty:
@@ -89,7 +83,7 @@ def launched_vs_intercepted(tables: dict[str, pd.DataFrame] | pd.DataFrame, freq
     [['2025-12-06', 'drone', 'launched', 653]]
     """
     columns = ["period", "weapon_class", "event", "count"]
-    frame = _attack_rows(tables, rule)
+    frame = reconciled(tables, rule)
     frame = frame[(frame["attacker"] == attacker) & frame["attack_date"].notna()].copy()
     long = frame.melt(id_vars=["attack_date", "weapon_class"], value_vars=["launched", "intercepted"],
                       var_name="event", value_name="count").dropna(subset=["count"])

@@ -307,3 +307,9 @@ def attacks(tables: dict[str, pd.DataFrame], rule: str = "official_first") -> pd
     frame = typed_frame(out, ATTACK_COLUMNS)
     return frame.sort_values(["attack_date", "attacker", "weapon_class"], kind="stable", na_position="last",
                              ignore_index=True)
+
+
+def reconciled(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFrame, rule: str = "official_first") -> pd.DataFrame:
+    """:func:`attacks` of a tables dict, or the frame itself when it is already that result (so that a
+    caller drawing several charts or comparisons reconciles once; ``rule`` applies to a dict only)."""
+    return attacks(tables_or_attacks, rule=rule) if isinstance(tables_or_attacks, dict) else tables_or_attacks

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from .attacks import attacks as reconcile_attacks, kyiv_date, typed_frame
+from .attacks import kyiv_date, reconciled, typed_frame
 from .gazetteer import load_csv
 
 REQUIRED_COLUMNS = ("time_start", "time_end", "model", "launched", "destroyed")
@@ -315,8 +315,7 @@ def compare_with_official(tables_or_attacks: dict[str, pd.DataFrame] | pd.DataFr
     if not isinstance(official, pd.DataFrame):
         official = load_official(official)
     sha256 = official.attrs.get("sha256")
-    attack_rows = (reconcile_attacks(tables_or_attacks, rule=rule) if isinstance(tables_or_attacks, dict)
-                   else tables_or_attacks)
+    attack_rows = reconciled(tables_or_attacks, rule=rule)
     attack_rows = attack_rows[(attack_rows["attacker"] == "russia") & attack_rows["attack_date"].notna()]
     reported = _reported_levels(attack_rows)
     if reported.empty:
