@@ -373,13 +373,8 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         read: LinesRead | None = None  # how far a line-by-line read got
         resume = hit.get("resume") if hit else None
         if hit and (hit.get("key") == _file_key(stat) or resume and stat.st_size >= resume["end"]):
-            cached = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
-            # the ids its articles would get, counted on a layer over ``seen`` (a copy of ``seen``
-            # would cost the whole run's ids for every file: quadratic in a folder of many files)
-            if not all(reusable(article_id, record.content_hash) for article_id, record
-                       in _unique_ids(cached, ChainMap({}, seen))):
-                cached = None  # e.g. an id now taken by another file: its facts must be parsed
-            elif hit.get("key") != _file_key(stat):
+            cached = cached_items(hit, seen, reusable)  # None: e.g. an id now taken by another file
+            if cached is not None and hit.get("key") != _file_key(stat):
                 resumed = (resume_json_lines if path.suffix.lower() in JSON_LINES_SUFFIXES else resume_csv)(
                     path, resume, max_bytes)
                 if resumed is None:
@@ -405,9 +400,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
             entries.append(item.row)
             article_id = _unique_id(item.article_id, seen)
             if article_id != item.article_id:  # a new row: the index keeps the file's own id
-                row = list(item.row)
-                row[_ID] = article_id
-                item = _Record(row, item.article)
+                item = renamed(item, article_id)
                 if item.article is not None:
                     item.article.article_id = article_id
             piece.append(item)
@@ -422,6 +415,26 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
             if resume and all("problem" not in e or e["problem"]["source_row"] is not None for e in entries):
                 index[key]["resume"] = resume  # every problem is a line's, none the file's
         yield piece, left
+
+
+def cached_items(hit: dict[str, Any], seen: MutableMapping[str, int],
+                 reusable: Callable[[str, str | None], bool]) -> list[_Record | Problem] | None:
+    """A file's records and problems from its entry ``hit`` in the source index, or None when one of
+    its articles is not ``reusable`` (its stored facts kept) under the id it would get after the ids
+    ``seen`` so far (counted on a layer over ``seen``, which stays as it is: a copy of it would cost
+    the whole run's ids for every file, quadratic in a folder of many files)."""
+    items = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
+    layer = ChainMap({}, seen)
+    if all(reusable(article_id, record.content_hash) for article_id, record in _unique_ids(items, layer)):
+        return items
+    return None
+
+
+def renamed(record: _Record, article_id: str) -> _Record:
+    """``record`` under another id, in a row of its own (the source index keeps the file's own id)."""
+    row = list(record.row)
+    row[_ID] = article_id
+    return _Record(row, record.article)
 
 
 def _unique_id(article_id: str, seen: MutableMapping[str, int]) -> str:

@@ -286,7 +286,7 @@ class _Assembly:
 
     def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
         """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
-        from .corpus import _ID, _Record, _unique_id, row_of
+        from .corpus import _Record, _unique_id, renamed, row_of
         from .extract import extract
         from .tables import problem_row
 
@@ -297,18 +297,18 @@ class _Assembly:
                 self.summary.problems.append(item)
                 entries.append({"problem": problem_row(item)})
                 continue
-            row = row_of(item)
-            entries.append(row)  # the index keeps the file's own id
+            record = _Record(row_of(item))
+            entries.append(record.row)  # the index keeps the file's own id
             unique = _unique_id(item.article_id, self.seen)
-            renamed = unique != item.article_id
-            if renamed:
-                row = list(row)
-                row[_ID] = item.article_id = unique
-            self.records.append(_Record(row))
+            was_renamed = unique != item.article_id
+            if was_renamed:
+                record = renamed(record, unique)
+                item.article_id = unique
+            self.records.append(record)
             if self.old_hashes.get(item.article_id) == item.content_hash and item.article_id in self.stored \
-                    and (tables is None or renamed):
+                    and (tables is None or was_renamed):
                 self.unchanged.add(item.article_id)
-            elif tables is None or renamed:  # the worker's rows carry the id before renaming, or none
+            elif tables is None or was_renamed:  # the worker's rows carry the id before renaming, or none
                 self.extractions.append(extract(item))
             else:
                 self.extractions.append(Extraction(article=item, tables=tables))
@@ -317,23 +317,17 @@ class _Assembly:
         """Take a file unchanged since the last run from its entry ``hit`` in the source index: its
         rows, when every article of it keeps its stored facts under the id it gets now; else (an id
         now taken by a file before it, say) the file is read and extracted here."""
-        from collections import ChainMap
+        from .corpus import _unique_ids, cached_items, renamed
 
-        from .corpus import _ID, _Record, _unique_ids
-
-        items = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
-        if not all(self.old_hashes.get(unique) == record.content_hash and unique in self.stored
-                   for unique, record in _unique_ids(items, ChainMap({}, self.seen))):
+        items = cached_items(hit, self.seen, lambda article_id, content_hash: article_id in self.stored
+                             and self.old_hashes.get(article_id) == content_hash)
+        if items is None:
             self.keys[path] = hit["key"]  # (unchanged since it was indexed: its new entry is as good)
             self.add(parse_partition([path], self.old_hashes, self.max_bytes))
             return
         self.cached[path] = hit
         for unique, record in _unique_ids(items, self.seen):
-            if unique != record.article_id:
-                row = list(record.row)
-                row[_ID] = unique
-                record = _Record(row)
-            self.records.append(record)
+            self.records.append(record if unique == record.article_id else renamed(record, unique))
             self.unchanged.add(unique)
         for problem in (i for i in items if isinstance(i, Problem)):
             (log.warning if problem.severity == "warning" else log.error)("%s", problem)
