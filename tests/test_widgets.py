@@ -1,10 +1,13 @@
 """Widget builders: every control labelled, controls drive the outputs (checked on widget state), empty data ok."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from toolkit import widgets
+from toolkit import ingest, widgets
 from toolkit.attacks import tables_from_rows
 from toolkit.corpus import load_dataset
 
@@ -120,7 +123,7 @@ def test_widgets_article_viewer_reads_files_and_pasted_text_escaped(tmp_path):
     (tmp_path / "second.txt").write_text("Busy night\nRussia launched 45 drones at Ukraine overnight.\n",
                                          encoding="utf-8")
     viewer = widgets.article_viewer(tmp_path, file="second.txt")
-    assert viewer.labels() == ["Article file", "Or paste a text", "Read pasted text"]
+    assert viewer.labels() == ["Article file", "Article no. in the file", "Or paste a text", "Read pasted text"]
     assert viewer.state["article_id"] == "second"
     viewer.controls["file"].value = "first.txt"
     assert viewer.state["article_id"] == "first"
@@ -176,3 +179,37 @@ def test_widgets_dashboard_outputs_keep_their_order_with_charts_in_a_grid(tables
     assert isinstance(strike[2], w.HTML) and isinstance(strike[3], w.GridBox) and len(strike[3].children) == 5
     diplomacy = widgets.diplomacy_explorer(tables).view.children
     assert [type(c).__name__ for c in diplomacy[2:]] == ["HTML", "Image", "HTML", "HTML"]
+
+
+def test_widgets_article_viewer_reads_any_article_of_a_collection(tmp_path, monkeypatch):
+    rows = [{"id": f"wire-{n}", "text": f"Report {n}\nRussia launched {10 * n} drones at Ukraine overnight."}
+            for n in (1, 2, 3)]
+    (tmp_path / "archive.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "single.txt").write_text("Quiet\nRussia launched 7 drones overnight.\n", encoding="utf-8")
+    viewer = widgets.article_viewer(tmp_path, file="archive.jsonl")
+    assert viewer.labels() == ["Article file", "Article no. in the file", "Or paste a text", "Read pasted text"]
+    assert viewer.state["article_id"] == "wire-1" and viewer.state["number"] == 1
+    viewer.controls["number"].value = 3
+    assert viewer.state["article_id"] == "wire-3" and "30" in viewer.state["html"]
+    assert "article 3 of archive.jsonl" in viewer.outputs["summary"].value
+    viewer.controls["number"].value = 4  # past the last article: says how many there are
+    assert viewer.extraction is None and viewer.state["n_facts"] == 0
+    assert "archive.jsonl holds 3 articles, not 4" in viewer.outputs["summary"].value
+    reads, pulled = [], []
+    real = ingest.read_articles
+
+    def counted(path):
+        reads.append(Path(path).name)
+        for article in real(path):
+            pulled.append(article.article_id)
+            yield article
+
+    monkeypatch.setattr(ingest, "read_articles", counted)
+    viewer.controls["number"].value = 2  # read up to the second article, not to the end
+    assert viewer.state["article_id"] == "wire-2" and pulled == ["wire-1", "wire-2"]
+    reads.clear()
+    viewer.controls["file"].value = "single.txt"  # another file opens at its first article, read once
+    assert viewer.controls["number"].value == 1 and reads == ["single.txt"]
+    assert viewer.state["article_id"] == "single" and viewer.state["number"] == 1
+    viewer.controls["number"].value = 2
+    assert "single.txt holds 1 article, not 2" in viewer.outputs["summary"].value

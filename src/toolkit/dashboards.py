@@ -8,6 +8,7 @@ nbval cells can change a control and check the result without a browser.
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -180,7 +181,8 @@ class DiplomacyExplorer(Dashboard):
 
 
 class ArticleViewer(Dashboard):
-    """Read one article: pick a file or paste a text, see its facts and its highlighted text."""
+    """Read one article: pick a file (and, in a collection, which of its articles) or paste a text,
+    see its facts and its highlighted text."""
 
     def __init__(self, folder: str | Path, file: str | None = None) -> None:
         import ipywidgets as w
@@ -189,28 +191,51 @@ class ArticleViewer(Dashboard):
         files = sorted(p.name for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
             if self.folder.is_dir() else []
         self.extraction: Any = None
-        controls = {"file": dropdown("Article file", files, value=file, include_all=False),
+        self._holding = False
+        number = w.BoundedIntText(description="Article no. in the file", value=1, min=1, max=10**9, style=_STYLE,
+                                  tooltip="A JSON Lines, JSON or CSV collection holds many articles: 1 is its first")
+        controls = {"file": dropdown("Article file", files, value=file, include_all=False), "number": number,
                     "paste": w.Textarea(description="Or paste a text", placeholder="Paste an article here",
                                         style=_STYLE, layout=w.Layout(width="60%", height="6em")),
                     "use_paste": w.ToggleButton(description="Read pasted text", value=False,
                                                 tooltip="Show the pasted text instead of the file")}
         outputs = {"summary": w.HTML(), "text": w.HTML(), "facts": w.HTML()}
+        # registered before the dashboard's own observers: another file opens at its first article,
+        # read once (the number's change is held back, the file's change then reads it)
+        controls["file"].observe(self._first_article, names="value")
         super().__init__("Read one article", controls, outputs)
         self.refresh()
 
+    def _first_article(self, _change: Any) -> None:
+        if self.controls["number"].value != 1:
+            self._holding = True
+            try:
+                self.controls["number"].value = 1
+            finally:
+                self._holding = False
+
     def refresh(self) -> None:
-        """Read the chosen file (or the pasted text), extract its facts and show them."""
+        """Read the chosen article of the chosen file (or the pasted text), extract its facts and show them."""
         from .extract import extract
         from .highlight import highlight_extraction
         from .ingest import IngestError, article_from_text, read_articles
 
+        if self._holding:
+            return
         self.extraction = None
+        number = self.controls["number"].value
         source = "pasted text" if self.controls["use_paste"].value else self.controls["file"].value
         try:
             if self.controls["use_paste"].value:
                 article = article_from_text(self.controls["paste"].value)
+            elif source:
+                # read up to the chosen article only: the 3rd of a big archive costs three articles
+                found = list(itertools.islice(read_articles(self.folder / str(source)), number))
+                article = found[-1] if len(found) == number else None
+                if article is None and found:
+                    source = f"{source} holds {len(found)} article{'s' * (len(found) > 1)}, not {number}"
             else:
-                article = next(iter(read_articles(self.folder / str(source))), None) if source else None
+                article = None
         except (IngestError, FileNotFoundError) as exc:
             article, source = None, f"{source} ({exc})"
         if article is None:
@@ -224,12 +249,14 @@ class ArticleViewer(Dashboard):
         shown = "".join(f"<h4>{html.escape(t)} ({len(f)})</h4>"
                         + frame_html(f.drop(columns=[c for c in _LOCATION_COLUMNS if c in f.columns]))
                         for t, f in facts.items())
-        self.outputs["summary"].value = message_html(f"{article.article_id}: {n_facts} facts" if n_facts
-                                                     else f"{article.article_id}: no facts found yet")
+        name = article.article_id if source == "pasted text" or number == 1 else \
+            f"{article.article_id} (article {number} of {source})"
+        self.outputs["summary"].value = message_html(f"{name}: {n_facts} facts" if n_facts
+                                                     else f"{name}: no facts found yet")
         self.outputs["facts"].value = shown
         self.outputs["text"].value = highlight_extraction(self.extraction)
-        self.state = {"source": source, "article_id": article.article_id, "n_facts": n_facts,
-                      "html": self.outputs["text"].value}
+        self.state = {"source": source, "number": 1 if source == "pasted text" else number,
+                      "article_id": article.article_id, "n_facts": n_facts, "html": self.outputs["text"].value}
 
 
 class ComparisonExplorer(Dashboard):
