@@ -140,6 +140,15 @@ def test_corpus_load_dataset_reads_what_pandas_read_parquet_reads(tmp_path, monk
     fast, plain = corpus.load_dataset(tmp_path / "ds"), _plain_load(tmp_path / "ds")
     for table in schema.TABLES:
         pd.testing.assert_frame_equal(fast[table], plain[table], check_exact=True, obj=table)
+    # rows per table without loading: the manifest's counts, or (older format) counted in the files
+    sizes = {table: len(frame) for table, frame in fast.items()}
+    assert corpus.table_rows(tmp_path / "ds") == sizes and sizes["strike_counts"] > 0
+    manifest = corpus._manifest
+    monkeypatch.setattr(corpus, "_manifest", lambda snapshot: {k: v for k, v in manifest(snapshot).items()
+                                                                if k != "rows"})
+    assert corpus.table_rows(tmp_path / "ds") == sizes
+    monkeypatch.setattr(corpus, "_manifest", manifest)
+    assert corpus.table_rows(tmp_path / "nowhere") == dict.fromkeys(schema.TABLES, 0)
     corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
     _assert_same(fast, corpus.load_dataset(tmp_path / "full"))
 

@@ -9,7 +9,7 @@ import pytest
 
 from toolkit import ingest, widgets
 from toolkit.attacks import tables_from_rows
-from toolkit.corpus import load_dataset
+from toolkit.corpus import load_dataset, write_dataset
 
 
 def _count(article_id, n, event, weapon_class, count, attacker="russia", source="Air Force"):
@@ -160,6 +160,9 @@ def test_widgets_comparison_explorer_filters_by_class_and_difference():
 
 def test_widgets_small_helpers(tables, tmp_path):
     assert widgets.table_sizes(tables).set_index("table").loc["strike_counts", "rows"] == 6
+    write_dataset(tables, tmp_path / "ds")  # of a dataset folder: counted without loading it
+    pd.testing.assert_frame_equal(widgets.table_sizes(tmp_path / "ds"), widgets.table_sizes(load_dataset(tmp_path / "ds")))
+    assert widgets.table_sizes(str(tmp_path / "ds")).set_index("table").loc["strike_counts", "rows"] == 6
     assert widgets.topic_counts(tables).values.tolist() == [["territory", 2], ["sanctions", 1]]
     assert widgets.differing(COMPARISON)["weapon_class"].tolist() == ["missile"]
     assert "No facts yet" in widgets.table(pd.DataFrame()).data

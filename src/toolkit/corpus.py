@@ -176,8 +176,11 @@ def _read_parquet(file: Path) -> pa.Table | None:
     except FileNotFoundError:
         return None
     except (pa.ArrowException, OSError) as exc:
-        raise ValueError(f"{file}: not a readable Parquet file ({exc}); "
-                         "rerun the parse with --full to rebuild the dataset") from exc
+        raise _unreadable(file, exc) from exc
+
+
+def _unreadable(file: Path, exc: Exception) -> ValueError:
+    return ValueError(f"{file}: not a readable Parquet file ({exc}); rerun the parse with --full to rebuild the dataset")
 
 
 #: ``load_dataset`` reads the files of a table in at most this many threads (and no more than the
@@ -271,6 +274,37 @@ def load_dataset(path: str | Path, tables: Iterable[str] | None = None) -> dict[
         return {table: _read_table(table, files[table]) for table in names}
     with ThreadPoolExecutor(threads, thread_name_prefix="toolkit-read") as pool:
         return {table: _read_table(table, files[table], pool.map) for table in names}
+
+
+def table_rows(path: str | Path) -> dict[str, int]:
+    """Rows per table of a dataset folder, as :func:`load_dataset` would give them, without loading
+    any table: the counts its manifest keeps, else (a dataset of an older format) counted from the
+    Parquet files' metadata (and, in a segment some of whose articles were dropped since, from its
+    ``article_id`` column alone). 0 for every table of a folder with no dataset."""
+    snapshot = current_snapshot(path)
+    if snapshot is None:
+        return dict.fromkeys(schema.TABLES, 0)
+    manifest = _manifest(snapshot)
+    kept = manifest.get("rows", {})
+    if all(isinstance(kept.get(table), int) for table in schema.TABLES):
+        return {table: kept[table] for table in schema.TABLES}
+    rows: dict[str, int] = {}
+    for table in schema.TABLES:
+        rows[table] = 0
+        for file, dropped in _table_files(snapshot, manifest, table):
+            try:
+                with pq.ParquetFile(file) as handle:
+                    if not dropped:
+                        rows[table] += handle.metadata.num_rows
+                        continue
+                    ids = handle.read(columns=["article_id"], use_threads=False)["article_id"]
+            except FileNotFoundError:
+                continue  # load_dataset warns about it
+            except (pa.ArrowException, OSError) as exc:
+                raise _unreadable(file, exc) from exc
+            gone = pc.is_in(ids, value_set=pa.array(sorted(dropped), pa.string()))
+            rows[table] += len(ids) - (pc.sum(pc.fill_null(gone, False)).as_py() or 0)
+    return rows
 
 
 def _compatible(manifest: dict[str, Any]) -> bool:

@@ -114,6 +114,11 @@ TABLES: dict[str, list[str]] = {
     "problems": ["source_path", "source_row", "reason", "severity"],
 }
 
+#: The tables a strike analysis reads (notebooks 02 and 05): load only these from a big dataset.
+STRIKE_TABLES: tuple[str, ...] = ("articles", "strike_counts", "places", "infrastructure", "casualties", "outages")
+#: The tables a diplomacy analysis reads (notebook 03).
+DIPLOMACY_TABLES: tuple[str, ...] = ("articles", "meetings", "participants", "plans", "people", "positions")
+
 #: Short description of each table, for the README.
 TABLE_DOCS: dict[str, str] = {
     "articles": "One row per article read.",

@@ -89,8 +89,14 @@ def table(frame: pd.DataFrame | None, empty: str = "No facts yet.") -> Any:
     return frame
 
 
-def table_sizes(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Rows per table of a dataset (a quick look at what the extractors found)."""
+def table_sizes(tables: dict[str, pd.DataFrame] | str | Path) -> pd.DataFrame:
+    """Rows per table of a dataset (a quick look at what the extractors found): of loaded ``tables``,
+    or of a dataset folder, counted without loading it (:func:`toolkit.corpus.table_rows`)."""
+    if not isinstance(tables, dict):
+        from .corpus import table_rows
+
+        rows = table_rows(tables)
+        return pd.DataFrame({"table": list(rows), "rows": list(rows.values())})
     return pd.DataFrame({"table": list(tables), "rows": [len(f) for f in tables.values()]})
 
 
