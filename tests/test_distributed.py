@@ -264,3 +264,128 @@ def test_distributed_progress_bar_counts_every_byte_once(corpus, tmp_path, clien
     assert bars[-1].total == total and bars[-1].n == total
     build_dataset_distributed(corpus, tmp_path / "quiet", client=client, progress=False)
     assert bars[-1].total == total and bars[-1].n == 0  # a disabled bar counts nothing
+
+
+def _archive_lines(first: int, count: int) -> bytes:
+    """JSON Lines of made-up strike reports; every tenth holds a byte that is not UTF-8."""
+    import json
+
+    lines = []
+    for i in range(first, first + count):
+        line = json.dumps({"id": f"r{i:03d}", "text": f"Report {i}\nRussia sent {10 + i} attack drones at Sumy "
+                                                    f"overnight; {i % 9} were downed."}).encode()
+        lines.append(line.replace(b"Report", b"Rep\xf6rt") if i % 10 == 3 else line)
+    return b"\n".join(lines) + b"\n"
+
+
+@pytest.fixture
+def sent_units(monkeypatch) -> list:
+    """The ranges of JSON Lines files the distributed parse reads: ``(file, start, end, first line)``
+    (the in-process cluster's workers look the reader up in the module, as it is here)."""
+    import toolkit.distributed
+
+    sent: list = []
+    pieces, original = toolkit.distributed._PIECES[".jsonl"]
+
+    def recording(path, max_bytes, *where, **kwargs):
+        sent.append((str(path), *where))
+        return original(path, max_bytes, *where, **kwargs)
+
+    monkeypatch.setitem(toolkit.distributed._PIECES, ".jsonl", (pieces, recording))
+    return sent
+
+
+def test_distributed_reruns_read_only_the_lines_appended_to_a_json_lines_file(tmp_path, client, sent_units,
+                                                                               counted_reads):
+    """A JSON Lines archive that only grew is read from where the last parse (distributed or serial)
+    stopped, as a serial rerun reads it: the tasks are ranges of the new lines, the tables equal a
+    full serial parse, and one warning about lines not in UTF-8 is kept per file (not one per range)."""
+    import json
+
+    from toolkit.corpus import current_snapshot
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    archive = folder / "archive.jsonl"
+    archive.write_bytes(_archive_lines(0, 30))
+    shutil.copy(ROOT / "data" / "articles" / "syn-s-16-odessa-izmail-port.txt", folder)
+
+    def settle(stamp: int) -> None:  # as files are between reruns: not modified within the last 2 s
+        for path in folder.iterdir() if stamp == 1_600_000_000_000_000_000 else [archive]:
+            os.utime(path, ns=(stamp,) * 2)
+
+    def same_as_serial(name: str) -> dict[str, pd.DataFrame]:
+        build_dataset(folder, tmp_path / name, progress=False, full=True)
+        dask = load_dataset(tmp_path / "dask")
+        _equal(load_dataset(tmp_path / name), dask)
+        return dask
+
+    settle(1_600_000_000_000_000_000)
+    first = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
+    assert first.articles == 31 and len([u for u in sent_units if isinstance(u, tuple)]) > 3
+    problems = same_as_serial("serial")["problems"]
+    assert problems["reason"].str.startswith("invalid UTF-8").sum() == 1  # lines 4, 14 and 24: one warning
+    index = json.loads((current_snapshot(tmp_path / "dask") / "sources.json").read_text())
+    assert index[str(archive)]["resume"]["end"] == archive.stat().st_size
+    old_size = archive.stat().st_size
+    with archive.open("ab") as handle:
+        handle.write(_archive_lines(30, 12))
+    settle(1_600_000_100_000_000_000)
+    sent_units.clear()
+    counted_reads.clear()
+    rerun = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
+    assert (rerun.parsed, rerun.reused) == (12, 31) and counted_reads == []
+    assert sent_units and all(isinstance(u, tuple) and u[0] == str(archive) and u[1] >= old_size for u in sent_units)
+    assert min(sent_units)[1:] == (old_size, min(sent_units)[2], 31)  # from the line after the last one read
+    assert sum(end - start for _, start, end, _ in sent_units) == archive.stat().st_size - old_size
+    same_as_serial("serial2")
+    # a serial rerun goes on from the distributed parse's index: it reads only the lines after
+    with archive.open("ab") as handle:
+        handle.write(_archive_lines(42, 3))
+    settle(1_600_000_200_000_000_000)
+    counted_reads.clear()
+    assert build_dataset(folder, tmp_path / "dask", progress=False).parsed == 3 and counted_reads == []
+    # and the other way round
+    with archive.open("ab") as handle:
+        handle.write(_archive_lines(45, 4))
+    settle(1_600_000_300_000_000_000)
+    sent_units.clear()
+    assert build_dataset_distributed(folder, tmp_path / "dask", client=client).parsed == 4
+    assert [u[1:] for u in sent_units] == [(archive.stat().st_size - len(_archive_lines(45, 4)),
+                                             archive.stat().st_size, 46)]
+    assert same_as_serial("serial3")["problems"]["reason"].str.startswith("invalid UTF-8").sum() == 1
+
+
+def test_distributed_json_lines_file_edited_or_with_an_id_taken_is_read_whole(tmp_path, client, sent_units,
+                                                                            counted_reads):
+    """An archive whose first lines changed is read again from its start; one whose lines were kept
+    but an id of which a new file before it now takes is read whole on the driver (its ranges' results
+    are left out), as a serial rerun does; both give a full serial parse's tables."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    archive = folder / "z-archive.jsonl"
+    archive.write_bytes(_archive_lines(0, 20))
+    for path in folder.iterdir():
+        os.utime(path, ns=(1_600_000_000_000_000_000,) * 2)
+    build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
+    archive.write_bytes(_archive_lines(0, 20).replace(b"r005", b"x005") + _archive_lines(20, 3))  # edited
+    os.utime(archive, ns=(1_600_000_100_000_000_000,) * 2)
+    sent_units.clear()
+    assert build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600).parsed == 4
+    assert min(u[1] for u in sent_units) == 0
+    build_dataset(folder, tmp_path / "serial", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+    with archive.open("ab") as handle:
+        handle.write(_archive_lines(23, 2))
+    # a new file before the archive (in file order) whose id is that of the archive's "r002"
+    (folder / "r002.txt").write_text("Other\nRussia sent 7 drones at Kharkiv overnight.\n", encoding="utf-8")
+    for path in folder.iterdir():
+        os.utime(path, ns=(1_600_000_200_000_000_000,) * 2)
+    counted_reads.clear()
+    sent_units.clear()
+    rerun = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
+    assert "z-archive.jsonl" in counted_reads  # read whole on the driver
+    build_dataset(folder, tmp_path / "serial2", progress=False, full=True)
+    dask = load_dataset(tmp_path / "dask")
+    _equal(load_dataset(tmp_path / "serial2"), dask)
+    assert {"r002", "r002-2"} <= set(dask["articles"]["article_id"]) and rerun.articles == 26

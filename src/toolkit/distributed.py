@@ -35,8 +35,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, csv_pieces, iter_paths, json_array_pieces,
-                     json_lines_pieces, read_csv_range, read_file, read_json_array_range, read_json_lines)
+from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_json_lines, csv_pieces, iter_paths,
+                     json_array_pieces, json_lines_pieces, read_csv_range, read_file, read_json_array_range,
+                     read_json_lines, utf8_warning)
 from .records import Article, Extraction, Problem
 
 log = logging.getLogger(__name__)
@@ -59,14 +60,16 @@ _PIECES = {".csv": (csv_pieces, read_csv_range), ".json": (json_array_pieces, re
            **dict.fromkeys(JSON_LINES_SUFFIXES, (json_lines_pieces, read_json_lines))}
 
 
-def partitions_of(files: list[str], partition_files: int = PARTITION_FILES,
-                  piece_bytes: int = PIECE_BYTES) -> list[list[Unit]]:
+def partitions_of(files: list[str], partition_files: int = PARTITION_FILES, piece_bytes: int = PIECE_BYTES,
+                  reads: dict[str, LinesRead] | None = None) -> list[list[Unit]]:
     """The tasks of a parse, in file order: runs of up to ``partition_files`` files, and each range
     of a JSON Lines, CSV or JSON array file over ``piece_bytes`` (see
     :func:`toolkit.ingest.json_lines_pieces`, :func:`toolkit.ingest.csv_pieces` and
     :func:`toolkit.ingest.json_array_pieces`; finding the ranges reads such a file once, on the
     driver: a CSV file through the CSV reader, since a quoted cell may hold line ends, and a JSON
-    array through the JSON decoder) as a task of its own."""
+    array through the JSON decoder) as a task of its own. ``reads``, if given, gets the
+    :class:`toolkit.ingest.LinesRead` of each JSON Lines file cut into ranges (for its entry in
+    the source index: a later run reads only the lines appended to it)."""
     partitions: list[list[Unit]] = []
     run: list[Unit] = []
     for path in files:
@@ -74,7 +77,13 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES,
         suffix = Path(path).suffix.lower()
         if suffix in _PIECES:
             try:
-                pieces = _PIECES[suffix][0](path, piece_bytes)
+                if reads is not None and suffix in JSON_LINES_SUFFIXES:
+                    read = LinesRead()
+                    pieces = json_lines_pieces(path, piece_bytes, read)
+                    if read.end:
+                        reads[path] = read
+                else:
+                    pieces = _PIECES[suffix][0](path, piece_bytes)
             except OSError:
                 pieces = None  # read_file reports it
         if pieces is not None and len(pieces) > 1:
@@ -138,7 +147,8 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     is anything to read). The tables written equal those of :func:`toolkit.corpus.build_dataset`
     on the same input. A file whose size, times and inode are as the last parse (serial or
     distributed) read them is not read again: its rows come from the source index, as in a
-    serial rerun (a file that was only appended to is read again whole, unlike there).
+    serial rerun. Of a JSON Lines file that was only appended to, only the lines after those the
+    last parse read are read, in ranges on the workers (a CSV or JSON file is read again whole).
     The driver takes the partitions' results in file order as they are done and stores the
     facts :data:`toolkit.corpus.PARSE_BATCH` articles at a time, keeping only the articles'
     table rows, so its memory does not grow with the facts of the whole corpus. The dataset's
@@ -166,7 +176,7 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
         cache = _sources_index(live) if live is not None and manifest.get("max_bytes") == max_bytes else {}
         assembly = _Assembly(old_hashes, stored_articles(manifest), summary, max_bytes)
         plan = _plan(files, cache, assembly, partition_files, piece_bytes)
-        partitions = [step for step in plan if not isinstance(step, str)]
+        partitions = [step for step in plan if isinstance(step, list)]
         batches = []
         bar, lock = None, threading.Lock()
         own_cluster = None
@@ -203,10 +213,14 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
             for step in plan:  # in file order (ids are made unique in that order), each when done
                 if isinstance(step, str):
                     assembly.add_cached(step, cache[step])
+                elif isinstance(step, _Appended):
+                    assembly.add_appended(step)
                 else:
                     future = next(results)
-                    assembly.add(future.result())
+                    rows = future.result()
                     future.release()
+                    if not (isinstance(step[0], tuple) and step[0][0] in assembly.reread):
+                        assembly.add(rows)  # (a range of a file read whole on the driver instead is not)
                 if len(assembly.extractions) >= PARSE_BATCH:
                     batches.append(_store_batch(out_dir, assembly.extractions))
                     assembly.extractions = []
@@ -226,16 +240,29 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     return summary
 
 
+class _Appended:
+    """A step of a parse: the lines of a JSON Lines file that a parse read before, taken from the
+    source index (``hit``); the ranges of the lines appended since follow it in the plan.
+    ``read`` is the :class:`toolkit.ingest.LinesRead` of the file up to its end now."""
+
+    def __init__(self, path: str, hit: dict[str, Any], read: LinesRead) -> None:
+        self.path, self.hit, self.read = path, hit, read
+
+
 def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partition_files: int,
-          piece_bytes: int) -> list[str | list[Unit]]:
+          piece_bytes: int) -> list[str | _Appended | list[Unit]]:
     """The steps of a parse in file order: the path of a file to take from the source index
     ``cache`` (its size, times and inode are as the last parse read them: see
-    :func:`toolkit.corpus._file_key`), or a partition of the files between such files, to read on
-    the workers (:func:`partitions_of`). The time and file key of each file to read are noted in
-    ``assembly`` first, for its entry in the next run's index."""
+    :func:`toolkit.corpus._file_key`); for a JSON Lines file that was only appended to since (its
+    bytes read then hash as they did), its lines read then (an :class:`_Appended`), then a task per
+    range of the lines after (:func:`toolkit.ingest.appended_json_lines`, as a serial rerun reads
+    only those); or a partition of the other files, to read on the workers (:func:`partitions_of`).
+    The time and file key of each file to read are noted in ``assembly`` first, for its entry in
+    the next run's index, and the :class:`toolkit.ingest.LinesRead` of each JSON Lines file
+    read line by line on the driver (to find its ranges)."""
     from .corpus import RACY_NS, _file_key
 
-    plan: list[str | list[Unit]] = []
+    plan: list[str | _Appended | list[Unit]] = []
     run: list[str] = []
     for path in files:
         now = time.time_ns()
@@ -244,15 +271,25 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
         except OSError:
             stat = None
         hit = cache.get(path) if stat is not None else None
-        if hit and hit.get("key") == _file_key(stat):
-            plan.extend(partitions_of(run, partition_files, piece_bytes))
+        cached = bool(hit and hit.get("key") == _file_key(stat))
+        resume = hit.get("resume") if hit and not cached else None
+        appended = appended_json_lines(path, resume, piece_bytes) if resume and stat.st_size >= resume["end"] \
+            and Path(path).suffix.lower() in JSON_LINES_SUFFIXES else None
+        if cached or appended:
+            plan.extend(partitions_of(run, partition_files, piece_bytes, assembly.reads))
             run = []
+        if cached:
             plan.append(path)
             continue
         if stat is not None and stat.st_mtime_ns < now - RACY_NS:
             assembly.keys[path] = _file_key(stat)  # (a file modified just before is read again next time)
+        if appended:
+            pieces, read = appended
+            plan.append(_Appended(path, hit, read))
+            plan.extend([(path, *piece)] for piece in pieces)
+            continue
         run.append(path)
-    plan.extend(partitions_of(run, partition_files, piece_bytes))
+    plan.extend(partitions_of(run, partition_files, piece_bytes, assembly.reads))
     return plan
 
 
@@ -283,6 +320,9 @@ class _Assembly:
         self.keys: dict[str, list[int]] = {}  # file -> its key when it was sent to be read (indexed files only)
         self.entries: dict[str, list[Any]] = {}  # file -> its items in the index: rows (own ids) and problems
         self.cached: dict[str, dict[str, Any]] = {}  # file -> its entry taken from the index as it was
+        self.reads: dict[str, LinesRead] = {}  # JSON Lines file -> how far it was read line by line
+        self.warned: set[str] = set()  # JSON Lines files whose lines not in UTF-8 were warned about
+        self.reread: set[str] = set()  # files read whole on the driver instead of by their ranges
 
     def add(self, rows: list[tuple[str, Article | Problem, dict | None]]) -> None:
         """Take the next partition's ``(file, item, tables)`` rows (see :func:`parse_partition`)."""
@@ -293,6 +333,10 @@ class _Assembly:
         for path, item, tables in rows:
             entries = self.entries.setdefault(path, [])
             if isinstance(item, Problem):
+                if utf8_warning(item):  # one per file, as a serial read gives (each range of a file gives one)
+                    if path in self.warned:
+                        continue
+                    self.warned.add(path)
                 (log.warning if item.severity == "warning" else log.error)("%s", item)
                 self.summary.problems.append(item)
                 entries.append({"problem": problem_row(item)})
@@ -317,15 +361,39 @@ class _Assembly:
         """Take a file unchanged since the last run from its entry ``hit`` in the source index: its
         rows, when every article of it keeps its stored facts under the id it gets now; else (an id
         now taken by a file before it, say) the file is read and extracted here."""
-        from .corpus import _unique_ids, cached_items, renamed
-
-        items = cached_items(hit, self.seen, lambda article_id, content_hash: article_id in self.stored
-                             and self.old_hashes.get(article_id) == content_hash)
+        items = self._reusable(hit)
         if items is None:
             self.keys[path] = hit["key"]  # (unchanged since it was indexed: its new entry is as good)
             self.add(parse_partition([path], self.old_hashes, self.max_bytes))
             return
         self.cached[path] = hit
+        self._add_items(items)
+
+    def add_appended(self, step: _Appended) -> None:
+        """Take the lines of a JSON Lines file read by the last parse from its entry in the source
+        index, as :meth:`add_cached` takes a file (the ranges of the lines appended since come next,
+        from the workers); if they cannot be reused, the file is read whole here, and its ranges'
+        results are left out (:attr:`reread`)."""
+        items = self._reusable(step.hit)
+        if items is None:
+            self.reread.add(step.path)
+            self.add(parse_partition([step.path], self.old_hashes, self.max_bytes))
+            return
+        self.entries[step.path] = list(step.hit["items"])
+        self.reads[step.path] = step.read
+        if step.read.warned:
+            self.warned.add(step.path)
+        self._add_items(items)
+
+    def _reusable(self, hit: dict[str, Any]) -> list[Any] | None:
+        from .corpus import cached_items
+
+        return cached_items(hit, self.seen, lambda article_id, content_hash: article_id in self.stored
+                            and self.old_hashes.get(article_id) == content_hash)
+
+    def _add_items(self, items: list[Any]) -> None:
+        from .corpus import _unique_ids, renamed
+
         for unique, record in _unique_ids(items, self.seen):
             self.records.append(record if unique == record.article_id else renamed(record, unique))
             self.unchanged.add(unique)
@@ -338,7 +406,14 @@ class _Assembly:
         every file read whose key was noted (not modified within the last two seconds)."""
         index = dict(self.cached)
         for path, key in self.keys.items():
-            index[path] = {"key": key, "items": self.entries.get(path, [])}
+            entries = self.entries.get(path, [])
+            index[path] = {"key": key, "items": entries}
+            read = self.reads.get(path) if path not in self.reread else None
+            if read is not None:  # as a serial read records it (see toolkit.corpus._read_sources)
+                read.warned = read.warned or path in self.warned
+                resume = read.entry()
+                if resume and all("problem" not in e or e["problem"]["source_row"] is not None for e in entries):
+                    index[path]["resume"] = resume
         return index
 
 

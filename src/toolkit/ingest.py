@@ -505,6 +505,15 @@ class LinesRead:
         return {"end": self.end, "line": self.line, "warned": self.warned, "sha256": self.digest.hexdigest()}
 
 
+_LINES_NOT_UTF8 = "; that line and any other that is not UTF-8 decoded as cp1252"
+
+
+def utf8_warning(problem: Problem) -> bool:
+    """Whether ``problem`` is the one warning a line-by-line read of a JSON Lines file gives about
+    its lines that are not UTF-8 (a read of a range of the file gives its own)."""
+    return problem.severity == "warning" and problem.reason.endswith(_LINES_NOT_UTF8)
+
+
 def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: int = 0, end: int | None = None,
               first_line: int = 1, read: LinesRead | None = None) -> Iterator[tuple[int, str] | Problem]:
     """``(line number, text)`` of each line of a JSON Lines file (of its bytes ``start`` to ``end``,
@@ -555,8 +564,8 @@ def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: in
                 warned = True
                 if read is not None:
                     read.warned = True
-                yield Problem(str(path), f"invalid UTF-8 at byte {begin + exc.start}; that line and any other "
-                                         "that is not UTF-8 decoded as cp1252", lineno, severity="warning")
+                yield Problem(str(path), f"invalid UTF-8 at byte {begin + exc.start}{_LINES_NOT_UTF8}", lineno,
+                              severity="warning")
         blank = blank and not text.strip()
         yield lineno, text
     if blank and start == 0 and end is None:
@@ -567,12 +576,15 @@ def _lines_of(handle: BinaryIO, path: Path, size: int, max_bytes: int, start: in
 _SCAN_BLOCK = 1 << 24
 
 
-def json_lines_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int]]:
+def json_lines_pieces(path: str | Path, piece_bytes: int, read: LinesRead | None = None) -> list[tuple[int, int, int]]:
     """``(start, end, first line)`` of consecutive byte ranges of a JSON Lines file of about
     ``piece_bytes`` each, cut right after a line end, for :func:`read_json_lines` to read apart
     (on other machines). One range, the whole file, when it is no larger, must be read whole (see
     :func:`read_file`) or is refused whole (binary). Finding the cuts and the line numbers reads the
-    file once (at the speed of the disk: only its line ends are counted)."""
+    file once (at the speed of the disk: only its line ends are counted). ``read``, if given, is
+    filled as a line-by-line read of the ranges would fill it (:class:`LinesRead`, its hash too;
+    ``warned`` is left to the reader), so that a later run can read only the lines appended since
+    (:func:`appended_json_lines`); it stays empty for a file of one range."""
     path = Path(path)
     size = path.stat().st_size
     with open(path, "rb") as handle:
@@ -583,23 +595,55 @@ def json_lines_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int
             return [(0, size, 1)]
         if size <= piece_bytes or not _streamable(head):
             return [(0, size, 1)]
-        handle.seek(0)
-        pieces: list[tuple[int, int, int]] = []
-        start, first_line, newlines, pos = 0, 1, 0, 0  # newlines: between start and pos
-        while block := handle.read(_SCAN_BLOCK):
-            at = 0
-            while start + piece_bytes < pos + len(block):
-                cut = block.find(b"\n", max(at, start + piece_bytes - pos))
-                if cut < 0:
-                    break  # the line crossing the mark ends in a later block
-                newlines += block.count(b"\n", at, cut + 1)
-                pieces.append((start, pos + cut + 1, first_line))
-                start, first_line, newlines, at = pos + cut + 1, first_line + newlines, 0, cut + 1
-            newlines += block.count(b"\n", at)
-            pos += len(block)
-    if start < pos or not pieces:
+        return _cut_lines(handle, 0, 1, piece_bytes, read if read is not None else LinesRead())
+
+
+def _cut_lines(handle: BinaryIO, start: int, first_line: int, piece_bytes: int, read: LinesRead
+               ) -> list[tuple[int, int, int]]:
+    """The ranges of :func:`json_lines_pieces` from byte ``start`` (a line's start, numbered
+    ``first_line``) to the end of the file open in ``handle``; ``read`` goes on hashing and counting
+    the bytes from there (none: an empty list)."""
+    handle.seek(start)
+    pieces: list[tuple[int, int, int]] = []
+    pos, newlines, lines = start, 0, 0  # newlines: between start and pos; lines: all of them
+    last = b""
+    while block := handle.read(_SCAN_BLOCK):
+        read.digest.update(block)
+        lines += block.count(b"\n")
+        at = 0
+        while start + piece_bytes < pos + len(block):
+            cut = block.find(b"\n", max(at, start + piece_bytes - pos))
+            if cut < 0:
+                break  # the line crossing the mark ends in a later block
+            newlines += block.count(b"\n", at, cut + 1)
+            pieces.append((start, pos + cut + 1, first_line))
+            start, first_line, newlines, at = pos + cut + 1, first_line + newlines, 0, cut + 1
+        newlines += block.count(b"\n", at)
+        pos += len(block)
+        last = block[-1:]
+    if start < pos:
         pieces.append((start, pos, first_line))
+    if last:
+        read.end, read.line, read.whole_lines = pos, read.line + lines + (last != b"\n"), last == b"\n"
     return pieces
+
+
+def appended_json_lines(path: str | Path, resume: dict[str, Any], piece_bytes: int
+                        ) -> tuple[list[tuple[int, int, int]], LinesRead] | None:
+    """The ranges (as :func:`json_lines_pieces` cuts them) of the lines added to a JSON Lines file
+    since a read that stopped as ``resume`` says (a :meth:`LinesRead.entry`), with the
+    :class:`LinesRead` of the whole file up to its end now; None when the file cannot be resumed
+    (as :func:`resume_json_lines` decides: its first bytes changed, or it is not read line by line).
+    Reads the file once, at the speed of the disk."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+            _refuse_binary_head(head)
+            if not _streamable(head) or (read := _checked_prefix(handle, resume)) is None:
+                return None
+            return _cut_lines(handle, read.end, read.line + 1, piece_bytes, read), read
+    except (OSError, IngestError):
+        return None
 
 
 def read_json_lines(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0, end: int | None = None,
