@@ -353,6 +353,31 @@ def phase_appended(args) -> dict:
             "peak_mb": _peak_mb()}
 
 
+def phase_distributed(args) -> dict:
+    """The JSON Lines archive (``--corpus``) parsed on a Dask LocalCluster of ``--workers`` worker
+    processes into ``--out``; then the articles of ``--warm`` appended to it and a rerun, which reads
+    only the appended lines (cut into ranges: ``piece_bytes`` of 1 MB, so that there are tasks to
+    spread; the time to start the cluster is not counted)."""
+    from distributed import Client, LocalCluster
+
+    from toolkit.distributed import build_dataset_distributed
+
+    started = time.perf_counter()
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      worker_dashboard_address=None) as cluster, Client(cluster) as client:
+        cluster_s = time.perf_counter() - started
+        began = time.perf_counter()
+        first = build_dataset_distributed(args.corpus, args.out, client=client, progress=False, piece_bytes=1 << 20)
+        first_s = time.perf_counter() - began
+        with open(args.corpus, "a", encoding="utf-8") as out:
+            _write_lines(Path(args.warm), out)
+        began = time.perf_counter()
+        rerun = build_dataset_distributed(args.corpus, args.out, client=client, progress=False, piece_bytes=1 << 20)
+        rerun_s = time.perf_counter() - began
+    return {"workers": args.workers, "cluster_s": cluster_s, "articles": first.articles, "first_s": first_s,
+            "rerun_s": rerun_s, "parsed": rerun.parsed, "reused": rerun.reused, "peak_mb": _peak_mb()}
+
+
 def phase_incremental(args) -> dict:
     """Rerun over the base corpus plus 10 new articles: only the new ones are parsed. Then, on
     the result: the CSV copies of every table (``--csv``), and a rerun after one old article
@@ -554,6 +579,13 @@ def measure(args) -> dict:
         _write_lines(fresh, out)
     results["appended"] = _run_phase("appended", corpus=archive, out=BUILD / "collection-out")
     shutil.rmtree(BUILD / "collection-out", ignore_errors=True)
+    shutil.copyfile(collection(big), archive)  # the archive again, on a cluster this time
+    os.utime(archive, ns=(an_hour_ago, an_hour_ago))
+    shutil.rmtree(BUILD / "distributed-out", ignore_errors=True)
+    results["distributed"] = _run_phase("distributed", corpus=archive, out=BUILD / "distributed-out", warm=fresh,
+                                        workers=os.cpu_count() or 1)
+    results["distributed"]["mb"] = archive.stat().st_size / 1e6
+    shutil.rmtree(BUILD / "distributed-out", ignore_errors=True)
     shutil.rmtree(fresh, ignore_errors=True)
     archive.unlink()
     generate_corpus(work_corpus, 10, seed=7, size=size, start=args.incremental_n)  # 10 new articles
@@ -747,6 +779,13 @@ def render(results: dict, command: str) -> str:
         lines.append(f"| rerun of that JSON Lines file with 10 articles appended (only the new lines read; "
                      f"load + parse + save) | {a['seconds']:.2f} s ({a['parsed']} parsed, {a['reused']:,} reused) "
                      "| | |")
+    if "distributed" in results:
+        d = results["distributed"]
+        lines.append(f"| the same JSON Lines file on a Dask LocalCluster of {d['workers']} worker processes "
+                     f"(`toolkit.distributed`; cluster start, {d['cluster_s']:.1f} s, not counted) | first parse "
+                     f"{d['first_s']:.0f} s, {d['articles'] / d['first_s']:.0f} articles/s; rerun with 10 articles "
+                     f"appended (only the new lines read) {d['rerun_s']:.2f} s ({d['parsed']} parsed, "
+                     f"{d['reused']:,} reused) | | |")
     lines += _many_files_rows(results)
     for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
         if name == "toolkit imported from":

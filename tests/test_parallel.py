@@ -105,9 +105,11 @@ def test_parallel_benchmark_runner_quick_mode(tmp_path):
     text = results.read_text(encoding="utf-8")
     for measure in ("parse throughput", "floor", "same ratio by CPU time", "2 workers vs 1",
                     "ceiling: the same extraction", "incremental rerun", "`load_dataset` of that dataset",
-                    "one JSON Lines file", "import toolkit", "peak memory", "Profile",
+                    "one JSON Lines file", "Dask LocalCluster", "import toolkit", "peak memory", "Profile",
                     f"same code on `{sys.executable}`", "rerun against dataset size"):
         assert measure in text
+    # the distributed rerun read the 10 appended articles only
+    assert re.search(r"appended \(only the new lines read\) \d+\.\d\d s \(10 parsed, 60 reused\)", text)
     # each dataset size with its rerun time and memory: "60: 0.39 s, 146 MB; 100: ..."
     assert re.search(r"\| 60: \d+\.\d\d s, \d+ MB; 100: \d+\.\d\d s, \d+ MB \|", text)
     if sys.platform.startswith("linux"):  # the initial parse's memory, all processes together
