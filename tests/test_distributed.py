@@ -389,3 +389,14 @@ def test_distributed_json_lines_file_edited_or_with_an_id_taken_is_read_whole(tm
     dask = load_dataset(tmp_path / "dask")
     _equal(load_dataset(tmp_path / "serial2"), dask)
     assert {"r002", "r002-2"} <= set(dask["articles"]["article_id"]) and rerun.articles == 26
+    # read on the driver, the archive's entry still says where its lines end: the next append is read alone
+    size = archive.stat().st_size
+    with archive.open("ab") as handle:
+        handle.write(_archive_lines(25, 2))
+    os.utime(archive, ns=(1_600_000_300_000_000_000,) * 2)
+    counted_reads.clear()
+    sent_units.clear()
+    assert build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600).parsed == 2
+    assert counted_reads == [] and [u[1:] for u in sent_units] == [(size, archive.stat().st_size, 26)]
+    build_dataset(folder, tmp_path / "serial3", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "serial3"), load_dataset(tmp_path / "dask"))

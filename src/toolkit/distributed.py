@@ -364,7 +364,7 @@ class _Assembly:
         items = self._reusable(hit)
         if items is None:
             self.keys[path] = hit["key"]  # (unchanged since it was indexed: its new entry is as good)
-            self.add(parse_partition([path], self.old_hashes, self.max_bytes))
+            self._read_here(path)
             return
         self.cached[path] = hit
         self._add_items(items)
@@ -377,13 +377,20 @@ class _Assembly:
         items = self._reusable(step.hit)
         if items is None:
             self.reread.add(step.path)
-            self.add(parse_partition([step.path], self.old_hashes, self.max_bytes))
+            self._read_here(step.path)
             return
         self.entries[step.path] = list(step.hit["items"])
         self.reads[step.path] = step.read
         if step.read.warned:
             self.warned.add(step.path)
         self._add_items(items)
+
+    def _read_here(self, path: str) -> None:
+        """Read a file whole on the driver and extract its new or changed articles here, recording
+        how far it was read line by line (its resume entry, as a serial read records it)."""
+        read = LinesRead()
+        self.add([(path, item, None) for item in read_file(path, self.max_bytes, read)])
+        self.reads[path] = read
 
     def _reusable(self, hit: dict[str, Any]) -> list[Any] | None:
         from .corpus import cached_items
@@ -408,7 +415,7 @@ class _Assembly:
         for path, key in self.keys.items():
             entries = self.entries.get(path, [])
             index[path] = {"key": key, "items": entries}
-            read = self.reads.get(path) if path not in self.reread else None
+            read = self.reads.get(path)
             if read is not None:  # as a serial read records it (see toolkit.corpus._read_sources)
                 read.warned = read.warned or path in self.warned
                 resume = read.entry()
