@@ -400,3 +400,23 @@ def test_distributed_json_lines_file_edited_or_with_an_id_taken_is_read_whole(tm
     assert counted_reads == [] and [u[1:] for u in sent_units] == [(size, archive.stat().st_size, 26)]
     build_dataset(folder, tmp_path / "serial3", progress=False, full=True)
     _equal(load_dataset(tmp_path / "serial3"), load_dataset(tmp_path / "dask"))
+
+
+def test_distributed_command_line_on_a_running_scheduler(corpus, tmp_path, client, capsys):
+    """``python -m toolkit.distributed`` on an existing scheduler (``--scheduler``): the summary,
+    ``--max-bytes`` as ``toolkit parse`` takes it, ``--strict`` and bad values refused."""
+    address = client.scheduler.address
+    assert main([str(corpus), "-o", str(tmp_path / "dask"), "--scheduler", address, "--no-progress"]) == 0
+    build_dataset(corpus, tmp_path / "serial", progress=False)
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+    assert "articles" in capsys.readouterr().out
+    small = tmp_path / "small"
+    assert main([str(corpus), "-o", str(small), "--scheduler", address, "--no-progress", "--max-bytes", "200"]) == 0
+    build_dataset(corpus, tmp_path / "serial-small", progress=False, max_bytes=200)
+    _equal(load_dataset(tmp_path / "serial-small"), load_dataset(small))
+    assert load_dataset(small)["problems"]["reason"].str.contains("over the limit").sum() >= 5  # big files skipped
+    assert main([str(corpus), "-o", str(small), "--scheduler", address, "--no-progress", "--max-bytes", "200",
+                 "--strict"]) == 3
+    with pytest.raises(SystemExit):
+        main([str(corpus), "-o", str(small), "--max-bytes", "0"])
+    assert "--max-bytes must be at least 1" in capsys.readouterr().err

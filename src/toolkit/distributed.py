@@ -428,23 +428,35 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m toolkit.distributed PATH... -o OUT [--scheduler ADDRESS]``."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m toolkit.distributed",
-                                     description="Parse articles on a Dask cluster into a dataset folder.")
-    parser.add_argument("paths", nargs="+")
-    parser.add_argument("-o", "--out", required=True)
+    parser = argparse.ArgumentParser(
+        prog="python -m toolkit.distributed",
+        description="Parse articles (files, folders, globs) on a Dask cluster into the dataset at OUT: the same "
+                    "tables as `toolkit parse`, which can rerun the dataset after it (and the other way round).",
+        epilog="Example: python -m toolkit.distributed /mnt/archive/articles -o /mnt/archive/processed "
+               "--scheduler tcp://10.0.0.5:8786 (the workers need the toolkit installed and the files under the "
+               "same paths). Without --scheduler, a LocalCluster of this machine's cores runs for the call.")
+    parser.add_argument("paths", nargs="+", help="article files, folders or globs")
+    parser.add_argument("-o", "--out", required=True, help="dataset folder to create or update")
     parser.add_argument("--scheduler", help="address of an existing scheduler, e.g. tcp://host:8786")
-    parser.add_argument("--partition-files", type=int, default=PARTITION_FILES)
+    parser.add_argument("--partition-files", type=int, default=PARTITION_FILES,
+                        help=f"files per task (default {PARTITION_FILES})")
     parser.add_argument("--piece-bytes", type=int, default=PIECE_BYTES,
                         help="cut JSON Lines, UTF-8 CSV and UTF-8 JSON array files larger than this into ranges "
-                             "parsed as tasks of their own")
-    parser.add_argument("--full", action="store_true", help="reparse every article")
+                             f"parsed as tasks of their own (default {PIECE_BYTES:,})")
+    parser.add_argument("--max-bytes", type=int, default=MAX_ARTICLE_BYTES,
+                        help=f"skip articles whose text is larger than this many bytes (default {MAX_ARTICLE_BYTES:,})")
+    parser.add_argument("--full", action="store_true", help="reparse every article, not only new or changed ones")
     parser.add_argument("--csv", action="store_true", help="also write OUT/csv/<table>.csv")
     parser.add_argument("--strict", action="store_true", help="exit with status 3 if anything was skipped")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     args = parser.parse_args(argv)
+    for name in ("partition_files", "piece_bytes", "max_bytes"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     summary = build_dataset_distributed(args.paths, args.out, scheduler=args.scheduler,
-                                        partition_files=args.partition_files, full=args.full, csv_export=args.csv,
-                                        piece_bytes=args.piece_bytes, progress=not args.no_progress)
+                                        partition_files=args.partition_files, max_bytes=args.max_bytes, full=args.full,
+                                        csv_export=args.csv, piece_bytes=args.piece_bytes,
+                                        progress=not args.no_progress)
     print(summary)
     return 3 if args.strict and summary.skipped else 0
 
