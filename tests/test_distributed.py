@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from toolkit.corpus import build_dataset, load_dataset
 from toolkit.distributed import build_dataset_distributed, main
@@ -420,3 +422,68 @@ def test_distributed_command_line_on_a_running_scheduler(corpus, tmp_path, clien
     with pytest.raises(SystemExit):
         main([str(corpus), "-o", str(small), "--max-bytes", "0"])
     assert "--max-bytes must be at least 1" in capsys.readouterr().err
+
+
+def _csv_row(n: int) -> bytes:
+    return f'w{n},"Russia sent {10 + n} attack drones at Sumy overnight; {n % 9} were downed. Item {n}."\n'.encode()
+
+
+_CSV_LINE = st.one_of(
+    st.integers(0, 30).map(_csv_row),
+    st.sampled_from([b"\n", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n", b"w2,extra,Kyiv 3 drones\n",
+                     b',"Caf\xc3\xa9 owners in Odesa counted 4 drones."\r\n', b"w3,\"never closed\n",
+                     b"lone,cr\r", b",\n"]))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.lists(_CSV_LINE, max_size=6), added=st.lists(_CSV_LINE, max_size=4))
+@example(first=[_csv_row(1), _csv_row(2)], added=[_csv_row(3), _csv_row(4)])
+@example(first=[_csv_row(1), b"w3,\"never closed\n"], added=[_csv_row(3)])  # the open quote takes the rest
+@example(first=[b"w3,\"never closed\n", _csv_row(0)], added=[_csv_row(0)])  # judged by the old last line
+@example(first=[_csv_row(1), b"lone,cr\r"], added=[b"\n", _csv_row(2)])  # "\r" + "\n": one line end
+def test_distributed_rerun_of_an_appended_csv_equals_a_full_rebuild(tmp_path_factory, client, monkeypatch,
+                                                                     first, added):
+    """A big UTF-8 CSV collection (read as a stream) that a serial parse indexed and that was then
+    appended to reruns on the cluster to a full rebuild's tables and problems, whatever the rows
+    (cells with line breaks, ragged rows, blank lines, CRLF, a quote never closed, a lone CR), and
+    goes on from there on the next rerun, serial or distributed."""
+    from toolkit import ingest
+
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+    base = tmp_path_factory.mktemp("grow")
+    (base / "in").mkdir()
+    feed = base / "in" / "feed.csv"
+    feed.write_bytes(b"id,text\n" + b"".join(first))
+    os.utime(feed, ns=(1_600_000_000_000_000_000,) * 2)
+    build_dataset(base / "in", base / "dask", progress=False)
+    for step, more in enumerate((added, [_csv_row(7)]), start=1):
+        with open(feed, "ab") as handle:
+            handle.write(b"".join(more))
+        os.utime(feed, ns=(1_600_000_000_000_000_000 + step * 10**9,) * 2)
+        build_dataset_distributed(base / "in", base / "dask", client=client, progress=False)
+        build_dataset(base / "in", base / f"full{step}", progress=False, full=True)
+        _equal(load_dataset(base / f"full{step}"), load_dataset(base / "dask"))
+
+
+def test_distributed_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, client, monkeypatch, counted_reads):
+    import toolkit.distributed
+    from toolkit import ingest
+
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+    sent: list = []
+    pieces, original = toolkit.distributed._PIECES[".csv"]
+    monkeypatch.setitem(toolkit.distributed._PIECES, ".csv", (pieces, lambda path, max_bytes, *where: (
+        sent.append(where), original(path, max_bytes, *where))[1]))
+    (tmp_path / "in").mkdir()
+    feed = tmp_path / "in" / "feed.csv"
+    feed.write_bytes(b"id,text\n" + b"".join(_csv_row(n) for n in range(6)))
+    os.utime(feed, ns=(1_600_000_000_000_000_000,) * 2)
+    build_dataset(tmp_path / "in", tmp_path / "dask", progress=False)
+    size = feed.stat().st_size
+    with open(feed, "ab") as handle:
+        handle.write(_csv_row(6) + b"w9,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n")
+    os.utime(feed, ns=(1_600_000_100_000_000_000,) * 2)
+    counted_reads.clear()
+    rerun = build_dataset_distributed(tmp_path / "in", tmp_path / "dask", client=client, progress=False)
+    assert (rerun.parsed, rerun.reused) == (2, 6) and counted_reads == []
+    assert sent == [(size, feed.stat().st_size, 8, 10)]  # from line 8 to the file's last line, 10

@@ -35,9 +35,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_json_lines, csv_pieces, iter_paths,
-                     json_array_pieces, json_lines_pieces, read_csv_range, read_file, read_json_array_range,
-                     read_json_lines, utf8_warning)
+from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_csv, appended_json_lines, csv_pieces,
+                     iter_paths, json_array_pieces, json_lines_pieces, read_csv_range, read_file,
+                     read_json_array_range, read_json_lines, utf8_warning)
 from .records import Article, Extraction, Problem
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,10 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     on the same input. A file whose size, times and inode are as the last parse (serial or
     distributed) read them is not read again: its rows come from the source index, as in a
     serial rerun. Of a JSON Lines file that was only appended to, only the lines after those the
-    last parse read are read, in ranges on the workers (a CSV or JSON file is read again whole).
+    last parse read are read, in ranges on the workers; so are the rows appended to a CSV file read
+    as a stream (over :data:`toolkit.ingest.CSV_STREAM_BYTES`) when the last parse recorded where it
+    stopped (a serial parse does; a distributed one does not find the rows of a whole CSV file, so
+    its first rerun reads the file whole); other files are read again whole.
     The driver takes the partitions' results in file order as they are done and stores the
     facts :data:`toolkit.corpus.PARSE_BATCH` articles at a time, keeping only the articles'
     table rows, so its memory does not grow with the facts of the whole corpus. The dataset's
@@ -241,9 +244,9 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
 
 
 class _Appended:
-    """A step of a parse: the lines of a JSON Lines file that a parse read before, taken from the
-    source index (``hit``); the ranges of the lines appended since follow it in the plan.
-    ``read`` is the :class:`toolkit.ingest.LinesRead` of the file up to its end now."""
+    """A step of a parse: the lines of a JSON Lines (or streamed CSV) file that a parse read before,
+    taken from the source index (``hit``); the ranges of the lines appended since follow it in the
+    plan. ``read`` is the :class:`toolkit.ingest.LinesRead` of the file up to its end now."""
 
     def __init__(self, path: str, hit: dict[str, Any], read: LinesRead) -> None:
         self.path, self.hit, self.read = path, hit, read
@@ -253,10 +256,11 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
           piece_bytes: int) -> list[str | _Appended | list[Unit]]:
     """The steps of a parse in file order: the path of a file to take from the source index
     ``cache`` (its size, times and inode are as the last parse read them: see
-    :func:`toolkit.corpus._file_key`); for a JSON Lines file that was only appended to since (its
-    bytes read then hash as they did), its lines read then (an :class:`_Appended`), then a task per
-    range of the lines after (:func:`toolkit.ingest.appended_json_lines`, as a serial rerun reads
-    only those); or a partition of the other files, to read on the workers (:func:`partitions_of`).
+    :func:`toolkit.corpus._file_key`); for a JSON Lines or streamed CSV file that was only appended
+    to since (its bytes read then hash as they did), its lines read then (an :class:`_Appended`),
+    then a task per range of the lines after (:func:`toolkit.ingest.appended_json_lines`,
+    :func:`toolkit.ingest.appended_csv`: as a serial rerun reads only those); or a partition of the
+    other files, to read on the workers (:func:`partitions_of`).
     The time and file key of each file to read are noted in ``assembly`` first, for its entry in
     the next run's index, and the :class:`toolkit.ingest.LinesRead` of each JSON Lines file
     read line by line on the driver (to find its ranges)."""
@@ -273,8 +277,12 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
         hit = cache.get(path) if stat is not None else None
         cached = bool(hit and hit.get("key") == _file_key(stat))
         resume = hit.get("resume") if hit and not cached else None
-        appended = appended_json_lines(path, resume, piece_bytes) if resume and stat.st_size >= resume["end"] \
-            and Path(path).suffix.lower() in JSON_LINES_SUFFIXES else None
+        suffix = Path(path).suffix.lower()
+        appended = None
+        if resume and stat.st_size >= resume["end"] and suffix in JSON_LINES_SUFFIXES:
+            appended = appended_json_lines(path, resume, piece_bytes)
+        elif resume and stat.st_size >= resume["end"] and suffix == ".csv":
+            appended = appended_csv(path, resume, assembly.max_bytes)
         if cached or appended:
             plan.extend(partitions_of(run, partition_files, piece_bytes, assembly.reads))
             run = []

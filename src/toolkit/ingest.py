@@ -722,7 +722,17 @@ def resume_csv(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_AR
     when the file is no longer read as a stream (see :func:`read_file`) or its first bytes changed.
     The rows after are read with the file's header, line numbers and last line, so they equal
     what a whole reading gives after the rows of those first bytes."""
-    path = Path(path)
+    found = _csv_resume_point(Path(path), resume)
+    if found is None:
+        return None
+    read, last_line = found
+    return read_csv_range(path, max_bytes, read.end, None, read.line + 1, last_line, read), read
+
+
+def _csv_resume_point(path: Path, resume: dict[str, Any]) -> tuple[LinesRead, int] | None:
+    """Where a read of a big UTF-8 CSV collection that stopped as ``resume`` says goes on (the
+    :class:`LinesRead` of its first bytes, checked), and the file's last line now; None when it
+    cannot (see :func:`resume_csv`)."""
     try:
         if path.stat().st_size <= CSV_STREAM_BYTES or (last_line := _utf8_last_line(path)) is None:
             return None
@@ -730,9 +740,31 @@ def resume_csv(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_AR
             read = _checked_prefix(handle, resume)
     except OSError:
         return None
-    if read is None:
+    return None if read is None else (read, last_line)
+
+
+def appended_csv(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_ARTICLE_BYTES
+                 ) -> tuple[list[tuple[int, int, int, int]], LinesRead] | None:
+    """The range (as :func:`csv_pieces` gives ranges; none when nothing was added) of the rows added
+    to a big UTF-8 CSV collection since a read that stopped as ``resume`` says, with the
+    :class:`LinesRead` of the file up to the range's end; None when the file cannot be resumed
+    (see :func:`resume_csv`). The rows are read here once, for the :class:`LinesRead` (where a
+    row ends, whether one depends on the file's end): reading is cheap beside extracting them."""
+    path = Path(path)
+    found = _csv_resume_point(path, resume)
+    if found is None:
         return None
-    return read_csv_range(path, max_bytes, read.end, None, read.line + 1, last_line, read), read
+    read, last_line = found
+    start, first_line = read.end, read.line + 1
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    if size <= start:
+        return [], read
+    for _ in read_csv_range(path, max_bytes, start, size, first_line, last_line, read):
+        pass
+    return [(start, size, first_line, last_line)], read
 
 
 def _guarded(path: Path, items: Iterator[Article | Problem]) -> Iterator[Article | Problem]:
