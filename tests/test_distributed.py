@@ -436,17 +436,17 @@ _CSV_LINE = st.one_of(
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=st.lists(_CSV_LINE, max_size=6), added=st.lists(_CSV_LINE, max_size=4))
-@example(first=[_csv_row(1), _csv_row(2)], added=[_csv_row(3), _csv_row(4)])
-@example(first=[_csv_row(1), b"w3,\"never closed\n"], added=[_csv_row(3)])  # the open quote takes the rest
-@example(first=[b"w3,\"never closed\n", _csv_row(0)], added=[_csv_row(0)])  # judged by the old last line
-@example(first=[_csv_row(1), b"lone,cr\r"], added=[b"\n", _csv_row(2)])  # "\r" + "\n": one line end
+@given(first=st.lists(_CSV_LINE, max_size=8), added=st.lists(_CSV_LINE, max_size=4), cut=st.booleans())
+@example(first=[_csv_row(1), _csv_row(2)], added=[_csv_row(3), _csv_row(4)], cut=False)
+@example(first=[_csv_row(1), b"w3,\"never closed\n"], added=[_csv_row(3)], cut=False)  # the quote takes the rest
+@example(first=[b"w3,\"never closed\n", _csv_row(0)], added=[_csv_row(0)], cut=True)  # judged by the old last line
+@example(first=[_csv_row(1), b"lone,cr\r"], added=[b"\n", _csv_row(2)], cut=True)  # "\r" + "\n": one line end
 def test_distributed_rerun_of_an_appended_csv_equals_a_full_rebuild(tmp_path_factory, client, monkeypatch,
-                                                                     first, added):
-    """A big UTF-8 CSV collection (read as a stream) that a serial parse indexed and that was then
-    appended to reruns on the cluster to a full rebuild's tables and problems, whatever the rows
-    (cells with line breaks, ragged rows, blank lines, CRLF, a quote never closed, a lone CR), and
-    goes on from there on the next rerun, serial or distributed."""
+                                                                     first, added, cut):
+    """A big UTF-8 CSV collection (read as a stream) that a serial parse indexed (or, ``cut``, a
+    distributed parse that cut it into ranges) and that was then appended to reruns on the cluster
+    to a full rebuild's tables and problems, whatever the rows (cells with line breaks, ragged rows,
+    blank lines, CRLF, a quote never closed, a lone CR), and goes on from there on the next rerun."""
     from toolkit import ingest
 
     monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
@@ -455,7 +455,10 @@ def test_distributed_rerun_of_an_appended_csv_equals_a_full_rebuild(tmp_path_fac
     feed = base / "in" / "feed.csv"
     feed.write_bytes(b"id,text\n" + b"".join(first))
     os.utime(feed, ns=(1_600_000_000_000_000_000,) * 2)
-    build_dataset(base / "in", base / "dask", progress=False)
+    if cut:
+        build_dataset_distributed(base / "in", base / "dask", client=client, progress=False, piece_bytes=100)
+    else:
+        build_dataset(base / "in", base / "dask", progress=False)
     for step, more in enumerate((added, [_csv_row(7)]), start=1):
         with open(feed, "ab") as handle:
             handle.write(b"".join(more))
@@ -487,3 +490,20 @@ def test_distributed_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, 
     rerun = build_dataset_distributed(tmp_path / "in", tmp_path / "dask", client=client, progress=False)
     assert (rerun.parsed, rerun.reused) == (2, 6) and counted_reads == []
     assert sent == [(size, feed.stat().st_size, 8, 10)]  # from line 8 to the file's last line, 10
+    # a first parse on the cluster, the file cut into ranges, records where it stopped as well
+    sent.clear()
+    first = build_dataset_distributed(tmp_path / "in", tmp_path / "dask2", client=client, progress=False,
+                                      piece_bytes=150)
+    assert first.articles == 8 and len(sent) > 2 and min(sent)[0] == 0
+    size = feed.stat().st_size
+    with open(feed, "ab") as handle:
+        handle.write(_csv_row(10))
+    os.utime(feed, ns=(1_600_000_200_000_000_000,) * 2)
+    sent.clear()
+    counted_reads.clear()
+    rerun = build_dataset_distributed(tmp_path / "in", tmp_path / "dask2", client=client, progress=False,
+                                      piece_bytes=150)
+    assert (rerun.parsed, rerun.reused) == (1, 8) and counted_reads == []
+    assert sent == [(size, feed.stat().st_size, 11, 11)]
+    build_dataset(tmp_path / "in", tmp_path / "full", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "full"), load_dataset(tmp_path / "dask2"))

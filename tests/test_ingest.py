@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from toolkit.ingest import (
     date_from_url,
@@ -15,6 +17,7 @@ from toolkit.ingest import (
     normalise_text,
     parse_date,
     read_articles,
+    read_file,
     safe_article_id,
 )
 from toolkit.records import Article, Problem
@@ -518,3 +521,64 @@ def test_ingest_json_record_with_a_url_that_is_not_a_string_is_read(tmp_path):
     items = list(read_file(path))
     assert [(a.article_id, a.url, a.published) for a in items] == [
         ("a", "True", None), ("b", "[1]", None), ("c", "https://example.org/2025/03/04/kyiv", "2025-03-04")]
+
+
+_CSV_ROWS = [b'w%d,"Russia sent %d drones at Sumy. Item %d."\n' % (n, n, n) for n in range(40)]
+_CSV_ODD = [b"\n", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n", b"w2,extra,Kyiv 3 drones\n",
+            b',"Caf\xc3\xa9 owners in Odesa counted 4 drones."\r\n', b"w3,\"never closed\n", b"lone,cr\r", b",\n",
+            b"w4,x"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.one_of(st.sampled_from(_CSV_ROWS), st.sampled_from(_CSV_ODD)), min_size=3, max_size=30),
+       bom=st.booleans())
+@example(lines=[_CSV_ODD[4], *(_CSV_ROWS[n] for n in (8, 35, 6, 31, 19, 34, 31)), _CSV_ODD[6], _CSV_ODD[5],
+                _CSV_ROWS[16], _CSV_ROWS[37], _CSV_ODD[1], *(_CSV_ROWS[n] for n in (16, 2, 8, 37)), _CSV_ODD[7],
+                _CSV_ODD[1], _CSV_ROWS[15]], bom=False)  # judged by the last line in a range before the last
+def test_ingest_csv_pieces_record_what_a_streamed_read_records(tmp_path_factory, monkeypatch, lines, bom):
+    """The :class:`LinesRead` that ``csv_pieces`` fills while it cuts a big CSV file into ranges (for
+    a later run to read only the rows appended) is the one a whole streamed read of the file records:
+    its end, last line, hash, and whether a row depends on where the file ends."""
+    from toolkit import ingest
+    from toolkit.ingest import LinesRead, csv_pieces
+
+    monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
+    path = tmp_path_factory.mktemp("cut") / "feed.csv"
+    path.write_bytes((codecs.BOM_UTF8 if bom else b"") + b"id,text\n" + b"".join(lines))
+    whole, cut = LinesRead(), LinesRead()
+    list(read_file(path, 5_000_000, whole))
+    pieces = csv_pieces(path, 120, cut)
+    if len(pieces) == 1:
+        assert cut.end == 0  # a file of one range is read whole: nothing recorded
+        return
+    assert (cut.end, cut.line, cut.whole_lines, cut.tied_to_end, cut.digest.hexdigest()) == \
+        (whole.end, whole.line, whole.whole_lines, whole.tied_to_end, whole.digest.hexdigest())
+
+
+_JSONL_LINES = [b'{"id": "a%d", "text": "Russia sent %d drones at Sumy overnight."}\n' % (n, n) for n in range(30)] + [
+    b"\n", b"{broken\n", b'{"text": "Rep\xf6rt: 4 drones."}\n', b'{"text": "CRLF line, 5 drones."}\r\n', b"   \n"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.sampled_from(_JSONL_LINES), min_size=1, max_size=30), bom=st.booleans(),
+       last_line_end=st.booleans())
+def test_ingest_json_lines_pieces_record_what_a_line_by_line_read_records(tmp_path_factory, lines, bom,
+                                                                          last_line_end):
+    """The :class:`LinesRead` that ``json_lines_pieces`` fills while it cuts a JSON Lines file into
+    ranges is the one a whole line-by-line read of the file records (end, last line, whether the
+    last line is whole, hash), so that a later run reads only the lines appended after either."""
+    from toolkit.ingest import LinesRead, json_lines_pieces
+
+    content = (codecs.BOM_UTF8 if bom else b"") + b"".join(lines)
+    if not last_line_end:
+        content = content.rstrip(b"\n")
+    path = tmp_path_factory.mktemp("cut") / "feed.jsonl"
+    path.write_bytes(content)
+    whole, cut = LinesRead(), LinesRead()
+    list(read_file(path, 5_000_000, whole))
+    pieces = json_lines_pieces(path, 120, cut)
+    if len(pieces) == 1:
+        return  # read whole, by one task
+    assert (cut.end, cut.line, cut.whole_lines, cut.digest.hexdigest()) == \
+        (whole.end, whole.line, whole.whole_lines, whole.digest.hexdigest())
+    assert [p[0] for p in pieces[1:]] == [p[1] for p in pieces[:-1]] and pieces[-1][1] == len(content)

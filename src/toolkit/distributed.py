@@ -68,8 +68,8 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES, piec
     :func:`toolkit.ingest.json_array_pieces`; finding the ranges reads such a file once, on the
     driver: a CSV file through the CSV reader, since a quoted cell may hold line ends, and a JSON
     array through the JSON decoder) as a task of its own. ``reads``, if given, gets the
-    :class:`toolkit.ingest.LinesRead` of each JSON Lines file cut into ranges (for its entry in
-    the source index: a later run reads only the lines appended to it)."""
+    :class:`toolkit.ingest.LinesRead` of each JSON Lines or CSV file cut into ranges (for its entry
+    in the source index: a later run reads only the lines appended to it)."""
     partitions: list[list[Unit]] = []
     run: list[Unit] = []
     for path in files:
@@ -77,9 +77,9 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES, piec
         suffix = Path(path).suffix.lower()
         if suffix in _PIECES:
             try:
-                if reads is not None and suffix in JSON_LINES_SUFFIXES:
+                if reads is not None and (suffix in JSON_LINES_SUFFIXES or suffix == ".csv"):
                     read = LinesRead()
-                    pieces = json_lines_pieces(path, piece_bytes, read)
+                    pieces = (json_lines_pieces if suffix != ".csv" else csv_pieces)(path, piece_bytes, read)
                     if read.end:
                         reads[path] = read
                 else:
@@ -150,8 +150,8 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     serial rerun. Of a JSON Lines file that was only appended to, only the lines after those the
     last parse read are read, in ranges on the workers; so are the rows appended to a CSV file read
     as a stream (over :data:`toolkit.ingest.CSV_STREAM_BYTES`) when the last parse recorded where it
-    stopped (a serial parse does; a distributed one does not find the rows of a whole CSV file, so
-    its first rerun reads the file whole); other files are read again whole.
+    stopped (a serial parse does, and a distributed one for a file it cut into ranges); other
+    files are read again whole.
     The driver takes the partitions' results in file order as they are done and stores the
     facts :data:`toolkit.corpus.PARSE_BATCH` articles at a time, keeping only the articles'
     table rows, so its memory does not grow with the facts of the whole corpus. The dataset's

@@ -936,13 +936,17 @@ class _CountedLines:
         return line
 
 
-def csv_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, int]]:
+def csv_pieces(path: str | Path, piece_bytes: int, read: LinesRead | None = None) -> list[tuple[int, int, int, int]]:
     """``(start, end, first line, last line)`` of consecutive byte ranges of a CSV collection of
     about ``piece_bytes`` each, cut where a row ends (found by the CSV reader itself, which the
     file's text goes through once, here), for :func:`read_csv_range` to read apart (on other
     machines); the last line is the file's last that is not empty, as :func:`_csv_rows` needs it.
     One range, the whole file, when it is no larger, or is to be read whole (not UTF-8: see
-    :func:`read_file`), or has no header with a ``text`` column (a whole reading reports that)."""
+    :func:`read_file`), or has no header with a ``text`` column (a whole reading reports that).
+    ``read``, if given, is filled as a reading of the ranges would fill it (:class:`LinesRead`:
+    whether a row depends on the file's end is read on the last range, read again here), so that
+    a later run can read only the rows appended since (:func:`appended_csv`); it stays empty for a
+    file of one range."""
     path = Path(path)
     size = path.stat().st_size
     last_line = _utf8_last_line(path) if size > piece_bytes else None
@@ -951,10 +955,13 @@ def csv_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, 
         return whole
     bom = _utf8_bom_length(path)
     pieces: list[tuple[int, int, int, int]] = []
+    scan = LinesRead() if read is not None else None  # the whole file's, given to ``read`` when it is cut
+    if scan is not None and bom:
+        scan.digest.update(codecs.BOM_UTF8)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(8192)
         handle.seek(0)
-        lines = _CountedLines(handle, bom)
+        lines = _CountedLines(handle, bom, None, scan)
         reader = _csv_reader(lines, sample)
         try:
             if _csv_columns(next(reader)) is None:
@@ -973,6 +980,18 @@ def csv_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, 
                 pieces.append((start, lines.offset, first_line, last_line))
                 start, first_line = lines.offset, reader.line_num + 1
     pieces.append((start, size, first_line, last_line))
+    if scan is not None and read is not None and len(pieces) > 1 and scan.end == size:
+        read.end, read.line, read.whole_lines, read.digest = scan.end, scan.line, scan.whole_lines, scan.digest
+        # what depends on the file's end: a row that runs into it (the last range's), or one judged
+        # by its last line, which a range reaches when its rows go that far (the last range's, unless
+        # a lone "\r" makes the reader count more lines than the line feeds do)
+        ends = [piece[2] - 1 for piece in pieces[1:]] + [None]
+        for piece, end_line in zip(pieces, ends):
+            if end_line is None or end_line >= last_line:
+                tail = LinesRead()
+                for _ in read_csv_range(path, MAX_ARTICLE_BYTES, *piece, tail):
+                    pass
+                read.tied_to_end = read.tied_to_end or tail.tied_to_end
     return pieces
 
 
