@@ -1173,3 +1173,66 @@ def test_corpus_seed_dataset_from_a_folder_it_cannot_lock_starts_nothing(tmp_pat
     assert not corpus.seed_dataset(tmp_path / "shared", tmp_path / "mine")
     assert "cannot take its write lock" in caplog.text and not (tmp_path / "mine").exists()
     assert corpus.build_dataset(src, tmp_path / "mine", progress=False).parsed == 1
+
+
+def test_corpus_prune_reads_each_snapshots_segment_list_or_its_manifest(tmp_path, fake_extractor, caplog):
+    """Pruning keeps the segments the live and the previous snapshot use: read from each snapshot's
+    short list (``segments.json``, the manifest's segments), or from its manifest when the list is
+    missing (a snapshot written before it); an unreadable list removes nothing, with a warning."""
+    src, ds = tmp_path / "in", tmp_path / "ds"
+    for i in range(6):
+        _write(src, f"a{i}", TEXTS[i % len(TEXTS)] + f" Item {i}.")
+
+    def live() -> tuple[Path, dict]:
+        snapshot = corpus.current_snapshot(ds)
+        return snapshot, json.loads((snapshot / "manifest.json").read_text())
+
+    def used() -> set[str]:
+        return {p.name for p in (ds / "segments").iterdir()}
+
+    corpus.build_dataset(src, ds, progress=False)
+    snapshot, manifest = live()
+    assert json.loads((snapshot / corpus.SEGMENT_NAMES).read_text()) == sorted(
+        s["name"] for s in manifest["segments"])
+    (snapshot / corpus.SEGMENT_NAMES).unlink()  # as a snapshot of an older version has none
+    first = {s["name"] for s in manifest["segments"]}
+    for i in (0, 1):  # a third of the segment's articles gone: it is rewritten without them
+        (src / f"a{i}.txt").unlink()
+    corpus.build_dataset(src, ds, progress=False)
+    assert not first & {s["name"] for s in live()[1]["segments"]}
+    assert first <= used()  # the previous snapshot's segments, read from its manifest, are kept
+    _write(src, "new", TEXTS[1] + " New.")
+    corpus.build_dataset(src, ds, progress=False)
+    assert not first & used()  # the first snapshot is gone, and the segments only it used
+    snapshot, manifest = live()
+    assert used() == {s["name"] for s in manifest["segments"]} | set(
+        json.loads(next(p for p in (ds / "snapshots").iterdir() if p != snapshot).joinpath(
+            corpus.SEGMENT_NAMES).read_text()))
+    (snapshot / corpus.SEGMENT_NAMES).write_text('{"not": "a list"}')
+    before = used()
+    for i in range(2, 6):  # the old segment's articles gone: it is no longer used
+        (src / f"a{i}.txt").unlink()
+    with caplog.at_level("WARNING"):
+        corpus.build_dataset(src, ds, progress=False)
+    assert before <= used() and "unreadable; no segment is removed" in caplog.text
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(ds), corpus.load_dataset(tmp_path / "full"))
+
+
+def test_corpus_rerun_reuses_a_file_whose_articles_share_an_id(tmp_path, fake_extractor, decoded_lines):
+    """A collection holding one id several times ("a", "a-2", "a-3" in the dataset) is taken from
+    the source index on a rerun, and after a file before it that takes the id too, read again."""
+    lines = [{"id": "a", "text": TEXTS[0]}, {"id": "a", "text": TEXTS[1]}, {"id": "b", "text": TEXTS[2]},
+             {"id": "a", "text": TEXTS[3]}]
+    src, wire = _indexed_archive(tmp_path, "".join(json.dumps(r) + "\n" for r in lines).encode(), "wire.jsonl")
+    assert decoded_lines == [1, 2, 3, 4]
+    decoded_lines.clear()
+    again = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [] and (again.parsed, again.reused) == (0, 4)
+    assert set(corpus.load_dataset(tmp_path / "ds")["articles"]["article_id"]) == {"a", "a-2", "a-3", "b"}
+    _write(src, "a", TEXTS[4])  # a.txt comes before wire.jsonl: it is "a", the archive's become a-2, a-3, a-4
+    _age(src / "a.txt", 3)
+    rerun = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [1, 2, 3, 4] and rerun.articles == 5
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))

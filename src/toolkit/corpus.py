@@ -47,7 +47,6 @@ import sys
 import tempfile
 import time
 import traceback
-from collections import ChainMap
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -455,13 +454,20 @@ def cached_items(hit: dict[str, Any], seen: MutableMapping[str, int],
                  reusable: Callable[[str, str | None], bool]) -> list[_Record | Problem] | None:
     """A file's records and problems from its entry ``hit`` in the source index, or None when one of
     its articles is not ``reusable`` (its stored facts kept) under the id it would get after the ids
-    ``seen`` so far (counted on a layer over ``seen``, which stays as it is: a copy of it would cost
-    the whole run's ids for every file, quadratic in a folder of many files)."""
+    ``seen`` so far (counted apart, on top of ``seen``, which stays as it is: a copy of it would cost
+    the whole run's ids for every file, quadratic in a folder of many files; a ``ChainMap`` layer
+    over it, whose every lookup runs in Python, cost seconds for a file of a million articles)."""
     items = [Problem(**item["problem"]) if "problem" in item else _Record(item) for item in hit["items"]]
-    layer = ChainMap({}, seen)
-    if all(reusable(article_id, record.content_hash) for article_id, record in _unique_ids(items, layer)):
-        return items
-    return None
+    counted: dict[str, int] = {}  # the ids of this file, counted on top of ``seen`` (as _unique_id counts)
+    for item in items:
+        if isinstance(item, Problem):
+            continue
+        article_id = item.row[_ID]
+        n = (counted.get(article_id) or seen.get(article_id, 0)) + 1
+        counted[article_id] = n
+        if not reusable(f"{article_id}-{n}" if n > 1 else article_id, item.row[_HASH]):
+            return None
+    return items
 
 
 def renamed(record: _Record, article_id: str) -> _Record:
@@ -1327,6 +1333,8 @@ def _commit(out_dir: Path, segments: list[dict[str, Any]], articles: pd.DataFram
         _write_parquet(problems, folder / "problems.parquet")
         _write_json(manifest, folder / "manifest.json")
         _write_json(sources, folder / "sources.json")
+        # the segments it uses, apart: pruning reads these (a manifest holds every article's hash)
+        _write_json(sorted(s["name"] for s in segments), folder / SEGMENT_NAMES)
 
     name = _write_folder(out_dir / "snapshots", fill)
     _atomic_write_text(out_dir / "CURRENT", name + "\n")
@@ -1421,6 +1429,12 @@ def _remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
+#: A snapshot's list of the segments it uses (as its manifest lists them), read by :func:`_prune`:
+#: the manifest of a million-article dataset is 60 MB of JSON (every article's hash), and reading
+#: two of them took 1.6 s of each rerun.
+SEGMENT_NAMES = "segments.json"
+
+
 def _prune(out_dir: Path, live: str) -> None:
     """Remove staging leftovers of killed runs, all but the newest snapshots, and the segments
     no kept snapshot uses.
@@ -1441,8 +1455,15 @@ def _prune(out_dir: Path, live: str) -> None:
         return
     used: set[str] = set()
     for name in keep:
-        file = snapshots / name / "manifest.json"
+        file = snapshots / name / SEGMENT_NAMES
         try:
+            if file.exists():
+                names = json.loads(file.read_text(encoding="utf-8"))
+                if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+                    raise TypeError("not a list of names")
+                used |= set(names)
+                continue
+            file = snapshots / name / "manifest.json"  # a snapshot written before SEGMENT_NAMES
             used |= {s["name"] for s in json.loads(file.read_text(encoding="utf-8")).get("segments", [])}
         except (OSError, json.JSONDecodeError, KeyError, TypeError):
             log.warning("%s: unreadable; no segment is removed this time", file)
