@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from csv_cases import csv_line, csv_row
 from toolkit import corpus, schema
 from toolkit.records import Article, Extraction
 from toolkit.tables import sort_table
@@ -551,26 +552,14 @@ def test_corpus_appended_archive_equals_a_full_rebuild(tmp_path_factory, fake_ex
 
 
 
-def _csv_row(n: int) -> bytes:
-    return f'w{n},"{TEXTS[n % len(TEXTS)]} Item {n}."\n'.encode()
-
-
-_csv_line = st.one_of(
-    st.integers(0, 30).map(_csv_row),
-    st.sampled_from([b"\n", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n", b"w2,extra,Kyiv 3 drones\n",
-                     b',"Caf\xc3\xa9 owners in Odesa counted 4 drones."\r\n', b"w3,\"never closed\n",
-                     b"lone,cr\r", b",\n"]),
-)
-
-
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=st.lists(_csv_line, max_size=6), added=st.lists(_csv_line, max_size=4))
-@example(first=[_csv_row(1), _csv_row(2)], added=[_csv_row(3)])
-@example(first=[_csv_row(1), b"w3,\"never closed\n"], added=[_csv_row(3)])  # the open quote takes the rest
-@example(first=[b"w3,\"never closed\n", _csv_row(0)], added=[_csv_row(0)])  # judged by the old last line
+@given(first=st.lists(csv_line, max_size=6), added=st.lists(csv_line, max_size=4))
+@example(first=[csv_row(1), csv_row(2)], added=[csv_row(3)])
+@example(first=[csv_row(1), b"w3,\"never closed\n"], added=[csv_row(3)])  # the open quote takes the rest
+@example(first=[b"w3,\"never closed\n", csv_row(0)], added=[csv_row(0)])  # judged by the old last line
 @example(first=[b"w3,\"never closed\n", b"lone,cr\r", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n"],
-         added=[_csv_row(0)])  # a lone CR: the last line counted in line feeds comes before the reader's
-@example(first=[_csv_row(1), b"lone,cr\r"], added=[b"\n", _csv_row(2)])  # "\r" + "\n": one line end, read again
+         added=[csv_row(0)])  # a lone CR: the last line counted in line feeds comes before the reader's
+@example(first=[csv_row(1), b"lone,cr\r"], added=[b"\n", csv_row(2)])  # "\r" + "\n": one line end, read again
 def test_corpus_appended_csv_equals_a_full_rebuild(tmp_path_factory, fake_extractor, monkeypatch, first, added):
     """A CSV file read as a stream (as those over ``CSV_STREAM_BYTES`` are) that was appended to
     reruns to a full rebuild's tables and problems, whatever the rows before and after (cells with
@@ -592,17 +581,17 @@ def test_corpus_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, fake_
     from toolkit import ingest
 
     monkeypatch.setattr(ingest, "CSV_STREAM_BYTES", 0)
-    src, feed = _indexed_archive(tmp_path, b"id,text\n" + b"".join(_csv_row(n) for n in range(1, 4)), "feed.csv")
+    src, feed = _indexed_archive(tmp_path, b"id,text\n" + b"".join(csv_row(n) for n in range(1, 4)), "feed.csv")
     assert decoded_lines == [2, 3, 4]
     decoded_lines.clear()
     with open(feed, "ab") as handle:
-        handle.write(_csv_row(5) + b"w9,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n")
+        handle.write(csv_row(5) + b"w9,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n")
     _age(feed, 2)
     summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
     assert decoded_lines == [5, 6] and (summary.parsed, summary.reused) == (2, 3)
     decoded_lines.clear()
     with open(feed, "ab") as handle:  # after a last row whose cell holds a line break (article text does)
-        handle.write(_csv_row(6))
+        handle.write(csv_row(6))
     _age(feed, 3)
     summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
     assert decoded_lines == [8] and (summary.parsed, summary.reused) == (1, 5)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from csv_cases import csv_line, csv_row
 from toolkit.corpus import build_dataset, load_dataset
 from toolkit.distributed import build_dataset_distributed, main
 
@@ -424,23 +425,12 @@ def test_distributed_command_line_on_a_running_scheduler(corpus, tmp_path, clien
     assert "--max-bytes must be at least 1" in capsys.readouterr().err
 
 
-def _csv_row(n: int) -> bytes:
-    return f'w{n},"Russia sent {10 + n} attack drones at Sumy overnight; {n % 9} were downed. Item {n}."\n'.encode()
-
-
-_CSV_LINE = st.one_of(
-    st.integers(0, 30).map(_csv_row),
-    st.sampled_from([b"\n", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n", b"w2,extra,Kyiv 3 drones\n",
-                     b',"Caf\xc3\xa9 owners in Odesa counted 4 drones."\r\n', b"w3,\"never closed\n",
-                     b"lone,cr\r", b",\n"]))
-
-
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(first=st.lists(_CSV_LINE, max_size=8), added=st.lists(_CSV_LINE, max_size=4), cut=st.booleans())
-@example(first=[_csv_row(1), _csv_row(2)], added=[_csv_row(3), _csv_row(4)], cut=False)
-@example(first=[_csv_row(1), b"w3,\"never closed\n"], added=[_csv_row(3)], cut=False)  # the quote takes the rest
-@example(first=[b"w3,\"never closed\n", _csv_row(0)], added=[_csv_row(0)], cut=True)  # judged by the old last line
-@example(first=[_csv_row(1), b"lone,cr\r"], added=[b"\n", _csv_row(2)], cut=True)  # "\r" + "\n": one line end
+@given(first=st.lists(csv_line, max_size=8), added=st.lists(csv_line, max_size=4), cut=st.booleans())
+@example(first=[csv_row(1), csv_row(2)], added=[csv_row(3), csv_row(4)], cut=False)
+@example(first=[csv_row(1), b"w3,\"never closed\n"], added=[csv_row(3)], cut=False)  # the quote takes the rest
+@example(first=[b"w3,\"never closed\n", csv_row(0)], added=[csv_row(0)], cut=True)  # judged by the old last line
+@example(first=[csv_row(1), b"lone,cr\r"], added=[b"\n", csv_row(2)], cut=True)  # "\r" + "\n": one line end
 def test_distributed_rerun_of_an_appended_csv_equals_a_full_rebuild(tmp_path_factory, client, monkeypatch,
                                                                      first, added, cut):
     """A big UTF-8 CSV collection (read as a stream) that a serial parse indexed (or, ``cut``, a
@@ -459,7 +449,7 @@ def test_distributed_rerun_of_an_appended_csv_equals_a_full_rebuild(tmp_path_fac
         build_dataset_distributed(base / "in", base / "dask", client=client, progress=False, piece_bytes=100)
     else:
         build_dataset(base / "in", base / "dask", progress=False)
-    for step, more in enumerate((added, [_csv_row(7)]), start=1):
+    for step, more in enumerate((added, [csv_row(7)]), start=1):
         with open(feed, "ab") as handle:
             handle.write(b"".join(more))
         os.utime(feed, ns=(1_600_000_000_000_000_000 + step * 10**9,) * 2)
@@ -479,12 +469,12 @@ def test_distributed_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, 
         sent.append(where), original(path, max_bytes, *where))[1]))
     (tmp_path / "in").mkdir()
     feed = tmp_path / "in" / "feed.csv"
-    feed.write_bytes(b"id,text\n" + b"".join(_csv_row(n) for n in range(6)))
+    feed.write_bytes(b"id,text\n" + b"".join(csv_row(n) for n in range(6)))
     os.utime(feed, ns=(1_600_000_000_000_000_000,) * 2)
     build_dataset(tmp_path / "in", tmp_path / "dask", progress=False)
     size = feed.stat().st_size
     with open(feed, "ab") as handle:
-        handle.write(_csv_row(6) + b"w9,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n")
+        handle.write(csv_row(6) + b"w9,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n")
     os.utime(feed, ns=(1_600_000_100_000_000_000,) * 2)
     counted_reads.clear()
     rerun = build_dataset_distributed(tmp_path / "in", tmp_path / "dask", client=client, progress=False)
@@ -497,7 +487,7 @@ def test_distributed_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, 
     assert first.articles == 8 and len(sent) > 2 and min(sent)[0] == 0
     size = feed.stat().st_size
     with open(feed, "ab") as handle:
-        handle.write(_csv_row(10))
+        handle.write(csv_row(10))
     os.utime(feed, ns=(1_600_000_200_000_000_000,) * 2)
     sent.clear()
     counted_reads.clear()

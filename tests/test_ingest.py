@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from csv_cases import ODD_LINES
 from toolkit.ingest import (
     date_from_url,
     decode_bytes,
@@ -524,9 +525,7 @@ def test_ingest_json_record_with_a_url_that_is_not_a_string_is_read(tmp_path):
 
 
 _CSV_ROWS = [b'w%d,"Russia sent %d drones at Sumy. Item %d."\n' % (n, n, n) for n in range(40)]
-_CSV_ODD = [b"\n", b"w1,\"Two lines:\nRussia fired 9 drones at Lviv.\"\n", b"w2,extra,Kyiv 3 drones\n",
-            b',"Caf\xc3\xa9 owners in Odesa counted 4 drones."\r\n', b"w3,\"never closed\n", b"lone,cr\r", b",\n",
-            b"w4,x"]
+_CSV_ODD = [*ODD_LINES, b"w4,x"]  # and a last line without its line end
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
