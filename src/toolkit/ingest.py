@@ -944,7 +944,8 @@ def csv_pieces(path: str | Path, piece_bytes: int, read: LinesRead | None = None
     One range, the whole file, when it is no larger, or is to be read whole (not UTF-8: see
     :func:`read_file`), or has no header with a ``text`` column (a whole reading reports that).
     ``read``, if given, is filled as a reading of the ranges would fill it (:class:`LinesRead`:
-    whether a row depends on the file's end is read on the last range, read again here), so that
+    whether a row depends on the file's end is read on the ranges that reach its last line, read
+    again here: the last one, and any before it that a lone "\r" carries that far), so that
     a later run can read only the rows appended since (:func:`appended_csv`); it stays empty for a
     file of one range."""
     path = Path(path)
