@@ -51,3 +51,17 @@ def test_schema_check_catches_wrong_dtype():
     frame["customers"] = frame["customers"].astype("float64")
     with pytest.raises(ValueError, match="customers"):
         schema.check("outages", frame)
+
+
+def test_schema_table_lists_are_shared_with_the_extractors_without_pandas():
+    """The extractors take their table lists from the schema, and importing them does not import
+    pandas (worker processes and the first extraction would pay for it)."""
+    import subprocess
+    import sys
+
+    from toolkit import diplomacy, schema, strikes
+
+    assert strikes.STRIKE_TABLES is schema.STRIKE_TABLES and diplomacy.DIPLOMACY_TABLES is schema.DIPLOMACY_TABLES
+    assert set(schema.STRIKE_ANALYSIS) | set(schema.DIPLOMACY_ANALYSIS) == set(schema.TABLES) - {"problems"}
+    code = "import sys, toolkit.extract; sys.exit('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

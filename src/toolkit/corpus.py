@@ -209,8 +209,7 @@ def _read_table(table: str, files: list[tuple[Path, frozenset[str]]],
             log.warning("%s: column(s) %s are not in the schema any more; dropped (rerun the parse)", file, extra)
             part = part.drop_columns(extra)
         if dropped:
-            gone = pc.is_in(part["article_id"], value_set=pa.array(sorted(dropped), pa.string()))
-            part = part.filter(pc.invert(pc.fill_null(gone, False)))
+            part = part.filter(pc.invert(_dropped_rows(part["article_id"], dropped)))
         parts.append(part)
     if not parts:
         return schema.empty_frame(table)
@@ -301,9 +300,13 @@ def table_rows(path: str | Path) -> dict[str, int]:
                 continue  # load_dataset warns about it
             except (pa.ArrowException, OSError) as exc:
                 raise _unreadable(file, exc) from exc
-            gone = pc.is_in(ids, value_set=pa.array(sorted(dropped), pa.string()))
-            rows[table] += len(ids) - (pc.sum(pc.fill_null(gone, False)).as_py() or 0)
+            rows[table] += len(ids) - (pc.sum(_dropped_rows(ids, dropped)).as_py() or 0)
     return rows
+
+
+def _dropped_rows(ids: pa.ChunkedArray, dropped: frozenset[str]) -> pa.ChunkedArray:
+    """Which rows (their ``article_id``) belong to articles a segment lists as ``dropped``."""
+    return pc.fill_null(pc.is_in(ids, value_set=pa.array(sorted(dropped), pa.string())), False)
 
 
 def _compatible(manifest: dict[str, Any]) -> bool:

@@ -16,9 +16,9 @@ from . import people as people_mod
 from .gazetteer import load_yaml
 from .meeting_rules import boundary_once, case_safe, lowered, named_alternatives
 from .records import Article
+from .schema import DIPLOMACY_TABLES
 from .text import NUMBER_PATTERN, Sentence, parse_number, split_sentences
 
-DIPLOMACY_TABLES = ("meetings", "participants", "plans", "people", "positions")
 RULES_FILE = "diplomacy_rules.yaml"
 #: Plans have a handful to a few dozen points; larger numbers are something else.
 MAX_PLAN_POINTS = 100

@@ -32,6 +32,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -243,13 +244,15 @@ def build_dataset_distributed(paths: Iterable[str | Path] | str | Path, out_dir:
     return summary
 
 
+@dataclass
 class _Appended:
     """A step of a parse: the lines of a JSON Lines (or streamed CSV) file that a parse read before,
     taken from the source index (``hit``); the ranges of the lines appended since follow it in the
     plan. ``read`` is the :class:`toolkit.ingest.LinesRead` of the file up to its end now."""
 
-    def __init__(self, path: str, hit: dict[str, Any], read: LinesRead) -> None:
-        self.path, self.hit, self.read = path, hit, read
+    path: str
+    hit: dict[str, Any]
+    read: LinesRead
 
 
 def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partition_files: int,
@@ -277,12 +280,10 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
         hit = cache.get(path) if stat is not None else None
         cached = bool(hit and hit.get("key") == _file_key(stat))
         resume = hit.get("resume") if hit and not cached else None
-        suffix = Path(path).suffix.lower()
         appended = None
-        if resume and stat.st_size >= resume["end"] and suffix in JSON_LINES_SUFFIXES:
-            appended = appended_json_lines(path, resume, piece_bytes)
-        elif resume and stat.st_size >= resume["end"] and suffix == ".csv":
-            appended = appended_csv(path, resume, assembly.max_bytes)
+        if resume and stat.st_size >= resume["end"]:  # only JSON Lines and CSV files have a resume entry
+            appended = appended_json_lines(path, resume, piece_bytes) if Path(path).suffix.lower() \
+                in JSON_LINES_SUFFIXES else appended_csv(path, resume, assembly.max_bytes)
         if cached or appended:
             plan.extend(partitions_of(run, partition_files, piece_bytes, assembly.reads))
             run = []

@@ -7,9 +7,10 @@ table against it, and :func:`markdown` renders the README's schema section.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is built: the extractors read the table lists
+    import pandas as pd  # (STRIKE_TABLES, DIPLOMACY_TABLES) and must not pay for importing pandas
 
 
 @dataclass(frozen=True)
@@ -114,10 +115,13 @@ TABLES: dict[str, list[str]] = {
     "problems": ["source_path", "source_row", "reason", "severity"],
 }
 
-#: The tables a strike analysis reads (notebooks 02 and 05): load only these from a big dataset.
-STRIKE_TABLES: tuple[str, ...] = ("articles", "strike_counts", "places", "infrastructure", "casualties", "outages")
-#: The tables a diplomacy analysis reads (notebook 03).
-DIPLOMACY_TABLES: tuple[str, ...] = ("articles", "meetings", "participants", "plans", "people", "positions")
+#: The fact tables the strike extractor fills (:mod:`toolkit.strikes`), and the diplomacy one's.
+STRIKE_TABLES: tuple[str, ...] = ("strike_counts", "places", "infrastructure", "casualties", "outages")
+DIPLOMACY_TABLES: tuple[str, ...] = ("meetings", "participants", "plans", "people", "positions")
+#: What a strike analysis reads (notebooks 02 and 05), and a diplomacy one (notebook 03): load only
+#: these from a big dataset.
+STRIKE_ANALYSIS: tuple[str, ...] = ("articles", *STRIKE_TABLES)
+DIPLOMACY_ANALYSIS: tuple[str, ...] = ("articles", *DIPLOMACY_TABLES)
 
 #: Short description of each table, for the README.
 TABLE_DOCS: dict[str, str] = {
@@ -139,6 +143,8 @@ TABLE_DOCS: dict[str, str] = {
 
 def empty_frame(table: str) -> pd.DataFrame:
     """An empty DataFrame with the table's columns and dtypes."""
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series(dtype=FIELDS[c].dtype) for c in TABLES[table]})
 
 
@@ -148,6 +154,8 @@ def conform(table: str, rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFra
     Missing columns are filled with nulls; unknown columns raise ``KeyError`` so
     that a typo in an extractor cannot silently drop data.
     """
+    import pandas as pd
+
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if frame.empty and not len(frame.columns):
         return empty_frame(table)
@@ -165,6 +173,8 @@ def conform(table: str, rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFra
 
 def check(table: str, frame: pd.DataFrame) -> None:
     """Raise ``ValueError`` unless ``frame`` has the table's columns, in order, with their dtypes."""
+    import pandas as pd
+
     expected = TABLES[table]
     if list(frame.columns) != expected:
         raise ValueError(f"{table}: columns {list(frame.columns)} != schema {expected}")

@@ -8,9 +8,8 @@ from typing import Any
 
 from . import counts, impacts
 from .records import Article
+from .schema import STRIKE_TABLES
 from .text import split_sentences
-
-STRIKE_TABLES = ("strike_counts", "places", "infrastructure", "casualties", "outages")
 
 
 def extract_strikes(article: Article) -> dict[str, list[dict[str, Any]]]:
