@@ -577,6 +577,62 @@ def test_corpus_appended_csv_equals_a_full_rebuild(tmp_path_factory, fake_extrac
     _assert_same(corpus.load_dataset(base / "ds"), corpus.load_dataset(base / "full"))
 
 
+
+def _feed(numbers: range, texts: dict[int, int] | None = None) -> bytes:
+    """A JSON array of articles as a tool that dumps its whole list writes it (indented)."""
+    return json.dumps([{"id": f"w{n}", "text": TEXTS[(texts or {}).get(n, n) % len(TEXTS)] + f" Item {n}."}
+                       for n in numbers], indent=2).encode()
+
+
+def test_corpus_rerun_of_a_json_array_dumped_again_with_more_reads_only_the_new_items(tmp_path, fake_extractor,
+                                                                                    decoded_lines, monkeypatch):
+    from toolkit import ingest
+
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+    src, feed = _indexed_archive(tmp_path, _feed(range(1, 4)), "feed.json")
+    assert decoded_lines == [1, 2, 3] and _resume_entry(tmp_path / "ds", feed)["items"] == 3
+    decoded_lines.clear()
+    feed.write_bytes(_feed(range(1, 6), texts={5: 0}))  # "w5" has w0's text
+    _age(feed, 2)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [4, 5] and (summary.parsed, summary.reused) == (2, 3)
+    assert _resume_entry(tmp_path / "ds", feed)["items"] == 5
+    decoded_lines.clear()
+    feed.write_bytes(_feed(range(1, 6), texts={5: 0}).replace(b"Item 2.", b"Item 9."))  # an edit: read whole
+    _age(feed, 3)
+    summary = corpus.build_dataset(src, tmp_path / "ds", progress=False)
+    assert decoded_lines == [1, 2, 3, 4, 5] and (summary.parsed, summary.reused) == (1, 4)
+    corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
+
+
+
+_feed_item = st.one_of(
+    st.integers(0, 30).map(lambda n: {"id": f"w{n % 7}", "text": TEXTS[n % len(TEXTS)] + f" Item {n}."}),
+    st.sampled_from([{"title": "no text"}, [1, 2], None, "a string", {"text": "Café owners said 4 drones hit Odesa."},
+                     {"id": "w1", "text": "Two drones fell near Poltava, officials said."}]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=st.lists(_feed_item, min_size=1, max_size=6), added=st.lists(_feed_item, max_size=4),
+       indent=st.sampled_from([None, 2]))
+def test_corpus_json_array_dumped_again_with_more_equals_a_full_rebuild(tmp_path_factory, fake_extractor,
+                                                                      monkeypatch, first, added, indent):
+    """Whatever the items before and after (ids met before, items that are no article), a rerun of
+    a big JSON array dumped again with items added gives the tables and problems of a full rebuild."""
+    from toolkit import ingest
+
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+    base = tmp_path_factory.mktemp("grow")
+    src, feed = _indexed_archive(base, json.dumps(first, indent=indent).encode(), "feed.json")
+    feed.write_bytes(json.dumps(first + added, indent=indent).encode())
+    _age(feed, 2)
+    corpus.build_dataset(src, base / "ds", progress=False)
+    corpus.build_dataset(src, base / "full", progress=False, full=True)
+    _assert_same(corpus.load_dataset(base / "ds"), corpus.load_dataset(base / "full"))
+
+
 def test_corpus_rerun_of_an_appended_csv_reads_only_the_new_rows(tmp_path, fake_extractor, decoded_lines, monkeypatch):
     from toolkit import ingest
 

@@ -359,6 +359,54 @@ def test_distributed_reruns_read_only_the_lines_appended_to_a_json_lines_file(tm
     assert same_as_serial("serial3")["problems"]["reason"].str.startswith("invalid UTF-8").sum() == 1
 
 
+
+def test_distributed_reruns_read_only_the_items_added_to_a_json_array(tmp_path, client, monkeypatch, counted_reads):
+    """A big JSON array dumped again with items added after its last one: the first parse records
+    where its last item ends while it cuts the file, the rerun sends only ranges of the new items,
+    a serial rerun goes on from the distributed one's entry, and the tables equal a full serial
+    parse."""
+    import json
+
+    import toolkit.distributed
+    import toolkit.ingest
+
+    monkeypatch.setattr(toolkit.ingest, "JSON_STREAM_BYTES", 0)
+    sent: list = []
+    pieces, original = toolkit.distributed._PIECES[".json"]
+    monkeypatch.setitem(toolkit.distributed._PIECES, ".json",
+                        (pieces, lambda path, max_bytes, *where: sent.append(where) or original(path, max_bytes, *where)))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    feed = folder / "feed.json"
+    items = [{"id": f"s{i}", "text": f"Russia sent {10 + i} attack drones at Sumy overnight; {i} were downed."}
+             for i in range(40)]
+
+    def dump(count: int) -> None:
+        feed.write_text(json.dumps(items[:count], indent=2), encoding="utf-8")
+        os.utime(feed, ns=(1_600_000_000_000_000_000 + count,) * 2)
+
+    dump(25)
+    assert build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600).articles == 25
+    assert len(sent) > 3
+    from toolkit.corpus import current_snapshot
+
+    entry = json.loads((current_snapshot(tmp_path / "dask") / "sources.json").read_text())[str(feed)]["resume"]
+    assert (entry["end"], entry["items"]) == (feed.stat().st_size - 2, 25)  # right before "\n]"
+    dump(33)
+    sent.clear()
+    counted_reads.clear()
+    rerun = build_dataset_distributed(folder, tmp_path / "dask", client=client, piece_bytes=600)
+    assert (rerun.parsed, rerun.reused) == (8, 25) and counted_reads == []
+    assert sent and all(start > entry["end"] for start, *_ in sent) and min(sent)[2] == 25  # the items added
+    build_dataset(folder, tmp_path / "serial", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+    dump(40)  # a serial rerun goes on from the distributed parse's entry
+    counted_reads.clear()
+    assert build_dataset(folder, tmp_path / "dask", progress=False).parsed == 7 and counted_reads == []
+    build_dataset(folder, tmp_path / "serial", progress=False, full=True)
+    _equal(load_dataset(tmp_path / "serial"), load_dataset(tmp_path / "dask"))
+
+
 def test_distributed_json_lines_file_edited_or_with_an_id_taken_is_read_whole(tmp_path, client, sent_units,
                                                                             counted_reads):
     """An archive whose first lines changed is read again from its start; one whose lines were kept

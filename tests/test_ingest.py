@@ -481,6 +481,45 @@ def test_resume_json_lines_reads_only_what_was_appended_and_refuses_an_edited_fi
     assert len(list(read_file(path, read=utf16))) == 3 and utf16.entry() is None  # read whole: no resume
 
 
+
+def test_resume_json_array_reads_only_the_items_added_and_refuses_an_edited_file(tmp_path, monkeypatch):
+    """A big JSON array dumped again with more items is read on from its last item; an edit before
+    it, bytes added that are not UTF-8, or a file small enough to be read whole again are not."""
+    from toolkit import ingest
+    from toolkit.ingest import LinesRead, read_file, resume_json_array
+
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 100)
+    records = [{"id": f"a{n}", "text": f"Russia launched {n} drones at Kyiv."} for n in range(1, 5)]
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(records[:2], indent=2), encoding="utf-8")
+    read = LinesRead()
+    assert [a.article_id for a in read_file(path, read=read)] == ["a1", "a2"]
+    entry = read.entry()
+    assert entry is not None and (entry["items"], entry["line"]) == (2, 8)
+    assert path.read_bytes()[entry["end"] - 1:] == b"}\n]"  # the last item's end
+    items, again = resume_json_array(path, entry)
+    assert list(items) == [] and again.entry() == entry  # nothing added
+    path.write_text(json.dumps(records, indent=2), encoding="utf-8")
+    items, again = resume_json_array(path, entry)
+    assert [(a.article_id, a.source_row) for a in items] == [("a3", 3), ("a4", 4)]
+    whole = LinesRead()
+    list(read_file(path, read=whole))
+    assert again.entry() == whole.entry() and whole.entry()["items"] == 4
+    path.write_text(json.dumps(records, indent=2) + "\n[]", encoding="utf-8")  # extra data: read whole
+    extra = LinesRead()
+    got = list(read_file(path, read=extra))
+    assert len(got) == 5 and got[-1].reason == "invalid JSON: Extra data" and extra.entry() is None
+    path.write_text(json.dumps(records, indent=2).replace("a1", "b1"), encoding="utf-8")
+    assert resume_json_array(path, entry) is None  # the bytes read before changed
+    path.write_bytes(json.dumps(records[:2], indent=2)[:-2].encode() + b',\n  {"text": "Caf\xe9."}\n]')
+    assert resume_json_array(path, entry) is None  # what was added is not UTF-8: read whole (cp1252)
+    path.write_text(json.dumps(records, indent=2), encoding="utf-8")
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 10_000)
+    assert resume_json_array(path, entry) is None  # now read whole, with json.loads
+    small = LinesRead()
+    assert len(list(read_file(path, read=small))) == 4 and small.entry() is None
+
+
 def test_ingest_big_json_array_is_read_item_by_item_and_keeps_the_items_before_an_error(tmp_path, monkeypatch):
     """A ``.json`` array over ``JSON_STREAM_BYTES`` is read an item at a time: the items of a whole
     reading, and the items before a syntax error with the whole reading's problem (a whole reading

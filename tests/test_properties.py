@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from toolkit.diplomacy import extract_diplomacy
@@ -301,3 +301,61 @@ def test_properties_big_json_array_read_item_by_item_is_the_whole_file_reading(s
     kept = streamed[:-1][:-1] if short[-1] in "-+.eE0123456789" else streamed[:-1]  # ("[1, 23" -> 1, 2)
     assert streamed[-1] == broken[0] and kept == whole[:len(kept)]
     assert apart() == streamed
+
+
+@SETTINGS
+@given(first=st.lists(_json_record, min_size=1, max_size=5), added=st.lists(_json_record, max_size=4),
+       indent=st.sampled_from([None, 0, 2, "\t"]), crlf=st.booleans(), bom=st.booleans(), ascii_only=st.booleans(),
+       block=st.integers(1, 64), cut=st.one_of(st.just(1.0), st.floats(0, 1)))
+@example(first=[{"text": ""}], added=[{"text": ""}], indent=0, crlf=True, bom=False, ascii_only=True, block=1,
+         cut=1.0)  # "\r\n]" after the last item, read a byte at a time: more than two blocks
+def test_properties_json_array_appended_to_is_read_on_from_its_last_item(scratch, monkeypatch, first, added, indent,
+                                                                         crlf, bom, ascii_only, block, cut):
+    """A big JSON array written again with items added after its last one (as a tool that dumps its
+    whole list does) is read on from there, item by item or cut into ranges for Dask tasks: the
+    items before plus those read on are the whole reading's (the added part cut short too: then
+    with its problem), and the entry recorded is the whole reading's. An entry is recorded, by a
+    whole read or by the cutting, only when the array is closed cleanly."""
+    from toolkit import ingest
+    from toolkit.ingest import LinesRead, appended_json_array, json_array_pieces, read_json_array_range, resume_json_array
+
+    def dump(records: list) -> bytes:
+        text = json.dumps(records, indent=indent, ensure_ascii=ascii_only)
+        text = text.replace("\n", "\r\n") if crlf else text
+        return (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8", "surrogatepass")
+
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+    monkeypatch.setattr(ingest, "_JSON_BLOCK", block)
+    path = scratch / "feed.json"
+    before = dump(first)
+    path.write_bytes(before)
+    read = LinesRead()
+    items_before = list(read_file(path, read=read))
+    entry = read.entry()
+    assert entry is not None and entry["items"] == len(first)
+    assert before[entry["end"]:].strip(b" \t\r\n") == b"]"  # right after the last item
+    after = dump(first + added)
+    if cut < 1:  # the added part cut short (between characters): invalid JSON, or a bare number that reads on
+        after = after[:entry["end"] + int((len(after) - entry["end"]) * cut)]
+        while (after[-1:][0] & 0xC0) == 0x80 or after[-1] >= 0xC0:
+            after = after[:-1]  # a character's first byte or one after it: cut before the character
+    path.write_bytes(after)
+    whole = LinesRead()
+    items = list(read_file(path, read=whole))
+    resumed = resume_json_array(path, entry)
+    assert resumed is not None
+    rest, again = resumed
+    assert items_before + list(rest) == items
+    assert again.entry() == whole.entry() and (whole.entry() is None) == (cut < 1)
+    cutting = LinesRead()
+    json_array_pieces(path, block, cutting)
+    assert cutting.entry() == (whole.entry() if len(after) > block else None)  # scanned when over piece_bytes
+    appended = appended_json_array(path, entry, block)
+    if cut < 1:
+        assert appended is None  # cut whole again, as on a first parse
+        return
+    ranges, cut_read = appended
+    assert cut_read.entry() == whole.entry()
+    assert ranges[0][0] > entry["end"] if ranges else not added
+    assert all(lines == after[:start].count(b"\n") for start, _end, _items, lines in ranges)  # (lines of problems)
+    assert items_before + [i for r in ranges for i in read_json_array_range(path, 5_000_000, *r)] == items

@@ -63,8 +63,7 @@ import pyarrow.parquet as pq
 
 from . import schema
 from .extract import extract, warm_up
-from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, iter_paths, read_file, resume_csv,
-                     resume_json_lines)
+from .ingest import MAX_ARTICLE_BYTES, LinesRead, iter_paths, read_file, resume_read
 from .lock import DatasetLockedError, dataset_lock
 from .machine import usable_cores
 from .records import Article, Extraction, Problem
@@ -388,10 +387,10 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
     A file whose size, modification time, status-change time and inode are unchanged
     (:func:`_file_key`) is taken from ``cache``, as rows without text, unless one of its articles is
     not ``reusable(article_id, content_hash)`` (its facts are not stored): then it is read again for
-    its text. A JSON Lines file, or a CSV file read as a stream, that was only appended to (its
-    first bytes hash as they did) is taken from ``cache`` up to where the last run stopped, and
-    only the lines after are read (:func:`toolkit.ingest.resume_json_lines`,
-    :func:`toolkit.ingest.resume_csv`), on the same condition. Problems are logged and
+    its text. A JSON Lines file, a CSV file read as a stream or a JSON array read an item at a
+    time, that was only appended to (its first bytes hash as they did), is taken from ``cache`` up
+    to where the last run stopped, and only the lines or items after are read
+    (:func:`toolkit.ingest.resume_read`), on the same condition. Problems are logged and
     appended to ``problems``; ``index`` is filled with the entries to cache for the next run (they
     hold each file's own ids, and share their rows with the records of the articles whose ids are
     unchanged)."""
@@ -411,8 +410,7 @@ def _read_sources(files: list[Path], sizes: dict[Path, int], problems: list[Prob
         if hit and (hit.get("key") == _file_key(stat) or resume and stat.st_size >= resume["end"]):
             cached = cached_items(hit, seen, reusable)  # None: e.g. an id now taken by another file
             if cached is not None and hit.get("key") != _file_key(stat):
-                resumed = (resume_json_lines if path.suffix.lower() in JSON_LINES_SUFFIXES else resume_csv)(
-                    path, resume, max_bytes)
+                resumed = resume_read(path, resume, max_bytes)
                 if resumed is None:
                     cached = None  # edited, not only appended to
                 else:

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_csv, appended_json_lines, csv_pieces,
-                     iter_paths, json_array_pieces, json_lines_pieces, read_csv_range, read_file,
-                     read_json_array_range, read_json_lines, utf8_warning)
+from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_csv, appended_json_array,
+                     appended_json_lines, csv_pieces, iter_paths, json_array_pieces, json_lines_pieces, read_csv_range,
+                     read_file, read_json_array_range, read_json_lines, utf8_warning)
 from .records import Article, Extraction, Problem
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,8 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES, piec
     :func:`toolkit.ingest.json_array_pieces`; finding the ranges reads such a file once, on the
     driver: a CSV file through the CSV reader, since a quoted cell may hold line ends, and a JSON
     array through the JSON decoder) as a task of its own. ``reads``, if given, gets the
-    :class:`toolkit.ingest.LinesRead` of each JSON Lines or CSV file cut into ranges (for its entry
-    in the source index: a later run reads only the lines appended to it)."""
+    :class:`toolkit.ingest.LinesRead` of each file cut into ranges (for its entry in the source
+    index: a later run reads only the lines or items appended to it)."""
     partitions: list[list[Unit]] = []
     run: list[Unit] = []
     for path in files:
@@ -78,13 +78,10 @@ def partitions_of(files: list[str], partition_files: int = PARTITION_FILES, piec
         suffix = Path(path).suffix.lower()
         if suffix in _PIECES:
             try:
-                if reads is not None and (suffix in JSON_LINES_SUFFIXES or suffix == ".csv"):
-                    read = LinesRead()
-                    pieces = (json_lines_pieces if suffix != ".csv" else csv_pieces)(path, piece_bytes, read)
-                    if read.end:
-                        reads[path] = read
-                else:
-                    pieces = _PIECES[suffix][0](path, piece_bytes)
+                read = LinesRead() if reads is not None else None
+                pieces = _PIECES[suffix][0](path, piece_bytes, read)
+                if read is not None and read.end:
+                    reads[path] = read
             except OSError:
                 pieces = None  # read_file reports it
         if pieces is not None and len(pieces) > 1:
@@ -259,14 +256,14 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
           piece_bytes: int) -> list[str | _Appended | list[Unit]]:
     """The steps of a parse in file order: the path of a file to take from the source index
     ``cache`` (its size, times and inode are as the last parse read them: see
-    :func:`toolkit.corpus._file_key`); for a JSON Lines or streamed CSV file that was only appended
-    to since (its bytes read then hash as they did), its lines read then (an :class:`_Appended`),
-    then a task per range of the lines after (:func:`toolkit.ingest.appended_json_lines`,
-    :func:`toolkit.ingest.appended_csv`: as a serial rerun reads only those); or a partition of the
-    other files, to read on the workers (:func:`partitions_of`).
-    The time and file key of each file to read are noted in ``assembly`` first, for its entry in
-    the next run's index, and the :class:`toolkit.ingest.LinesRead` of each JSON Lines file
-    read line by line on the driver (to find its ranges)."""
+    :func:`toolkit.corpus._file_key`); for a JSON Lines, streamed CSV or JSON array file that was
+    only appended to since (its bytes read then hash as they did), its lines or items read then (an
+    :class:`_Appended`), then a task per range of those after (:func:`toolkit.ingest.appended_json_lines`,
+    :func:`toolkit.ingest.appended_csv`, :func:`toolkit.ingest.appended_json_array`: as a serial
+    rerun reads only those); or a partition of the other files, to read on the workers
+    (:func:`partitions_of`). The time and file key of each file to read are noted in ``assembly``
+    first, for its entry in the next run's index, and the :class:`toolkit.ingest.LinesRead` of
+    each file cut into ranges on the driver."""
     from .corpus import RACY_NS, _file_key
 
     plan: list[str | _Appended | list[Unit]] = []
@@ -281,9 +278,11 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
         cached = bool(hit and hit.get("key") == _file_key(stat))
         resume = hit.get("resume") if hit and not cached else None
         appended = None
-        if resume and stat.st_size >= resume["end"]:  # only JSON Lines and CSV files have a resume entry
-            appended = appended_json_lines(path, resume, piece_bytes) if Path(path).suffix.lower() \
-                in JSON_LINES_SUFFIXES else appended_csv(path, resume, assembly.max_bytes)
+        if resume and stat.st_size >= resume["end"]:  # JSON Lines, streamed CSV and JSON array files
+            suffix = Path(path).suffix.lower()
+            appended = (appended_json_lines(path, resume, piece_bytes) if suffix in JSON_LINES_SUFFIXES else
+                        appended_csv(path, resume, assembly.max_bytes) if suffix == ".csv" else
+                        appended_json_array(path, resume, piece_bytes) if suffix == ".json" else None)
         if cached or appended:
             plan.extend(partitions_of(run, partition_files, piece_bytes, assembly.reads))
             run = []
@@ -379,8 +378,8 @@ class _Assembly:
         self._add_items(items)
 
     def add_appended(self, step: _Appended) -> None:
-        """Take the lines of a JSON Lines file read by the last parse from its entry in the source
-        index, as :meth:`add_cached` takes a file (the ranges of the lines appended since come next,
+        """Take the lines or items of a file read by the last parse from its entry in the source
+        index, as :meth:`add_cached` takes a file (the ranges of those appended since come next,
         from the workers); if they cannot be reused, the file is read whole here, and its ranges'
         results are left out (:attr:`reread`)."""
         items = self._reusable(step.hit)

@@ -12,6 +12,7 @@ index into it.
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import glob
 import hashlib
@@ -487,7 +488,12 @@ class LinesRead:
     not UTF-8 was given (JSON Lines), whether the last line read ended with a line end, whether
     something read depends on where the file ends (CSV: a row that ran into the end, or one judged
     by the file's last line), and the SHA-256 of the bytes read. A later run reads only the lines
-    appended since (:func:`resume_json_lines`, :func:`resume_csv`)."""
+    appended since (:func:`resume_json_lines`, :func:`resume_csv`).
+
+    A JSON array read an item at a time records it too, with the number of its ``items``: ``end``
+    is then the byte right after its last item, ``line`` the line feeds before it, and nothing is
+    recorded unless the array is closed there with only white space after it (a later run reads
+    only the items added after the last: :func:`resume_json_array`)."""
 
     end: int = 0
     line: int = 0
@@ -495,6 +501,7 @@ class LinesRead:
     whole_lines: bool = True
     tied_to_end: bool = False
     digest: Any = field(default_factory=hashlib.sha256, repr=False)
+    items: int | None = None
 
     def entry(self) -> dict[str, Any] | None:
         """What a source index keeps to go on from here; None when nothing was read line by line
@@ -502,7 +509,10 @@ class LinesRead:
         what was read depends on where the file ends."""
         if self.end == 0 or not self.whole_lines or self.tied_to_end:
             return None
-        return {"end": self.end, "line": self.line, "warned": self.warned, "sha256": self.digest.hexdigest()}
+        entry = {"end": self.end, "line": self.line, "warned": self.warned, "sha256": self.digest.hexdigest()}
+        if self.items is not None:
+            entry["items"] = self.items
+        return entry
 
 
 _LINES_NOT_UTF8 = "; that line and any other that is not UTF-8 decoded as cp1252"
@@ -1040,7 +1050,8 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER_TO_THE_END = re.compile(r"[-+.eE0-9]*\Z")
 
 
-def _read_json_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem] | None:
+def _read_json_stream(path: Path, max_bytes: int, read: LinesRead | None = None
+                      ) -> Iterator[Article | Problem] | None:
     """The items of a big ``.json`` file that holds an array, read one item at a time
     (:func:`read_json_array_range`), or None when it is to be read whole: small, not UTF-8, not an
     array (``{"articles": [...]}``), or unreadable (the whole-file reading reports that)."""
@@ -1049,7 +1060,7 @@ def _read_json_stream(path: Path, max_bytes: int) -> Iterator[Article | Problem]
             return None
     except OSError:
         return None
-    return read_json_array_range(path, max_bytes)
+    return read_json_array_range(path, max_bytes, read=read)
 
 
 def _utf8_json_array(path: Path) -> bool:
@@ -1059,18 +1070,33 @@ def _utf8_json_array(path: Path) -> bool:
     return bool(_JSON_ARRAY_START.match(head)) and _utf8_last_line(path) is not None
 
 
-def _json_array_scan(handle: TextIO, max_bytes: int, opened: bool = False, index: int = 0, lines_before: int = 0,
-                     stop_at_end: bool = False) -> Iterator[tuple[Any, int, int, int] | Problem]:
+@dataclass
+class _ArrayPlace:
+    """Where :func:`_json_array_scan` got to: the items read, the character (of the text it read)
+    right after the last one and the line feeds before that character, and whether the array was
+    closed with nothing but white space after it."""
+
+    items: int = 0
+    end: int = 0
+    newlines: int = 0
+    closed: bool = False
+
+
+def _json_array_scan(handle: TextIO | _HashedText, max_bytes: int, opened: bool = False, index: int = 0,
+                     lines_before: int = 0, stop_at_end: bool = False, after_item: bool = False,
+                     place: _ArrayPlace | None = None) -> Iterator[tuple[Any, int, int, int] | Problem]:
     """The items of the JSON array that ``handle`` holds (or the part of it that ``handle`` holds:
     ``opened`` when its "[" comes before, ``index`` items and ``lines_before`` lines before it, and
-    ``stop_at_end`` when it ends where an item would start), decoded one at a time by the decoder
+    ``stop_at_end`` when it ends where an item would start; ``after_item`` when it starts right
+    after an item, where a "," or the closing "]" follows), decoded one at a time by the decoder
     :func:`json.loads` uses, from a window of the text that holds the item being read (so items,
     numbers and strings come out exactly as :func:`json.loads` gives them), as ``(item, its
     number, the offset it starts at, its line)``. An item that is not complete at the window's end
     is read again with more text. Invalid JSON gives the problem a whole reading gives (message and
     line) after the items before it, which a whole reading drops. An item not decoded within eight
     times ``max_bytes`` characters (at least 1 MB) ends the items too, with a problem saying so.
-    The problems' source path is left empty, for the caller to fill in."""
+    The problems' source path is left empty, for the caller to fill in. ``place``, if given, is
+    kept up to date (:class:`_ArrayPlace`; it starts as the caller made it)."""
     decoder = json.JSONDecoder()
     limit = max(8 * max_bytes, 1 << 20)
     text, pos, consumed, ended = "", 0, 0, False
@@ -1105,31 +1131,36 @@ def _json_array_scan(handle: TextIO, max_bytes: int, opened: bool = False, index
     def problem(message: str, at: int) -> Problem:
         return Problem("", f"invalid JSON: {message}", line_at(at))
 
-    if not opened:
+    if not opened and not after_item:
         skip_space()
         pos += 1  # the "[" (see _JSON_ARRAY_START)
-    if skip_space() != "]" or opened:
+    if after_item or opened or skip_space() != "]":
+        need_item = not after_item
         while True:
-            if stop_at_end and not skip_space():
-                return  # the next item opens the next range
-            try:
-                record, end = decoder.raw_decode(text, pos)
-                if not ended and type(record) in (int, float) and _NUMBER_TO_THE_END.match(text, end):
-                    raise json.JSONDecodeError("a number may go on in the next block", text, end)
-            except json.JSONDecodeError as exc:
-                if ended:
-                    yield problem(exc.msg, exc.pos)
-                    return
-                if len(text) - pos > limit:
-                    yield Problem("", f"item {index + 1} is not valid JSON within {limit:,} characters, the limit "
-                                      "of one item (8 times --max-bytes, at least 1 MB); the rest of the file is not "
-                                      "read", line_at(pos))
-                    return
-                more()
-                continue
-            index += 1
-            yield record, index, consumed + pos, line_at(pos)
-            pos = end
+            if need_item:
+                if stop_at_end and not skip_space():
+                    return  # the next item opens the next range
+                try:
+                    record, end = decoder.raw_decode(text, pos)
+                    if not ended and type(record) in (int, float) and _NUMBER_TO_THE_END.match(text, end):
+                        raise json.JSONDecodeError("a number may go on in the next block", text, end)
+                except json.JSONDecodeError as exc:
+                    if ended:
+                        yield problem(exc.msg, exc.pos)
+                        return
+                    if len(text) - pos > limit:
+                        yield Problem("", f"item {index + 1} is not valid JSON within {limit:,} characters, the limit "
+                                          "of one item (8 times --max-bytes, at least 1 MB); the rest of the file is "
+                                          "not read", line_at(pos))
+                        return
+                    more()
+                    continue
+                index += 1
+                yield record, index, consumed + pos, line_at(pos)
+                pos = end
+                if place is not None:
+                    place.items, place.end, place.newlines = index, consumed + end, line_at(end) - 1
+            need_item = True
             after = skip_space()
             if after == "]":
                 break
@@ -1141,9 +1172,90 @@ def _json_array_scan(handle: TextIO, max_bytes: int, opened: bool = False, index
     pos += 1
     if skip_space():
         yield problem("Extra data", pos)
+    elif place is not None:
+        place.closed = True
 
 
-def json_array_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int, int, int]]:
+#: :class:`_HashedText` keeps at least this many of the last bytes it read (and the last two blocks)
+_KEPT_BYTES = 1 << 16
+
+
+class _HashedText:
+    """The text of a file open in ``raw`` from byte ``offset`` on, for :func:`_json_array_scan` to
+    read (``read(n)``: the characters of the next ``n`` bytes), hashing the bytes into ``digest``
+    (if given) as they go. The last two blocks read, and at least the last :data:`_KEPT_BYTES`
+    bytes, are kept, so that the hash of the bytes up to a byte near the end can be had
+    (:meth:`digest_to`)."""
+
+    def __init__(self, raw: BinaryIO, offset: int, digest: Any = None, encoding: str = "utf-8") -> None:
+        self.raw, self.offset, self.digest = raw, offset, digest
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.chars = 0  # characters given so far
+        self.kept: collections.deque[tuple[int, Any, bytes]] = collections.deque()
+
+    def read(self, size: int) -> str:
+        """The text of the next ``size`` bytes (more when they end inside a character), "" at the end."""
+        while True:
+            block = self.raw.read(size)
+            if self.digest is not None and block:
+                kept = self.kept
+                kept.append((self.offset, self.digest.copy(), block))
+                while len(kept) > 2 and self.offset - kept[1][0] >= _KEPT_BYTES:
+                    kept.popleft()  # the blocks after it hold enough
+                self.digest.update(block)
+            self.offset += len(block)
+            text = self.decoder.decode(block, final=not block)
+            if text or not block:
+                self.chars += len(text)
+                return text
+
+    def digest_to(self, at: int) -> Any:
+        """The hash of the bytes from the first one hashed up to byte ``at``, when ``at`` falls in the
+        blocks kept (else None)."""
+        for start, digest, block in self.kept:
+            if start <= at <= start + len(block):
+                digest = digest.copy()
+                digest.update(block[:at - start])
+                return digest
+        return None
+
+
+def _array_items(path: Path, handle: TextIO | _HashedText, max_bytes: int, opened: bool = False, index: int = 0,
+                 lines_before: int = 0, stop_at_end: bool = False, after_item: bool = False,
+                 read: LinesRead | None = None) -> Iterator[Article | Problem]:
+    """The articles and problems of :func:`_json_array_scan` of ``handle``. With ``read`` (``handle``
+    a :class:`_HashedText` that hashes into ``read.digest`` the bytes from the file's first on), it
+    is filled where the array was closed cleanly after its last item, for a later run to go on
+    from there (:class:`LinesRead`); else it records nothing."""
+    place = _ArrayPlace(index, 0, lines_before)
+    try:
+        for event in _json_array_scan(handle, max_bytes, opened, index, lines_before, stop_at_end, after_item, place):
+            if isinstance(event, Problem):
+                yield Problem(str(path), event.reason, event.source_row)
+                continue
+            record, number, _at, _line = event
+            try:
+                yield _record_to_article(record, path, number, max_bytes)
+            except IngestError as exc:
+                yield Problem(str(path), f"item {number}: {exc}", number)
+    finally:  # stopped early or by an error: not closed, nothing recorded
+        if read is not None and isinstance(handle, _HashedText):
+            _record_place(read, handle, place)
+
+
+def _record_place(read: LinesRead, handle: _HashedText, place: _ArrayPlace) -> None:
+    """Fill ``read`` as :func:`_array_items` says, from where the scan of ``handle`` got to."""
+    # after the last item only white space and "]" were read, ASCII: as many bytes as characters
+    end = handle.offset - (handle.chars - place.end)
+    digest = handle.digest_to(end) if place.closed and place.items else None
+    if digest is None:
+        read.end = 0  # nothing to go on from
+        return
+    read.end, read.line, read.items, read.digest = end, place.newlines, place.items, digest
+
+
+def json_array_pieces(path: str | Path, piece_bytes: int, read: LinesRead | None = None
+                      ) -> list[tuple[int, int, int, int]]:
     """``(start, end, items before, lines before)`` of consecutive byte ranges of a big UTF-8 JSON
     array file of about ``piece_bytes`` each, cut where an item starts, for
     :func:`read_json_array_range` to read apart (on other machines). The file's text goes through
@@ -1152,35 +1264,56 @@ def json_array_pieces(path: str | Path, piece_bytes: int) -> list[tuple[int, int
     whole by :func:`read_file` (not over :data:`JSON_STREAM_BYTES`: a whole reading of a file with
     a syntax error keeps none of its items, ranges keep those before it, as the item by item
     reading does); the ranges stop being cut at the first syntax error (the last range gives its
-    problem)."""
+    problem). ``read``, if given, is filled as an item-by-item read of the whole file fills it
+    (:class:`LinesRead`), so that a later run can read only the items appended since
+    (:func:`appended_json_array`); it stays empty for a file not scanned (no larger than
+    ``piece_bytes`` or not a UTF-8 array)."""
     path = Path(path)
     size = path.stat().st_size
-    whole = [(0, size, 0, 0)]
     if size <= max(piece_bytes, JSON_STREAM_BYTES) or not _utf8_json_array(path):
-        return whole
+        return [(0, size, 0, 0)]
+    with open(path, "rb") as raw:
+        digest = hashlib.sha256(raw.read(_utf8_bom_length(path)))
+        return _cut_items(raw, raw.tell(), piece_bytes, size, digest, read=read)
+
+
+def _cut_items(raw: BinaryIO, start: int, piece_bytes: int, size: int, digest: Any, first: int | None = 0,
+               index: int = 0, lines: int = 0, read: LinesRead | None = None) -> list[tuple[int, int, int, int]]:
+    """The ranges of :func:`json_array_pieces` of the file open in ``raw``, read from byte ``start``
+    (after a byte-order mark; or, when ``first`` is None, right after item number ``index``) to
+    ``size``, with ``index`` items and ``lines`` line feeds before ``start``; the first range starts
+    at byte ``first`` (None: at the first item after ``start``; no item, no range). ``digest``
+    hashes the bytes before ``start``; ``read``, if given, is filled from there (see
+    :func:`_array_items`). A syntax error stops the cutting (the last range gives its problem);
+    then ``read`` stays empty."""
+    raw.seek(start)
+    handle = _HashedText(raw, start, digest if read is not None else None, "latin-1")
+    place = _ArrayPlace(index, 0, lines)
     pieces: list[tuple[int, int, int, int]] = []
-    start, index, lines = 0, 0, 0
-    bom = _utf8_bom_length(path)
-    with open(path, encoding="latin-1", newline="") as handle:
-        handle.seek(bom)
-        for event in _json_array_scan(handle, 1 << 62):
-            if isinstance(event, Problem):
-                break
-            _record, number, at, line = event
-            if bom + at - start >= piece_bytes:
-                pieces.append((start, bom + at, index, lines))
-                start, index, lines = bom + at, number - 1, line - 1
-    pieces.append((start, size, index, lines))
+    for event in _json_array_scan(handle, 1 << 62, False, index, lines, False, first is None, place):
+        if isinstance(event, Problem):
+            break
+        _record, number, at, line = event
+        if first is None:
+            first, index, lines = start + at, number - 1, line - 1
+        elif start + at - first >= piece_bytes:
+            pieces.append((first, start + at, index, lines))
+            first, index, lines = start + at, number - 1, line - 1
+    if first is not None:
+        pieces.append((first, size, index, lines))
+    if read is not None:
+        _record_place(read, handle, place)
     return pieces
 
 
 def read_json_array_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, start: int = 0,
                           end: int | None = None, items_before: int = 0,
-                          lines_before: int = 0) -> Iterator[Article | Problem]:
+                          lines_before: int = 0, read: LinesRead | None = None) -> Iterator[Article | Problem]:
     """The items (articles or problems, as :func:`read_file` gives them) of a UTF-8 JSON array file
     from byte ``start`` to ``end`` (a range of :func:`json_array_pieces`, after ``items_before``
     items and ``lines_before`` lines); the whole file by default, read an item at a time. Never
-    raises for bad content."""
+    raises for bad content. ``read``, if given, records how far a read of the whole file got, for a
+    later run to read only the items appended (:class:`LinesRead`)."""
     path = Path(path)
 
     def items() -> Iterator[Article | Problem]:
@@ -1188,22 +1321,102 @@ def read_json_array_range(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES, 
             size = os.fstat(raw.fileno()).st_size
             stop = size if end is None else end
             if start == 0 and stop == size:
-                handle: TextIO = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                handle: TextIO | _HashedText = _HashedText(raw, 0, read.digest if read is not None else None,
+                                                           "utf-8-sig")
             else:  # a range: at most piece_bytes, held whole
                 raw.seek(start)
                 handle = io.StringIO(raw.read(stop - start).decode("utf-8-sig" if start == 0 else "utf-8"),
                                      newline="")
-            for event in _json_array_scan(handle, max_bytes, start > 0, items_before, lines_before, stop < size):
-                if isinstance(event, Problem):
-                    yield Problem(str(path), event.reason, event.source_row)
-                    continue
-                record, number, _at, _line = event
-                try:
-                    yield _record_to_article(record, path, number, max_bytes)
-                except IngestError as exc:
-                    yield Problem(str(path), f"item {number}: {exc}", number)
+            yield from _array_items(path, handle, max_bytes, start > 0, items_before, lines_before, stop < size,
+                                    read=read)
 
     return _guarded(path, items())
+
+
+def _array_resume_point(raw: BinaryIO, resume: dict[str, Any]) -> LinesRead | None:
+    """The :class:`LinesRead` of the first bytes of a JSON array file open in ``raw``, which a read
+    that stopped as ``resume`` says read (their hash checked), when the file is still read an item
+    at a time and the bytes after them are UTF-8; else None."""
+    size = os.fstat(raw.fileno()).st_size
+    if "items" not in resume or size <= JSON_STREAM_BYTES:
+        return None
+    head = raw.read(4096)
+    if not _JSON_ARRAY_START.match(head) or b"\0" in head or not _streamable(head):
+        return None
+    try:
+        _refuse_binary_head(head)
+    except IngestError:
+        return None
+    read = _checked_prefix(raw, resume)
+    if read is None:
+        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:  # the bytes checked were UTF-8: the whole file is when the rest is (:func:`_utf8_json_array`)
+        while block := raw.read(_SCAN_BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    read.items = int(resume["items"])
+    return read
+
+
+def resume_json_array(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_ARTICLE_BYTES,
+                      ) -> tuple[Iterator[Article | Problem], LinesRead] | None:
+    """The items added to a big JSON array file since a read that stopped as ``resume`` says
+    (after its last item: see :class:`LinesRead`), with the :class:`LinesRead` that goes on
+    recording; None when the file's first ``resume["end"]`` bytes are not the bytes read then
+    (their SHA-256), when it would no longer be read an item at a time (see :func:`read_file`), or
+    cannot be opened. The items equal those a whole read gives after the items of those first
+    bytes (numbers, lines, ids, problems)."""
+    path = Path(path)
+    try:
+        raw = open(path, "rb")
+    except OSError:
+        return None
+    try:
+        read = _array_resume_point(raw, resume)
+    except OSError:
+        read = None
+    if read is None:
+        raw.close()
+        return None
+
+    def items() -> Iterator[Article | Problem]:
+        with raw:
+            raw.seek(read.end)
+            handle = _HashedText(raw, read.end, read.digest)
+            yield from _array_items(path, handle, max_bytes, True, read.items, read.line, after_item=True, read=read)
+
+    return _guarded(path, items()), read
+
+
+def appended_json_array(path: str | Path, resume: dict[str, Any], piece_bytes: int
+                        ) -> tuple[list[tuple[int, int, int, int]], LinesRead] | None:
+    """The ranges (as :func:`json_array_pieces` cuts them; none when no item was added) of the items
+    added to a big JSON array file since a read that stopped as ``resume`` says, with the
+    :class:`LinesRead` of the file up to its last item now; None when the file cannot be resumed
+    (see :func:`resume_json_array`) or what was added is not valid JSON (then the file is cut
+    whole, as on a first read)."""
+    try:
+        with open(path, "rb") as raw:
+            read = _array_resume_point(raw, resume)
+            if read is None:
+                return None
+            size = os.fstat(raw.fileno()).st_size
+            pieces = _cut_items(raw, read.end, piece_bytes, size, read.digest, None, read.items, read.line, read)
+    except OSError:
+        return None
+    return (pieces, read) if read.end else None
+
+
+def resume_read(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_ARTICLE_BYTES,
+                ) -> tuple[Iterator[Article | Problem], LinesRead] | None:
+    """:func:`resume_json_lines`, :func:`resume_csv` or :func:`resume_json_array`, by the file's suffix."""
+    suffix = Path(path).suffix.lower()
+    reader = (resume_json_lines if suffix in JSON_LINES_SUFFIXES else resume_csv if suffix == ".csv"
+              else resume_json_array if suffix == ".json" else None)
+    return reader(path, resume, max_bytes) if reader is not None else None
 
 
 def _utf8_last_line(path: Path) -> int | None:
@@ -1316,7 +1529,8 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
         return
     if suffix in COLLECTION_SUFFIXES:
         streamed = (_read_json_lines(path, max_bytes, read) if suffix in JSON_LINES_SUFFIXES else
-                    _read_csv_stream(path, max_bytes, read) if suffix == ".csv" else _read_json_stream(path, max_bytes))
+                    _read_csv_stream(path, max_bytes, read) if suffix == ".csv" else
+                    _read_json_stream(path, max_bytes, read))
         if streamed is not None:
             yield from streamed
             return
