@@ -11,6 +11,8 @@ and live in ``build/bench/`` (not committed).
 from __future__ import annotations
 
 import argparse
+import io
+import itertools
 import json
 import os
 import platform
@@ -133,6 +135,18 @@ def collection(folder: Path) -> Path:
             _write_lines(folder, out)
         staging.replace(target)
     return target
+
+
+def write_array(lines: Path, target: Path, added: Path | None = None) -> None:
+    """The records of the JSON Lines file ``lines`` (then those of the articles of the folder
+    ``added``) dumped as one JSON array, a record per line, as a tool that dumps its whole list
+    writes it (so the same list dumped with more has the old one's bytes up to its last item)."""
+    extra = io.StringIO()
+    if added is not None:
+        _write_lines(added, extra)
+    with lines.open(encoding="utf-8") as records, target.open("w", encoding="utf-8") as out:
+        out.write("[\n" + ",\n".join(line.rstrip("\n") for line in itertools.chain(records, extra.getvalue().splitlines()))
+                  + "\n]\n")
 
 
 def _write_lines(folder: Path, out: TextIO) -> None:
@@ -586,6 +600,16 @@ def measure(args) -> dict:
                                         workers=os.cpu_count() or 1)
     results["distributed"]["mb"] = archive.stat().st_size / 1e6
     shutil.rmtree(BUILD / "distributed-out", ignore_errors=True)
+    array = BUILD / "collection-work.json"  # the same articles as a JSON array, dumped again with 10 more
+    write_array(collection(big), array)
+    os.utime(array, ns=(an_hour_ago, an_hour_ago))
+    shutil.rmtree(BUILD / "array-out", ignore_errors=True)
+    results["array"] = _run_phase("base_dataset", corpus=array, out=BUILD / "array-out", workers=os.cpu_count() or 1)
+    results["array"]["mb"] = array.stat().st_size / 1e6
+    write_array(collection(big), array, fresh)
+    results["array_appended"] = _run_phase("appended", corpus=array, out=BUILD / "array-out")
+    shutil.rmtree(BUILD / "array-out", ignore_errors=True)
+    array.unlink()
     shutil.rmtree(fresh, ignore_errors=True)
     archive.unlink()
     generate_corpus(work_corpus, 10, seed=7, size=size, start=args.incremental_n)  # 10 new articles
@@ -786,6 +810,18 @@ def render(results: dict, command: str) -> str:
                      f"{d['first_s']:.0f} s, {d['articles'] / d['first_s']:.0f} articles/s; rerun with 10 articles "
                      f"appended (only the new lines read) {d['rerun_s']:.2f} s ({d['parsed']} parsed, "
                      f"{d['reused']:,} reused) | | |")
+    if "array_appended" in results:
+        c, a = results["array"], results["array_appended"]
+        from toolkit.ingest import JSON_STREAM_BYTES
+
+        limit = JSON_STREAM_BYTES / 1e6  # over it, read an item at a time; else whole
+        how = ("read an item at a time", "only the items after the last one read") if c["mb"] > limit else (
+            f"read whole: not over {limit:.0f} MB", "the file read whole again")
+        lines.append(f"| the same articles as one JSON array ({c['mb']:.0f} MB, {how[0]}), "
+                     f"{c['workers']} workers; then dumped again with 10 more articles, a rerun ({how[1]}; "
+                     f"load + parse + save) | first parse {c['seconds']:.0f} s, "
+                     f"{c['articles'] / c['seconds']:.0f} articles/s; rerun {a['seconds']:.2f} s ({a['parsed']} "
+                     f"parsed, {a['reused']:,} reused) | | |")
     lines += _many_files_rows(results)
     for name, seconds in (results.get("notebooks") or {}).get("seconds", {}).items():
         if name == "toolkit imported from":
