@@ -1520,8 +1520,8 @@ def read_file(path: str | Path, max_bytes: int = MAX_ARTICLE_BYTES,
     collections over :data:`CSV_STREAM_BYTES` in UTF-8 one row at a time, and ``.json`` arrays over
     :data:`JSON_STREAM_BYTES` in UTF-8 one item at a time, so that memory holds one record whatever
     the size of the file (no :data:`MAX_FILE_BYTES` cap); other files are read whole.
-    ``read``, if given, records how far a JSON Lines or CSV file read line by line got
-    (:class:`LinesRead`: it stays empty for files read whole)."""
+    ``read``, if given, records how far a JSON Lines or CSV file read line by line, or a JSON array
+    read an item at a time, got (:class:`LinesRead`: it stays empty for files read whole)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
