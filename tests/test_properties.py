@@ -332,6 +332,9 @@ def test_properties_json_array_appended_to_is_read_on_from_its_last_item(scratch
     read = LinesRead()
     items_before = list(read_file(path, read=read))
     entry = read.entry()
+    if type(first[-1]) in (int, float):
+        assert entry is None  # digits added right after it would make it another number
+        return
     assert entry is not None and entry["items"] == len(first)
     assert before[entry["end"]:].strip(b" \t\r\n") == b"]"  # right after the last item
     after = dump(first + added)
@@ -346,12 +349,13 @@ def test_properties_json_array_appended_to_is_read_on_from_its_last_item(scratch
     assert resumed is not None
     rest, again = resumed
     assert items_before + list(rest) == items
-    assert again.entry() == whole.entry() and (whole.entry() is None) == (cut < 1)
+    ends_open = cut < 1 or type((first + added)[-1]) in (int, float)  # no entry: cut short, or a number last
+    assert again.entry() == whole.entry() and (whole.entry() is None) == ends_open
     cutting = LinesRead()
     json_array_pieces(path, block, cutting)
     assert cutting.entry() == (whole.entry() if len(after) > block else None)  # scanned when over piece_bytes
     appended = appended_json_array(path, entry, block)
-    if cut < 1:
+    if ends_open:
         assert appended is None  # cut whole again, as on a first parse
         return
     ranges, cut_read = appended
@@ -359,3 +363,39 @@ def test_properties_json_array_appended_to_is_read_on_from_its_last_item(scratch
     assert ranges[0][0] > entry["end"] if ranges else not added
     assert all(lines == after[:start].count(b"\n") for start, _end, _items, lines in ranges)  # (lines of problems)
     assert items_before + [i for r in ranges for i in read_json_array_range(path, 5_000_000, *r)] == items
+
+
+@SETTINGS
+@given(first=st.lists(_json_record, min_size=1, max_size=4), indent=st.sampled_from([None, 2]),
+       suffix=st.text(alphabet=' \r\n,:]}{["0123456789.eE-+truefalsnx', max_size=24), block=st.integers(1, 64))
+@example(first=[{"text": "a"}, 2], indent=None, suffix="3]", block=64)  # "2" would read on as "23"
+def test_properties_json_array_read_on_after_its_last_item_whatever_follows(scratch, monkeypatch, first, indent,
+                                                                            suffix, block):
+    """Whatever bytes follow the recorded end of a big JSON array's last item, the items read on
+    from there (item by item, or cut into ranges) are those a whole reading gives after the items
+    read before: the bytes after an item cannot change it (an array ending with a number records
+    no entry, since digits after it would)."""
+    from toolkit import ingest
+    from toolkit.ingest import LinesRead, appended_json_array, read_json_array_range, resume_json_array
+
+    monkeypatch.setattr(ingest, "JSON_STREAM_BYTES", 0)
+    monkeypatch.setattr(ingest, "_JSON_BLOCK", block)
+    path = scratch / "feed.json"
+    path.write_text(json.dumps(first, indent=indent), encoding="utf-8")
+    read = LinesRead()
+    before = list(read_file(path, read=read))
+    entry = read.entry()
+    assert (entry is None) == (type(first[-1]) in (int, float))
+    if entry is None:
+        return
+    data = path.read_bytes()[:entry["end"]] + suffix.encode()
+    path.write_bytes(data)
+    whole = list(read_file(path))
+    resumed = resume_json_array(path, entry)
+    if resumed is None:  # only when the file is now read whole: a lone CR in its first 4 KB
+        assert b"\r" in data[:4096] and b"\n" not in data[:4096]
+        return
+    assert before + list(resumed[0]) == whole
+    appended = appended_json_array(path, entry, block)
+    if appended is not None:  # the array closed cleanly after the items added
+        assert before + [i for r in appended[0] for i in read_json_array_range(path, 5_000_000, *r)] == whole

@@ -492,8 +492,10 @@ class LinesRead:
 
     A JSON array read an item at a time records it too, with the number of its ``items``: ``end``
     is then the byte right after its last item, ``line`` the line feeds before it, and nothing is
-    recorded unless the array is closed there with only white space after it (a later run reads
-    only the items added after the last: :func:`resume_json_array`)."""
+    recorded unless the array is closed there with only white space after it, and its last item
+    is no number (digits added right after it would make it another), so that whatever bytes come
+    after ``end`` later, they cannot change the items before (a later run reads only the items
+    added after the last: :func:`resume_json_array`)."""
 
     end: int = 0
     line: int = 0
@@ -1073,12 +1075,14 @@ def _utf8_json_array(path: Path) -> bool:
 @dataclass
 class _ArrayPlace:
     """Where :func:`_json_array_scan` got to: the items read, the character (of the text it read)
-    right after the last one and the line feeds before that character, and whether the array was
-    closed with nothing but white space after it."""
+    right after the last one and the line feeds before that character, whether the last one is a
+    number (which more digits written right after it would go on: "2" becomes "23"), and whether
+    the array was closed with nothing but white space after it."""
 
     items: int = 0
     end: int = 0
     newlines: int = 0
+    number: bool = False
     closed: bool = False
 
 
@@ -1160,6 +1164,7 @@ def _json_array_scan(handle: TextIO | _HashedText, max_bytes: int, opened: bool 
                 pos = end
                 if place is not None:
                     place.items, place.end, place.newlines = index, consumed + end, line_at(end) - 1
+                    place.number = type(record) in (int, float)
             need_item = True
             after = skip_space()
             if after == "]":
@@ -1247,7 +1252,7 @@ def _record_place(read: LinesRead, handle: _HashedText, place: _ArrayPlace) -> N
     """Fill ``read`` as :func:`_array_items` says, from where the scan of ``handle`` got to."""
     # after the last item only white space and "]" were read, ASCII: as many bytes as characters
     end = handle.offset - (handle.chars - place.end)
-    digest = handle.digest_to(end) if place.closed and place.items else None
+    digest = handle.digest_to(end) if place.closed and place.items and not place.number else None
     if digest is None:
         read.end = 0  # nothing to go on from
         return
