@@ -577,7 +577,6 @@ def test_corpus_appended_csv_equals_a_full_rebuild(tmp_path_factory, fake_extrac
     _assert_same(corpus.load_dataset(base / "ds"), corpus.load_dataset(base / "full"))
 
 
-
 def _feed(numbers: range, texts: dict[int, int] | None = None) -> bytes:
     """A JSON array of articles as a tool that dumps its whole list writes it (indented)."""
     return json.dumps([{"id": f"w{n}", "text": TEXTS[(texts or {}).get(n, n) % len(TEXTS)] + f" Item {n}."}
@@ -604,7 +603,6 @@ def test_corpus_rerun_of_a_json_array_dumped_again_with_more_reads_only_the_new_
     assert decoded_lines == [1, 2, 3, 4, 5] and (summary.parsed, summary.reused) == (1, 4)
     corpus.build_dataset(src, tmp_path / "full", progress=False, full=True)
     _assert_same(corpus.load_dataset(tmp_path / "ds"), corpus.load_dataset(tmp_path / "full"))
-
 
 
 _feed_item = st.one_of(

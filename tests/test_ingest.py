@@ -481,7 +481,6 @@ def test_resume_json_lines_reads_only_what_was_appended_and_refuses_an_edited_fi
     assert len(list(read_file(path, read=utf16))) == 3 and utf16.entry() is None  # read whole: no resume
 
 
-
 def test_resume_json_array_reads_only_the_items_added_and_refuses_an_edited_file(tmp_path, monkeypatch):
     """A big JSON array dumped again with more items is read on from its last item; an edit before
     it, bytes added that are not UTF-8, or a file small enough to be read whole again are not."""

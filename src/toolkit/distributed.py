@@ -36,9 +36,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_csv, appended_json_array,
-                     appended_json_lines, csv_pieces, iter_paths, json_array_pieces, json_lines_pieces, read_csv_range,
-                     read_file, read_json_array_range, read_json_lines, utf8_warning)
+from .ingest import (JSON_LINES_SUFFIXES, MAX_ARTICLE_BYTES, LinesRead, appended_ranges, csv_pieces, iter_paths,
+                     json_array_pieces, json_lines_pieces, read_csv_range, read_file, read_json_array_range,
+                     read_json_lines, utf8_warning)
 from .records import Article, Extraction, Problem
 
 log = logging.getLogger(__name__)
@@ -258,9 +258,8 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
     ``cache`` (its size, times and inode are as the last parse read them: see
     :func:`toolkit.corpus._file_key`); for a JSON Lines, streamed CSV or JSON array file that was
     only appended to since (its bytes read then hash as they did), its lines or items read then (an
-    :class:`_Appended`), then a task per range of those after (:func:`toolkit.ingest.appended_json_lines`,
-    :func:`toolkit.ingest.appended_csv`, :func:`toolkit.ingest.appended_json_array`: as a serial
-    rerun reads only those); or a partition of the other files, to read on the workers
+    :class:`_Appended`), then a task per range of those after (:func:`toolkit.ingest.appended_ranges`:
+    as a serial rerun reads only those); or a partition of the other files, to read on the workers
     (:func:`partitions_of`). The time and file key of each file to read are noted in ``assembly``
     first, for its entry in the next run's index, and the :class:`toolkit.ingest.LinesRead` of
     each file cut into ranges on the driver."""
@@ -279,10 +278,7 @@ def _plan(files: list[str], cache: dict[str, Any], assembly: _Assembly, partitio
         resume = hit.get("resume") if hit and not cached else None
         appended = None
         if resume and stat.st_size >= resume["end"]:  # JSON Lines, streamed CSV and JSON array files
-            suffix = Path(path).suffix.lower()
-            appended = (appended_json_lines(path, resume, piece_bytes) if suffix in JSON_LINES_SUFFIXES else
-                        appended_csv(path, resume, assembly.max_bytes) if suffix == ".csv" else
-                        appended_json_array(path, resume, piece_bytes) if suffix == ".json" else None)
+            appended = appended_ranges(path, resume, piece_bytes, assembly.max_bytes)
         if cached or appended:
             plan.extend(partitions_of(run, partition_files, piece_bytes, assembly.reads))
             run = []

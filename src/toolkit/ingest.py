@@ -1424,6 +1424,19 @@ def resume_read(path: str | Path, resume: dict[str, Any], max_bytes: int = MAX_A
     return reader(path, resume, max_bytes) if reader is not None else None
 
 
+def appended_ranges(path: str | Path, resume: dict[str, Any], piece_bytes: int, max_bytes: int = MAX_ARTICLE_BYTES
+                    ) -> tuple[list[tuple[int, ...]], LinesRead] | None:
+    """:func:`appended_json_lines`, :func:`appended_csv` or :func:`appended_json_array`, by the file's
+    suffix: the ranges of what was added since a read that stopped as ``resume`` says (for Dask
+    tasks, as :func:`resume_read` reads it here)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in JSON_LINES_SUFFIXES:
+        return appended_json_lines(path, resume, piece_bytes)
+    if suffix == ".csv":
+        return appended_csv(path, resume, max_bytes)
+    return appended_json_array(path, resume, piece_bytes) if suffix == ".json" else None
+
+
 def _utf8_last_line(path: Path) -> int | None:
     """The number of the last line of a file that is not empty (its text's ``rstrip("\n")`` counted
     in lines), when the file is UTF-8 text that :func:`decode_bytes` would take as it is (no NUL,
